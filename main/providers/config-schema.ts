@@ -1,0 +1,54 @@
+/**
+ * The shape of llm-providers.yaml. Providers say how to reach a model API; `defaults` maps each
+ * role (served as model `helix-<role>`) to `provider:model`, optionally with per-role run options;
+ * `settings` tunes the runner and the server.
+ */
+import { z } from 'zod';
+
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'auto', 'bypassPermissions'] as const;
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
+export const ProviderSchema = z.object({
+  /** anthropic: a Messages API handed to Claude Code directly; openai: a Chat Completions API. */
+  type: z.enum(['anthropic', 'openai']),
+  base_url: z.url({ protocol: /^https?$/ }).optional(),
+  api_key_env: envName.optional(),
+  models: z.array(z.string().min(1)).default([]),
+  label: z.string().optional(),
+});
+
+const modelRef = z.string().regex(/^[^:\s]+:\S+$/, 'must be "provider:model"');
+
+export const RoleSchema = z.union([
+  modelRef,
+  z.object({
+    model: modelRef,
+    /** A fixed project directory for this role's runs instead of a workspace per session. */
+    cwd: z.string().min(1).optional(),
+    permission_mode: z.enum(PERMISSION_MODES).optional(),
+    allowed_tools: z.array(z.string().min(1)).optional(),
+    append_system_prompt: z.string().optional(),
+  }),
+]);
+
+export const SettingsSchema = z.object({
+  run_timeout_seconds: z.number().positive().default(600),
+  keepalive_seconds: z.number().positive().default(15),
+  /** Retries of a failed provider call inside one run (the CLI's own default is 10, ~3 minutes). */
+  max_retries: z.number().int().min(0).max(10).default(4),
+  permission_mode: z.enum(PERMISSION_MODES).default('default'),
+});
+
+const roleName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'role names are lower-case letters, digits, - and _');
+
+export const ConfigSchema = z.object({
+  providers: z.record(z.string().min(1), ProviderSchema),
+  defaults: z.record(roleName, RoleSchema),
+  settings: SettingsSchema.default(SettingsSchema.parse({})),
+});
+
+export type ProviderConfig = z.infer<typeof ProviderSchema>;
+export type RawConfig = z.infer<typeof ConfigSchema>;
+export type Settings = z.infer<typeof SettingsSchema>;
+export type PermissionMode = (typeof PERMISSION_MODES)[number];

@@ -1,0 +1,102 @@
+/**
+ * Reads llm-providers.yaml into a checked, resolved config. Every problem is reported with the
+ * file, line and column it comes from, so a broken hand edit points at itself.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { ConfigSchema, type PermissionMode, type ProviderConfig, type Settings } from './config-schema';
+
+export interface Role {
+  name: string;
+  /** The model id clients use: `helix-<role>`. */
+  modelId: string;
+  provider: string;
+  model: string;
+  cwd?: string;
+  permissionMode: PermissionMode;
+  allowedTools: string[];
+  appendSystemPrompt?: string;
+}
+
+export interface HelixConfig {
+  file: string;
+  providers: Record<string, ProviderConfig>;
+  roles: Role[];
+  settings: Settings;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`${file}${line ? `:${line}:${column ?? 1}` : ''}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(file: string): HelixConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(file, `cannot read the config file (${(error as Error).message})`);
+  }
+  return parseConfig(text, file);
+}
+
+export function parseConfig(text: string, file: string): HelixConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const at = lineCounter.linePos(syntax.pos[0]);
+    throw new ConfigError(file, `invalid YAML: ${syntax.message.split('\n')[0]}`, at.line, at.col);
+  }
+
+  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const keyPath = issue?.path ?? [];
+    throw configErrorAt(file, keyPath, issue?.message ?? 'invalid config');
+  }
+
+  const raw = parsed.data;
+  const baseDir = path.dirname(path.resolve(file));
+  const roles: Role[] = [];
+  for (const [name, value] of Object.entries(raw.defaults)) {
+    const spec = typeof value === 'string' ? { model: value } : value;
+    const colon = spec.model.indexOf(':');
+    const provider = spec.model.slice(0, colon);
+    if (!raw.providers[provider]) {
+      const known = Object.keys(raw.providers).join(', ') || 'none';
+      throw configErrorAt(file, ['defaults', name], `role "${name}" uses unknown provider "${provider}" (known: ${known})`);
+    }
+    roles.push({
+      name,
+      modelId: `helix-${name}`,
+      provider,
+      model: spec.model.slice(colon + 1),
+      cwd: 'cwd' in spec && spec.cwd ? path.resolve(baseDir, spec.cwd) : undefined,
+      permissionMode: ('permission_mode' in spec && spec.permission_mode) || raw.settings.permission_mode,
+      allowedTools: ('allowed_tools' in spec && spec.allowed_tools) || [],
+      appendSystemPrompt: 'append_system_prompt' in spec ? spec.append_system_prompt : undefined,
+    });
+  }
+
+  return { file, providers: raw.providers, roles, settings: raw.settings };
+
+  function configErrorAt(at: string, keyPath: PropertyKey[], problem: string): ConfigError {
+    // A missing key has no node: point at the nearest enclosing one.
+    let where: { line: number; col: number } | undefined;
+    for (let depth = keyPath.length; depth >= 0 && !where; depth--) {
+      const node = doc.getIn(keyPath.slice(0, depth).map(String), true) as { range?: number[] } | undefined;
+      if (node?.range?.[0] !== undefined) where = lineCounter.linePos(node.range[0]);
+    }
+    const label = keyPath.length > 0 ? `${keyPath.map(String).join('.')}: ` : '';
+    return new ConfigError(at, `${label}${problem}`, where?.line, where?.col);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * One Claude Code process: spawned with its prompt on stdin, stdout parsed into RunEvents as it
+ * arrives, ended by its result, a cancel, a timeout or a crash — always with a classified outcome.
+ */
+import { execa } from 'execa';
+import type { RunError, RunEvent, RunResult } from '../../common/run-event';
+import { CliEventMapper } from './event-mapper';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
+import { StreamJsonParser } from './stream-json';
+
+export interface RunSpec {
+  bin: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  prompt: string;
+  timeoutMs: number;
+  /** How long the CLI gets to end its tools after SIGTERM before the tree is force-killed. */
+  killGraceMs?: number;
+}
+
+export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: RunError; result?: RunResult };
+
+export interface ClaudeRun {
+  readonly pid: number | undefined;
+  /** Stops the run and everything it started; the outcome is `cancelled`. */
+  cancel(): void;
+  readonly done: Promise<RunOutcome>;
+}
+
+const STDERR_TAIL = 4000;
+/** The CLI retries a rejected key for ~3 minutes; a 401/403 will not fix itself. */
+const AUTH_STATUSES = new Set([401, 403]);
+
+export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void): ClaudeRun {
+  const graceMs = spec.killGraceMs ?? 1000;
+  const parser = new StreamJsonParser();
+  const mapper = new CliEventMapper(spec.cwd);
+  let result: RunResult | undefined;
+  let stopReason: RunError | undefined;
+  let stderrTail = '';
+  let terminating = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const doomed = new Set<number>();
+
+  const child = execa(spec.bin, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    extendEnv: false,
+    input: spec.prompt,
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+
+  const emit = (lines: ReturnType<StreamJsonParser['push']>): void => {
+    for (const line of lines) {
+      if (line.kind !== 'event') continue;
+      for (const event of mapper.map(line.event)) {
+        if (event.type === 'result') result = event.result;
+        if (event.type === 'retry' && event.httpStatus !== null && AUTH_STATUSES.has(event.httpStatus)) {
+          stop({ code: 'upstream_auth', detail: `the provider answered HTTP ${event.httpStatus}`, httpStatus: event.httpStatus });
+        }
+        onEvent(event);
+      }
+    }
+  };
+
+  child.stdout?.on('data', (chunk: Buffer) => emit(parser.push(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+  });
+
+  const timeout = setTimeout(
+    () => stop({ code: 'timeout', detail: `no result after ${Math.round(spec.timeoutMs / 1000)} s` }),
+    spec.timeoutMs,
+  );
+
+  function stop(reason: RunError): void {
+    stopReason ??= reason;
+    terminate();
+  }
+
+  function terminate(): void {
+    const pid = child.pid;
+    if (terminating || pid === undefined || child.exitCode !== null) return;
+    terminating = true;
+    if (process.platform === 'win32') {
+      killTreeWindows(pid);
+      return;
+    }
+    for (const p of listDescendants(pid)) doomed.add(p);
+    signalAll([pid], 'SIGTERM');
+    killTimer = setTimeout(() => {
+      for (const p of listDescendants(pid)) doomed.add(p);
+      signalAll([pid, ...doomed], 'SIGKILL');
+    }, graceMs);
+  }
+
+  const done = (async (): Promise<RunOutcome> => {
+    const exit = await child;
+    emit(parser.end());
+    clearTimeout(timeout);
+    clearTimeout(killTimer);
+    // Tool processes the CLI did not take down with it (they outlive a killed parent).
+    signalAll([...doomed].filter(isAlive), 'SIGKILL');
+
+    if (stopReason) return { ok: false, error: stopReason, result };
+    if (result && !result.isError) return { ok: true, result };
+    if (result) return { ok: false, error: classifyResult(result), result };
+    const cause = exit.cause as NodeJS.ErrnoException | undefined;
+    if (cause?.code === 'ENOENT' || cause?.code === 'EACCES') {
+      return { ok: false, error: { code: 'cli_not_found', detail: `${spec.bin}: ${cause.message}` } };
+    }
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
+    const said = stderrTail.trim().split('\n').slice(-3).join(' ').trim();
+    return { ok: false, error: { code: 'cli_crashed', detail: said ? `${how}: ${said}` : how } };
+  })();
+
+  return {
+    get pid() {
+      return child.pid;
+    },
+    cancel: () => stop({ code: 'cancelled', detail: 'the run was cancelled' }),
+    done,
+  };
+}
+
+/** Maps a failed `result` to the reason a user can act on. */
+export function classifyResult(result: RunResult): RunError {
+  const status = result.apiErrorStatus;
+  const detail = result.text || result.errors.join('; ') || result.subtype;
+  if (status === 401 || status === 403) return { code: 'upstream_auth', detail, httpStatus: status };
+  if (status === 429) return { code: 'upstream_rate_limit', detail, httpStatus: status };
+  if (status === 404) return { code: 'model_not_found', detail, httpStatus: status };
+  if ((status !== null && status >= 500) || result.apiFailed) {
+    return { code: 'upstream_unavailable', detail, httpStatus: status };
+  }
+  return { code: 'run_failed', detail, httpStatus: status };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run serve`: the core without a window, for a server or a machine without a display.
+ * Prints the API base URL once listening; stops cleanly (runs cancelled) on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './core/data-dir';
+import { startHelixCore } from './core/helix-core';
+import { ConfigError } from './providers/load-config';
+
+const USAGE = `Usage: npm run serve -- [options]
+
+  --port <n>         port to listen on (0 = any free port; default 8765)
+  --host <address>   address to bind (default 127.0.0.1)
+  --config <file>    llm-providers.yaml (default: the copy in the data dir)
+  --data-dir <dir>   sessions, workspaces and the generated API key
+  --help             show this text
+
+Environment: HELIX_API_KEY (the key clients send), HELIX_CLAUDE_BIN (the claude executable).`;
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '8765' },
+        host: { type: 'string', default: '127.0.0.1' },
+        config: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    exit(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) exit(`--port must be a number from 0 to 65535, got "${values.port}".`);
+
+  let core;
+  try {
+    core = await startHelixCore({
+      dataDir: values['data-dir'] ?? defaultDataDir(),
+      configPath: values.config,
+      host: values.host,
+      port,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') exit(`Port ${port} on ${values.host} is already in use; choose another with --port (0 = any free port).`);
+    exit(`Cannot start: ${(error as Error).message}`);
+  }
+
+  console.log(`Helix API ready at ${core.apiBaseUrl}`);
+  console.log(`  models:  ${core.config.roles.map((r) => `${r.modelId} (${r.provider}:${r.model})`).join(', ')}`);
+  console.log(`  config:  ${core.configPath}`);
+  console.log(`  API key: ${core.apiKeySource === 'HELIX_API_KEY' ? 'from HELIX_API_KEY' : `in ${core.apiKeySource}`}`);
+  console.log(`  claude:  ${core.claudeBin ?? 'NOT FOUND — install @anthropic-ai/claude-code or set HELIX_CLAUDE_BIN'}`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void core.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+function exit(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+void main();

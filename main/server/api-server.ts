@@ -1,0 +1,76 @@
+/**
+ * The OpenAI-compatible HTTP server: /v1/models, /v1/chat/completions, /health.
+ * Every request needs the app's Bearer key; every error has OpenAI's shape.
+ */
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { RunService } from '../core/run-service';
+import type { HelixConfig } from '../providers/load-config';
+import { checkBearer } from './auth';
+import { registerChatCompletions } from './chat-completions';
+import { registerModels } from './models';
+import { ApiError } from './openai-errors';
+
+export interface ApiServerDeps {
+  apiKey: string;
+  getConfig(): HelixConfig;
+  runs: RunService;
+  version: string;
+  claudeBinPath: string | null;
+}
+
+/** Chat bodies carry whole conversations and pasted images. */
+const BODY_LIMIT = 32 * 1024 * 1024;
+
+export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
+  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, return503OnClosing: true });
+  const startedAt = Date.now();
+
+  app.addHook('onRequest', async (req) => {
+    if (!checkBearer(req.headers.authorization, deps.apiKey)) {
+      throw new ApiError(
+        401,
+        'Missing or wrong API key: send "Authorization: Bearer <key>" with the key Helix shows in its connection details.',
+        'invalid_request_error',
+        'invalid_api_key',
+      );
+    }
+  });
+
+  app.get('/health', async () => ({
+    status: 'ok',
+    version: deps.version,
+    uptime_seconds: Math.round((Date.now() - startedAt) / 1000),
+    active_runs: deps.runs.activeCount,
+    models: deps.getConfig().roles.map((role) => role.modelId),
+    claude_cli: deps.claudeBinPath,
+  }));
+  registerModels(app, deps.getConfig);
+  registerChatCompletions(app, deps);
+
+  app.setNotFoundHandler(async (req) => {
+    throw new ApiError(404, `No route ${req.method} ${req.url.split('?')[0]}.`, 'invalid_request_error', 'not_found');
+  });
+
+  app.setErrorHandler(async (error: FastifyError | ApiError, req, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500) req.log.error(error);
+    return reply.status(apiError.status).send(apiError.toBody());
+  });
+
+  return app;
+}
+
+function toApiError(error: FastifyError | ApiError): ApiError {
+  if (error instanceof ApiError) return error;
+  const status = error.statusCode ?? 500;
+  if (status < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'The request body must be JSON (Content-Type: application/json).'
+        : error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `The request body is larger than ${BODY_LIMIT / 1024 / 1024} MB.`
+          : `Invalid request: ${error.message}`;
+    return new ApiError(status, message, 'invalid_request_error', error.code ?? null);
+  }
+  return new ApiError(500, `Internal error: ${error.message}`, 'server_error', 'internal_error');
+}

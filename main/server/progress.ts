@@ -1,0 +1,107 @@
+/**
+ * How a run's progress is shown to a chat client, chosen per request (X-Helix-Progress):
+ *  - openwebui: tool calls as status events, thinking as reasoning, the answer as content;
+ *  - markdown:  progress as plain lines in the content, for clients that show nothing else;
+ *  - none:      the answer only.
+ */
+import type { RunEvent, RunResult } from '../../common/run-event';
+
+export const PROGRESS_STYLES = ['openwebui', 'markdown', 'none'] as const;
+export type ProgressStyle = (typeof PROGRESS_STYLES)[number];
+
+export type Piece =
+  | { kind: 'content' | 'reasoning'; text: string }
+  | { kind: 'status'; description: string; done: boolean };
+
+const DISCARDED_NOTE =
+  '\n\n_(The provider stalled; the partial text above was discarded and the answer is given again below.)_\n\n';
+
+export interface ProgressRenderer {
+  starting(what: string): Piece[];
+  event(event: RunEvent): Piece[];
+  finished(summary: string): Piece[];
+  failed(message: string): Piece[];
+}
+
+export function createProgressRenderer(style: ProgressStyle): ProgressRenderer {
+  if (style === 'openwebui') return statusRenderer();
+  if (style === 'markdown') return markdownRenderer();
+  return answerOnlyRenderer();
+}
+
+/** One line per step, for both the status line and the markdown style. */
+function progressLine(event: RunEvent): string | null {
+  switch (event.type) {
+    case 'started':
+      return `Claude Code is working (${event.model})`;
+    case 'tool_use':
+      return event.title;
+    case 'tool_result':
+      return `${event.title} — ${event.outcome}`;
+    case 'retry': {
+      const what = event.httpStatus ? `HTTP ${event.httpStatus}` : event.error || 'connection failed';
+      const wait = (event.delayMs / 1000).toFixed(1);
+      return `Provider error (${what}), retry ${event.attempt} of ${event.maxRetries} in ${wait} s`;
+    }
+    default:
+      return null;
+  }
+}
+
+function answerPieces(event: RunEvent): Piece[] {
+  if (event.type === 'text') return [{ kind: 'content', text: event.text }];
+  if (event.type === 'text_discarded') return [{ kind: 'content', text: DISCARDED_NOTE }];
+  return [];
+}
+
+function statusRenderer(): ProgressRenderer {
+  return {
+    starting: (what) => [{ kind: 'status', description: `Starting Claude Code · ${what}`, done: false }],
+    event(event) {
+      if (event.type === 'thinking') return [{ kind: 'reasoning', text: event.text }];
+      const line = progressLine(event);
+      return line ? [{ kind: 'status', description: line, done: false }] : answerPieces(event);
+    },
+    finished: (summary) => [{ kind: 'status', description: summary, done: true }],
+    failed: (message) => [{ kind: 'status', description: `Failed: ${message}`, done: true }],
+  };
+}
+
+function markdownRenderer(): ProgressRenderer {
+  let written = '';
+  const emit = (piece: Piece): Piece => {
+    if (piece.kind === 'content') written += piece.text;
+    return piece;
+  };
+  // Each progress line is a paragraph of its own, wherever the answer text left off.
+  const line = (text: string): Piece => {
+    const lead = written === '' || written.endsWith('\n\n') ? '' : written.endsWith('\n') ? '\n' : '\n\n';
+    return emit({ kind: 'content', text: `${lead}▸ ${text}\n\n` });
+  };
+  return {
+    starting: (what) => [line(`Starting Claude Code · ${what}`)],
+    event(event) {
+      if (event.type === 'text') {
+        const fresh = written === '' || written.endsWith('\n\n');
+        return [emit({ kind: 'content', text: fresh ? event.text.replace(/^\n+/, '') : event.text })];
+      }
+      const text = progressLine(event);
+      return text ? [line(text)] : answerPieces(event).map(emit);
+    },
+    finished: () => [],
+    failed: () => [],
+  };
+}
+
+function answerOnlyRenderer(): ProgressRenderer {
+  return { starting: () => [], event: answerPieces, finished: () => [], failed: () => [] };
+}
+
+/** "Done in 4.2 s · 3 tool calls · 1,234 tokens · $0.0017" */
+export function summarize(result: RunResult, toolCalls: number, elapsedMs: number): string {
+  const tokens = result.usage.inputTokens + result.usage.cacheReadTokens + result.usage.cacheCreationTokens + result.usage.outputTokens;
+  const parts = [`Done in ${(elapsedMs / 1000).toFixed(1)} s`];
+  if (toolCalls > 0) parts.push(`${toolCalls} tool call${toolCalls === 1 ? '' : 's'}`);
+  parts.push(`${tokens.toLocaleString('en-US')} tokens`, `$${result.costUsd.toFixed(4)}`);
+  return parts.join(' · ');
+}
