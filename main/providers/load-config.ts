@@ -61,7 +61,9 @@ export function parseConfig(text: string, file: string): HelixConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const keyPath = issue?.path ?? [];
-    throw configErrorAt(file, keyPath, issue?.message ?? 'invalid config');
+    // A bad record key (a role name) carries the real reason one level down.
+    const inner = issue && 'issues' in issue ? (issue.issues as Array<{ message: string }>)[0] : undefined;
+    throw configErrorAt(file, keyPath, inner?.message ?? issue?.message ?? 'invalid config');
   }
 
   const raw = parsed.data;

@@ -20,7 +20,7 @@ export function describeToolCall(name: string, input: unknown, cwd: string): str
     case 'NotebookEdit':
       return clip(`${name} ${file('file_path') || file('notebook_path')}`.trim());
     case 'Bash':
-      return clip(`Bash: ${firstLine(str('command'))}`);
+      return str('command') ? clip(`Bash: ${firstLine(str('command'))}`) : 'Bash';
     case 'Grep':
       return clip(`Grep "${str('pattern')}"${str('path') ? ` in ${file('path')}` : ''}`);
     case 'Glob':

@@ -99,6 +99,8 @@ export class CliEventMapper {
   }
 
   private assistant(event: CliEvent): RunEvent[] {
+    // The CLI's own error text for a failed API call; the `result` that follows reports it.
+    if (event.is_api_error_message === true) return [];
     const message = obj(event.message);
     const content = Array.isArray(message.content) ? (message.content as unknown[]) : [];
     const fromStream = str(message.id) === this.currentMessageId;

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { buildTurnPrompt, parseChatRequest } from '../../main/server/chat-request';
+import { ApiError } from '../../main/server/openai-errors';
+
+function rejection(body: unknown): ApiError {
+  try {
+    parseChatRequest(body);
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('parseChatRequest', () => {
+  it('accepts an Open WebUI request, ignoring sampling parameters and its tools', () => {
+    const request = parseChatRequest({
+      model: 'helix-consultant',
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      tools: [{ type: 'function', function: { name: 'get_time' } }],
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: [{ type: 'text', text: 'Hi' }] },
+      ],
+    });
+    expect(request).toMatchObject({ model: 'helix-consultant', stream: true, includeUsage: true });
+  });
+
+  it.each([
+    [null, 'JSON object'],
+    [[1, 2], 'JSON object'],
+    [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
+    [{ model: 'm', messages: [] }, 'at least one message'],
+    [{ model: 'm', messages: [{ role: 'wizard', content: 'x' }] }, 'messages.0.role'],
+    [{ model: 'm', messages: 'hello' }, 'messages'],
+    [{ model: 'm', stream: 'yes', messages: [{ role: 'user', content: 'x' }] }, 'stream'],
+    [{ model: 'm', messages: [{ role: 'assistant', content: 'x' }] }, 'last message must be from the user'],
+    [{ model: 'm', messages: [{ role: 'user', content: '   ' }] }, 'empty'],
+  ])('rejects %j with a 400 that names the problem', (body, mentions) => {
+    const error = rejection(body);
+    expect(error.status).toBe(400);
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.message).toContain(mentions);
+  });
+});
+
+describe('buildTurnPrompt', () => {
+  it('passes a lone user message as it is, with system messages kept apart', () => {
+    expect(
+      buildTurnPrompt([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'What is 2+2?' },
+      ]),
+    ).toEqual({ prompt: 'What is 2+2?', systemPrompt: 'Be brief.' });
+  });
+
+  it('includes the earlier turns the client sent, so the answer has exactly that context', () => {
+    const { prompt } = buildTurnPrompt([
+      { role: 'user', content: 'My name is Ada.' },
+      { role: 'assistant', content: 'Hello Ada.' },
+      { role: 'user', content: 'What is my name?' },
+    ]);
+    expect(prompt).toContain('<user>\nMy name is Ada.\n</user>');
+    expect(prompt).toContain('<assistant>\nHello Ada.\n</assistant>');
+    expect(prompt.endsWith('What is my name?')).toBe(true);
+  });
+
+  it('names attachments it cannot pass as text', () => {
+    const { prompt } = buildTurnPrompt([
+      { role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
+    ]);
+    expect(prompt).toBe('Look:\n[image attached]');
+  });
+});

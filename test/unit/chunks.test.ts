@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../common/run-event';
+import { ChunkBuilder, MAX_TEXT_PER_CHUNK, splitText, toOpenAiUsage } from '../../main/server/chunks';
+import { MAX_SSE_LINE } from '../../main/server/sse';
+
+const result: RunResult = {
+  isError: false,
+  subtype: 'success',
+  text: 'ok',
+  errors: [],
+  sessionId: 's',
+  usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 20, thinkingTokens: 3 },
+  costUsd: 0.0123,
+  durationMs: 1000,
+  numTurns: 1,
+  apiErrorStatus: null,
+  apiFailed: false,
+};
+
+describe('ChunkBuilder', () => {
+  const chunks = new ChunkBuilder('helix-consultant', 'chatcmpl-1');
+
+  it('opens with the assistant role and keeps one id and model across chunks', () => {
+    expect(chunks.role()).toMatchObject({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      model: 'helix-consultant',
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
+    expect(chunks.text('content', 'hi')[0]).toMatchObject({ id: 'chatcmpl-1', choices: [{ delta: { content: 'hi' } }] });
+    expect(chunks.text('reasoning_content', 'hmm')[0]).toMatchObject({ choices: [{ delta: { reasoning_content: 'hmm' } }] });
+  });
+
+  it('builds Open WebUI status events without choices, with long descriptions cut', () => {
+    expect(chunks.status('Read a.ts', false)).toEqual({ event: { type: 'status', data: { description: 'Read a.ts', done: false } } });
+    const long = chunks.status('x'.repeat(1000), true) as { event: { data: { description: string } } };
+    expect(long.event.data.description.length).toBeLessThanOrEqual(300);
+  });
+
+  it('puts finish_reason and usage (with cost) in the final chunk only when asked', () => {
+    expect(chunks.finish('stop')).not.toHaveProperty('usage');
+    expect(chunks.finish('stop', toOpenAiUsage(result))).toMatchObject({
+      choices: [{ delta: {}, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, cost: 0.0123, prompt_tokens_details: { cached_tokens: 100 } },
+    });
+  });
+
+  it('splits long text so that no SSE line can exceed 64 KB, even fully escaped', () => {
+    const worst = '\u0001'.repeat(MAX_TEXT_PER_CHUNK * 3 + 5);
+    const pieces = chunks.text('content', worst);
+    expect(pieces).toHaveLength(4);
+    for (const piece of pieces) expect(Buffer.byteLength(`data: ${JSON.stringify(piece)}`)).toBeLessThan(MAX_SSE_LINE);
+  });
+
+  it('never splits a surrogate pair', () => {
+    const text = `${'a'.repeat(9)}🚀🚀`;
+    const pieces = splitText(text, 10);
+    expect(pieces.join('')).toBe(text);
+    expect(pieces[0]).toBe('a'.repeat(9));
+  });
+});

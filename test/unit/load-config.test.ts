@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from '../../main/providers/load-config';
+import { ProviderError, resolveRunTarget } from '../../main/providers/run-target';
+
+const MINIMAL = `providers:
+  local:
+    type: anthropic
+    base_url: http://127.0.0.1:8788
+    api_key_env: LOCAL_KEY
+    models: [claude-sonnet-4-5]
+defaults:
+  consultant: "local:claude-sonnet-4-5"
+`;
+
+function configError(text: string): ConfigError {
+  try {
+    parseConfig(text, 'llm-providers.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('accepted');
+}
+
+describe('parseConfig', () => {
+  it('accepts the minimal config and resolves its role with default settings', () => {
+    const config = parseConfig(MINIMAL, '/etc/helix/llm-providers.yaml');
+    expect(config.roles).toEqual([
+      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined },
+    ]);
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default' });
+  });
+
+  it('accepts the shipped config', () => {
+    const config = loadConfig(new URL('../../config/llm-providers.yaml', import.meta.url).pathname);
+    expect(config.roles.map((r) => r.modelId)).toEqual(['helix-consultant', 'helix-developer']);
+  });
+
+  it('reads role objects with a project directory relative to the config file', () => {
+    const config = parseConfig(
+      `${MINIMAL}  developer:\n    model: "local:claude-opus-4-1"\n    cwd: ../project\n    permission_mode: acceptEdits\n    allowed_tools: [Bash]\n`,
+      '/etc/helix/llm-providers.yaml',
+    );
+    expect(config.roles[1]).toMatchObject({ modelId: 'helix-developer', model: 'claude-opus-4-1', cwd: '/etc/project', permissionMode: 'acceptEdits', allowedTools: ['Bash'] });
+  });
+
+  it('reports broken YAML with its line and column', () => {
+    const error = configError('providers:\n  local: [unclosed\ndefaults: {}\n');
+    expect(error.line).toBeGreaterThan(1);
+    expect(error.message).toMatch(/^llm-providers\.yaml:\d+:\d+: invalid YAML/);
+  });
+
+  it('points at the offending key for schema errors', () => {
+    const error = configError(MINIMAL.replace('type: anthropic', 'type: carrier-pigeon'));
+    expect(error.line).toBe(3);
+    expect(error.problem).toContain('providers.local.type');
+  });
+
+  it('points at a role whose provider does not exist', () => {
+    const error = configError(MINIMAL.replace('"local:claude', '"nowhere:claude'));
+    expect(error.line).toBe(8);
+    expect(error.problem).toContain('unknown provider "nowhere" (known: local)');
+  });
+
+  it('rejects a role reference without a provider, and role names that are not ids', () => {
+    expect(configError(MINIMAL.replace('"local:claude-sonnet-4-5"', '"claude-sonnet-4-5"')).problem).toContain('provider:model');
+    expect(configError(MINIMAL.replace('consultant:', 'Big Boss:')).problem).toContain('role names');
+  });
+});
+
+describe('resolveRunTarget', () => {
+  const config = parseConfig(MINIMAL, 'cfg.yaml');
+  const role = config.roles[0]!;
+
+  it('hands an anthropic provider to Claude Code as base URL, key and model', () => {
+    expect(resolveRunTarget(role, config, { LOCAL_KEY: 'sk-1' })).toEqual({
+      env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8788', ANTHROPIC_API_KEY: 'sk-1' },
+      model: 'claude-sonnet-4-5',
+      label: 'local:claude-sonnet-4-5',
+    });
+  });
+
+  it('says which variable to set when the key is missing', () => {
+    expect(() => resolveRunTarget(role, config, {})).toThrow(ProviderError);
+    expect(() => resolveRunTarget(role, config, {})).toThrow(/LOCAL_KEY, which is not set/);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../common/run-event';
+import { createProgressRenderer, type Piece } from '../../main/server/progress';
+
+const run: RunEvent[] = [
+  { type: 'started', sessionId: 's', model: 'claude-sonnet-4-5', cwd: '/w' },
+  { type: 'thinking', text: 'Let me check.' },
+  { type: 'text', text: 'Checking.' },
+  { type: 'tool_use', id: 't1', name: 'Bash', title: 'Bash: npm test', input: {} },
+  { type: 'retry', attempt: 1, maxRetries: 4, delayMs: 560, httpStatus: 500, error: 'server_error' },
+  { type: 'tool_result', id: 't1', name: 'Bash', title: 'Bash: npm test', outcome: 'exit 0', isError: false },
+  { type: 'text', text: '\n\nAll tests pass.' },
+];
+
+function render(style: 'openwebui' | 'markdown' | 'none'): Piece[] {
+  const renderer = createProgressRenderer(style);
+  return [...renderer.starting('consultant · local:m'), ...run.flatMap((e) => renderer.event(e)), ...renderer.finished('Done in 1.0 s')];
+}
+
+const content = (pieces: Piece[]): string => pieces.map((p) => (p.kind === 'content' ? p.text : '')).join('');
+const statuses = (pieces: Piece[]): string[] => pieces.flatMap((p) => (p.kind === 'status' ? [p.description] : []));
+
+describe('progress styles', () => {
+  it('openwebui: steps as status events, thinking as reasoning, only the answer as content', () => {
+    const pieces = render('openwebui');
+    expect(statuses(pieces)).toEqual([
+      'Starting Claude Code · consultant · local:m',
+      'Claude Code is working (claude-sonnet-4-5)',
+      'Bash: npm test',
+      'Provider error (HTTP 500), retry 1 of 4 in 0.6 s',
+      'Bash: npm test — exit 0',
+      'Done in 1.0 s',
+    ]);
+    expect(pieces.at(-1)).toEqual({ kind: 'status', description: 'Done in 1.0 s', done: true });
+    expect(pieces.filter((p) => p.kind === 'status' && p.done)).toHaveLength(1);
+    expect(pieces.filter((p) => p.kind === 'reasoning')).toEqual([{ kind: 'reasoning', text: 'Let me check.' }]);
+    expect(content(pieces)).toBe('Checking.\n\nAll tests pass.');
+  });
+
+  it('markdown: every step is a line of its own in the content, and nothing else is sent', () => {
+    const pieces = render('markdown');
+    expect(pieces.every((p) => p.kind === 'content')).toBe(true);
+    expect(content(pieces)).toBe(
+      [
+        '▸ Starting Claude Code · consultant · local:m',
+        '▸ Claude Code is working (claude-sonnet-4-5)',
+        'Checking.',
+        '▸ Bash: npm test',
+        '▸ Provider error (HTTP 500), retry 1 of 4 in 0.6 s',
+        '▸ Bash: npm test — exit 0',
+        'All tests pass.',
+      ].join('\n\n'),
+    );
+  });
+
+  it('none: the answer only', () => {
+    const pieces = render('none');
+    expect(pieces.every((p) => p.kind === 'content')).toBe(true);
+    expect(content(pieces)).toBe('Checking.\n\nAll tests pass.');
+  });
+
+  it('a failure ends the status line as done, so the client stops its spinner', () => {
+    expect(createProgressRenderer('openwebui').failed('no key')).toEqual([{ kind: 'status', description: 'Failed: no key', done: true }]);
+  });
+});

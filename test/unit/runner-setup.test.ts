@@ -1,0 +1,76 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findClaudeBin } from '../../main/runner/claude-bin';
+import { claudeArgs, claudeEnv, type CommandOptions } from '../../main/runner/claude-command';
+import { checkBearer } from '../../main/server/auth';
+
+const options: CommandOptions = {
+  model: 'claude-sonnet-4-5',
+  permissionMode: 'default',
+  allowedTools: [],
+  maxRetries: 4,
+  tmpDir: '/tmp/helix-x',
+  providerEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-provider' },
+};
+
+describe('claude command line', () => {
+  it('streams partial messages as stream-json, with the model and mode as separate arguments', () => {
+    expect(claudeArgs(options)).toEqual([
+      '-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
+      '--model', 'claude-sonnet-4-5', '--permission-mode', 'default',
+    ]);
+    expect(claudeArgs({ ...options, allowedTools: ['Bash', 'Read'], resumeSessionId: 'abc' })).toEqual(
+      expect.arrayContaining(['--allowedTools', 'Bash', 'Read', '--resume', 'abc']),
+    );
+  });
+
+  it("keeps the user's environment but not variables that would override the provider or leak Helix's key", () => {
+    const env = claudeEnv({ PATH: '/bin', HOME: '/h', ANTHROPIC_API_KEY: 'users-own', ANTHROPIC_MODEL: 'x', HELIX_API_KEY: 'secret', CLAUDECODE: '1' }, options);
+    expect(env).toMatchObject({ PATH: '/bin', HOME: '/h', ANTHROPIC_API_KEY: 'sk-provider', TMPDIR: '/tmp/helix-x', CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+    expect(env).not.toHaveProperty('ANTHROPIC_MODEL');
+    expect(env).not.toHaveProperty('HELIX_API_KEY');
+    expect(env).not.toHaveProperty('CLAUDECODE');
+    expect(env).not.toHaveProperty('IS_SANDBOX');
+    expect(claudeEnv({}, { ...options, permissionMode: 'bypassPermissions' }).IS_SANDBOX).toBe('1');
+  });
+});
+
+describe('findClaudeBin', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-bin-'));
+  const fakeClaude = path.join(dir, 'bin', 'claude');
+  mkdirSync(path.dirname(fakeClaude));
+  writeFileSync(fakeClaude, '#!/bin/sh\n');
+  chmodSync(fakeClaude, 0o755);
+
+  it('uses HELIX_CLAUDE_BIN when set, and reports it missing rather than guessing', () => {
+    expect(findClaudeBin({ HELIX_CLAUDE_BIN: fakeClaude }).path).toBe(fakeClaude);
+    expect(findClaudeBin({ HELIX_CLAUDE_BIN: path.join(dir, 'nope') })).toEqual({ path: null, searched: [`HELIX_CLAUDE_BIN=${path.join(dir, 'nope')}`] });
+  });
+
+  it('prefers claude on PATH, skipping node_modules/.bin placeholders', () => {
+    expect(findClaudeBin({ PATH: path.dirname(fakeClaude) }).path).toBe(fakeClaude);
+    const placeholderDir = path.join(dir, 'node_modules', '.bin');
+    mkdirSync(placeholderDir, { recursive: true });
+    writeFileSync(path.join(placeholderDir, 'claude'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    expect(findClaudeBin({ PATH: placeholderDir }).path).not.toBe(path.join(placeholderDir, 'claude'));
+  });
+
+  it('falls back to the native binary of the installed package', () => {
+    const found = findClaudeBin({ PATH: '' });
+    expect(found.path).toMatch(/@anthropic-ai\/claude-code-linux-x64\/claude$/);
+  });
+});
+
+describe('checkBearer', () => {
+  it('accepts only the exact key as a Bearer token', () => {
+    expect(checkBearer('Bearer sk-1', 'sk-1')).toBe(true);
+    expect(checkBearer('bearer sk-1', 'sk-1')).toBe(true);
+    expect(checkBearer('Bearer sk-12', 'sk-1')).toBe(false);
+    expect(checkBearer('Bearer sk-', 'sk-1')).toBe(false);
+    expect(checkBearer('sk-1', 'sk-1')).toBe(false);
+    expect(checkBearer(undefined, 'sk-1')).toBe(false);
+    expect(checkBearer('Bearer ', '')).toBe(false);
+  });
+});
