@@ -21,6 +21,7 @@ export interface FakeRequest {
   index: number;
   body: { model?: string; stream?: boolean; messages?: Array<{ role: string; content: unknown }> };
   headers: http.IncomingHttpHeaders;
+  receivedAt: number;
 }
 
 export type Script = (req: FakeRequest) => Reply;
@@ -61,7 +62,7 @@ export class FakeAnthropic {
     }
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    const request: FakeRequest = { index: this.requests.length, body: JSON.parse(raw), headers: req.headers };
+    const request: FakeRequest = { index: this.requests.length, body: JSON.parse(raw), headers: req.headers, receivedAt: Date.now() };
     this.requests.push(request);
     const reply = this.script(request);
 

@@ -1,0 +1,166 @@
+/**
+ * Failing runs with the real `claude` CLI: upstream errors, a missing or crashing CLI, a client
+ * that leaves, a run that takes too long. Each gives a clear error and leaves no process behind.
+ */
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { text, type Script } from '../support/fake-anthropic';
+import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function start(script: Script, options?: Parameters<typeof startHarness>[1]): Promise<Harness> {
+  harness = await startHarness(script, options);
+  return harness;
+}
+
+type ErrorBody = { error: { message: string; type: string; code: string } };
+
+/** The `{"error":…}` chunk of a stream: it must have no `choices`. */
+async function streamError(h: Harness, body = chatBody('Hello')): Promise<ErrorBody['error']> {
+  const response = await h.api('/v1/chat/completions', { method: 'POST', body });
+  expect(response.status).toBe(200);
+  const { events } = await readSse(response);
+  expect(events.at(-1)).toBe('[DONE]');
+  const errors = events.filter((e) => e !== '[DONE]' && 'error' in e) as unknown as ErrorBody[];
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).not.toHaveProperty('choices');
+  return errors[0]!.error;
+}
+
+async function nonStreamError(h: Harness): Promise<{ status: number; error: ErrorBody['error'] }> {
+  const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello', { stream: false }) });
+  return { status: response.status, error: ((await response.json()) as ErrorBody).error };
+}
+
+/** Waits up to `ms` for the data dir to hold no running process; returns what is left. */
+async function processesAfter(h: Harness, ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = h.processesInDataDir();
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(50);
+    left = h.processesInDataDir();
+  }
+  return left;
+}
+
+async function serverStillServes(h: Harness): Promise<void> {
+  h.fake.setScript(() => text('Still here.'));
+  const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Again', { stream: false }) });
+  expect(response.status).toBe(200);
+  expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Still here.');
+}
+
+describe('upstream errors', () => {
+  it('a rejected key (401) fails at once with a message naming the key variable, instead of 3 minutes of retries', async () => {
+    const h = await start(() => ({ kind: 'error', status: 401, message: 'invalid x-api-key' }));
+    const error = await streamError(h);
+    expect(error.code).toBe('upstream_auth');
+    expect(error.message).toContain('rejected the API key (HTTP 401)');
+    expect(error.message).toContain('LOCAL_KEY');
+    expect(h.fake.requests.length).toBeLessThanOrEqual(2);
+
+    const { status, error: again } = await nonStreamError(h);
+    expect(status).toBe(502);
+    expect(again.code).toBe('upstream_auth');
+    await serverStillServes(h);
+  });
+
+  it('a failing provider (500) is retried as configured, shown as progress, then reported', async () => {
+    const h = await start(() => ({ kind: 'error', status: 500, message: 'Internal server error (fake)' }), {
+      extraYaml: 'settings:\n  max_retries: 1\n',
+    });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') });
+    const { events } = await readSse(response);
+    const text = JSON.stringify(events);
+    expect(text).toContain('Provider error (HTTP 500), retry 1 of 1');
+    const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as unknown as ErrorBody).error;
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.message).toMatch(/Provider "local" \(http:\/\/127\.0\.0\.1:\d+\) failed \(HTTP 500\) after 1 retries/);
+    expect(h.fake.requests).toHaveLength(2);
+
+    const { status } = await nonStreamError(h);
+    expect(status).toBe(502);
+    await serverStillServes(h);
+  });
+});
+
+describe('the CLI itself', () => {
+  it('a missing CLI gives a 503 that says how to install it, and the server keeps serving', async () => {
+    const h = await start(() => text('unused'), { env: { HELIX_CLAUDE_BIN: '/nonexistent/claude' } });
+    const { status, error } = await nonStreamError(h);
+    expect(status).toBe(503);
+    expect(error.code).toBe('cli_not_found');
+    expect(error.message).toContain('HELIX_CLAUDE_BIN');
+    expect((await streamError(h)).code).toBe('cli_not_found');
+    expect((await h.api('/health')).status).toBe(200);
+  });
+
+  it('a crashing CLI is reported with what it said on stderr', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-crash-'));
+    const bin = path.join(dir, 'claude');
+    writeFileSync(bin, '#!/bin/sh\necho "not json at all"\necho "fatal: segment of doom" >&2\nexit 3\n');
+    chmodSync(bin, 0o755);
+    const h = await start(() => text('unused'), { env: { HELIX_CLAUDE_BIN: bin } });
+    const error = await streamError(h);
+    expect(error.code).toBe('cli_crashed');
+    expect(error.message).toContain('exit code 3');
+    expect(error.message).toContain('fatal: segment of doom');
+    expect((await nonStreamError(h)).status).toBe(502);
+  });
+});
+
+describe('ending runs', () => {
+  it('a client that disconnects mid-run leaves no claude process behind', async () => {
+    const h = await start(() => ({ kind: 'hang' }));
+    const controller = new AbortController();
+    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hang'), signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes('Claude Code is working')) seen += new TextDecoder().decode((await reader.read()).value);
+    while (h.fake.requests.length === 0) await sleep(20);
+    expect(h.processesInDataDir().length).toBeGreaterThan(0);
+    controller.abort();
+    expect(await processesAfter(h, 2000)).toEqual([]);
+  });
+
+  it('a disconnect during a long Bash tool also ends the tool, which runs in its own process group', async () => {
+    const h = await start(() => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: "python3 -c 'import time; time.sleep(37)'" } }] }), {
+      role: '{ model: "local:claude-sonnet-4-5", allowed_tools: ["Bash"] }',
+    });
+    const controller = new AbortController();
+    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Sleep'), signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes('Bash: python3')) seen += new TextDecoder().decode((await reader.read()).value);
+    const sleeping = (): boolean => h.processesInDataDir().some((pid) => procCmdline(pid).includes('time.sleep(37)'));
+    for (let i = 0; i < 100 && !sleeping(); i++) await sleep(50);
+    expect(sleeping()).toBe(true);
+    controller.abort();
+    expect(await processesAfter(h, 2000)).toEqual([]);
+  });
+
+  it('a run over the time limit is stopped and the client is told why', async () => {
+    const h = await start(() => ({ kind: 'hang' }), { extraYaml: 'settings:\n  run_timeout_seconds: 1\n' });
+    const error = await streamError(h);
+    expect(error.code).toBe('timeout');
+    expect(error.message).toContain('time limit of 1 s');
+    expect(error.message).toContain('run_timeout_seconds');
+    expect(await processesAfter(h, 2000)).toEqual([]);
+  });
+});
+
+function procCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
