@@ -1,0 +1,108 @@
+/** `npm run serve`'s entry as built (out/main/serve.js), run on plain Node as a user runs it. */
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SERVE = path.join(ROOT, 'out/main/serve.js');
+const root = mkdtempSync(path.join(os.tmpdir(), 'helix-serve-'));
+const CONFIG = path.join(root, 'llm-providers.yaml');
+
+beforeAll(async () => {
+  if (!existsSync(SERVE)) await execa('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: ROOT });
+  writeFileSync(CONFIG, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
+}, 120_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function serve(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; env: Record<string, string> }> {
+  const base = { ...process.env, ...env };
+  if (!('HELIX_API_KEY' in env)) delete base.HELIX_API_KEY;
+  return execa('node', [SERVE, ...args], { reject: false, env: base as Record<string, string>, extendEnv: false });
+}
+
+/** Starts serve and resolves with the base URL it prints. */
+async function serveReady(args: string[], env?: Record<string, string>): Promise<{ url: string; proc: ReturnType<typeof serve>; output: () => string }> {
+  const proc = serve(args, env);
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(output);
+      if (match) resolve(match[0]);
+    });
+    void proc.then((result) => reject(new Error(`serve exited: ${result.stderr}`)));
+  });
+  return { url, proc, output: () => output };
+}
+
+const models = async (url: string, key: string): Promise<number> => (await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } })).status;
+
+describe('serve', () => {
+  it('prints the API base URL when ready, serves it, and stops cleanly on SIGTERM', async () => {
+    const { url, proc, output } = await serveReady(['--port', '0', '--config', CONFIG, '--data-dir', path.join(root, 'a')], { HELIX_API_KEY: 'sk-env-key' });
+    expect(await models(url, 'sk-env-key')).toBe(200);
+    expect(await models(url, 'sk-other')).toBe(401);
+    expect(output()).toContain('helix-consultant (local:m)');
+    expect(output()).not.toContain('sk-env-key');
+    proc.kill('SIGTERM');
+    expect((await proc).exitCode).toBe(0);
+  });
+
+  it('generates an API key on first run, keeps it owner-only, and reuses it after a restart', async () => {
+    const dataDir = path.join(root, 'b');
+    const first = await serveReady(['--port', '0', '--config', CONFIG, '--data-dir', dataDir]);
+    const keyFile = path.join(dataDir, 'api-key');
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(key).toMatch(/^sk-helix-/);
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(first.output()).not.toContain(key);
+    expect(await models(first.url, key)).toBe(200);
+    first.proc.kill('SIGTERM');
+    await first.proc;
+    const second = await serveReady(['--port', '0', '--config', CONFIG, '--data-dir', dataDir]);
+    expect(await models(second.url, key)).toBe(200);
+    second.proc.kill('SIGTERM');
+    await second.proc;
+  });
+
+  it('without --config, starts from a copy of the shipped config in the data dir', async () => {
+    const dataDir = path.join(root, 'c');
+    const { url, proc } = await serveReady(['--port', '0', '--data-dir', dataDir], { HELIX_API_KEY: 'k' });
+    expect(readFileSync(path.join(dataDir, 'llm-providers.yaml'), 'utf8')).toBe(readFileSync(path.join(ROOT, 'config/llm-providers.yaml'), 'utf8'));
+    const body = (await (await fetch(`${url}/models`, { headers: { authorization: 'Bearer k' } })).json()) as { data: Array<{ id: string }> };
+    expect(body.data.map((m) => m.id)).toEqual(['helix-consultant', 'helix-developer']);
+    proc.kill('SIGTERM');
+    await proc;
+  });
+
+  it('refuses a broken config with its line and column, and exits', async () => {
+    const broken = path.join(root, 'broken.yaml');
+    writeFileSync(broken, 'providers:\n  local:\n    type: anthropic\ndefaults:\n  consultant: "ghost:m"\n');
+    const result = await serve(['--port', '0', '--config', broken, '--data-dir', path.join(root, 'd')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`${broken}:5:`);
+    expect(result.stderr).toContain('unknown provider "ghost"');
+  });
+
+  it('says when the port is taken', async () => {
+    const blocker = http.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const result = await serve(['--port', String(port), '--config', CONFIG, '--data-dir', path.join(root, 'e')], { HELIX_API_KEY: 'k' });
+    blocker.close();
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+
+  it('explains its options, and refuses unknown ones', async () => {
+    const help = await serve(['--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('--data-dir');
+    const bad = await serve(['--prot', '1']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("Unknown option '--prot'");
+  });
+});
