@@ -3,6 +3,7 @@
  * file, line and column it comes from, so a broken hand edit points at itself.
  */
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { ConfigSchema, type PermissionMode, type ProviderConfig, type Settings } from './config-schema';
@@ -82,7 +83,7 @@ export function parseConfig(text: string, file: string): HelixConfig {
       modelId: `helix-${name}`,
       provider,
       model: spec.model.slice(colon + 1),
-      cwd: 'cwd' in spec && spec.cwd ? path.resolve(baseDir, spec.cwd) : undefined,
+      cwd: 'cwd' in spec && spec.cwd ? path.resolve(baseDir, expandHome(spec.cwd)) : undefined,
       permissionMode: ('permission_mode' in spec && spec.permission_mode) || raw.settings.permission_mode,
       allowedTools: ('allowed_tools' in spec && spec.allowed_tools) || [],
       appendSystemPrompt: 'append_system_prompt' in spec ? spec.append_system_prompt : undefined,
@@ -101,4 +102,8 @@ export function parseConfig(text: string, file: string): HelixConfig {
     const label = keyPath.length > 0 ? `${keyPath.map(String).join('.')}: ` : '';
     return new ConfigError(at, `${label}${problem}`, where?.line, where?.col);
   }
+}
+
+function expandHome(dir: string): string {
+  return dir === '~' || dir.startsWith('~/') ? path.join(os.homedir(), dir.slice(1)) : dir;
 }

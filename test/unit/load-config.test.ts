@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../main/providers/load-config';
 import { ProviderError, resolveRunTarget } from '../../main/providers/run-target';
@@ -42,6 +44,8 @@ describe('parseConfig', () => {
       '/etc/helix/llm-providers.yaml',
     );
     expect(config.roles[1]).toMatchObject({ modelId: 'helix-developer', model: 'claude-opus-4-1', cwd: '/etc/project', permissionMode: 'acceptEdits', allowedTools: ['Bash'] });
+    const home = parseConfig(`${MINIMAL}  developer:\n    model: "local:m"\n    cwd: ~/work\n`, '/etc/helix/llm-providers.yaml');
+    expect(home.roles[1]?.cwd).toBe(path.join(os.homedir(), 'work'));
   });
 
   it('reports broken YAML with its line and column', () => {

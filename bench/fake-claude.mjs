@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// A stand-in `claude` for the benchmarks: prints a recorded stream-json run at full speed.
+// Each text delta carries the monotonic time (ns) at which it was written, so a reader can
+// measure relay latency; the clock is system-wide, so it compares across processes.
+//   BENCH_EVENTS  number of text deltas (default 200)
+//   BENCH_GAP_US  pause between deltas in microseconds (default 0: as fast as possible;
+//                 from 1000 up a timer sleep, below it a spin)
+import { readFileSync } from 'node:fs';
+
+const fixture = readFileSync(new URL('../test/fixtures/claude/text.jsonl', import.meta.url), 'utf8').trim().split('\n');
+const init = fixture.find((line) => line.includes('"subtype":"init"'));
+const result = fixture.find((line) => line.includes('"type":"result"'));
+const events = Number(process.env.BENCH_EVENTS ?? 200);
+const gapNs = BigInt(Number(process.env.BENCH_GAP_US ?? 0) * 1000);
+
+const write = (line) => new Promise((resolve) => (process.stdout.write(`${line}\n`) ? resolve() : process.stdout.once('drain', resolve)));
+const wrap = (event) => JSON.stringify({ type: 'stream_event', event, session_id: 'bench', parent_tool_use_id: null });
+
+process.stdin.resume();
+process.stdin.on('end', async () => {
+  await write(init);
+  await write(wrap({ type: 'message_start', message: { id: 'msg_bench', content: [] } }));
+  await write(wrap({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
+  for (let i = 0; i < events; i++) {
+    if (gapNs >= 1_000_000n) await new Promise((r) => setTimeout(r, Number(gapNs / 1_000_000n)));
+    else if (gapNs > 0n) {
+      // Sub-millisecond pacing needs a spin; it is only used with one fake CLI at a time.
+      const until = process.hrtime.bigint() + gapNs;
+      while (process.hrtime.bigint() < until) await new Promise((r) => setImmediate(r));
+    }
+    await write(wrap({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `<${process.hrtime.bigint()}>` } }));
+  }
+  await write(wrap({ type: 'content_block_stop', index: 0 }));
+  await write(wrap({ type: 'message_stop' }));
+  await write(result);
+});

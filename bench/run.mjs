@@ -1,0 +1,226 @@
+#!/usr/bin/env node
+// Benchmarks of the streaming relay: the built server (out/main/serve.js) runs a fake `claude`
+// that prints a recorded stream; every figure is printed next to a baseline measured in the same
+// run by reading the same fake CLI's output directly. Results go to bench/RESULTS.md.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FAKE = path.join(here, 'fake-claude.mjs');
+const SERVE = path.join(here, '..', 'out', 'main', 'serve.js');
+const KEY = 'sk-bench';
+const now = () => process.hrtime.bigint();
+const ms = (ns) => Number(ns) / 1e6;
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p99: at(0.99), n: sorted.length };
+}
+
+/** Times (ns) embedded in text deltas, paired with when each was seen. */
+function collectStamps(text, seenAt, into) {
+  for (const match of text.matchAll(/<(\d+)>/g)) into.push(seenAt - BigInt(match[1]));
+}
+
+/** Baseline: the fake CLI read directly, as the runner would. */
+function direct(env) {
+  return new Promise((resolve) => {
+    const started = now();
+    const child = spawn(FAKE, [], { env: { ...process.env, ...env } });
+    const latencies = [];
+    let first;
+    let firstDelta;
+    let lastDelta;
+    let pending = '';
+    child.stdout.on('data', (chunk) => {
+      const at = now();
+      first ??= at;
+      pending += chunk;
+      const lines = pending.split('\n');
+      pending = lines.pop();
+      for (const line of lines) {
+        const event = JSON.parse(line);
+        const text = event.event?.delta?.text;
+        if (text) {
+          firstDelta ??= at;
+          lastDelta = at;
+          collectStamps(text, at, latencies);
+        }
+      }
+    });
+    child.on('close', () => resolve({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta }));
+    child.stdin.end('prompt');
+  });
+}
+
+/** One streamed chat request through the server. */
+function throughServer(port, agent) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ model: 'helix-bench', stream: true, messages: [{ role: 'user', content: 'go' }] });
+    const started = now();
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-progress': 'none' } },
+      (res) => {
+        const latencies = [];
+        let first;
+        let firstDelta;
+        let lastDelta;
+        let pending = '';
+        let error = res.statusCode === 200 ? null : `HTTP ${res.statusCode}`;
+        res.on('data', (chunk) => {
+          const at = now();
+          first ??= at;
+          pending += chunk;
+          const lines = pending.split('\n');
+          pending = lines.pop();
+          for (const line of lines) {
+            if (!line.startsWith('data: {')) continue;
+            const data = JSON.parse(line.slice(6));
+            if (data.error) error = data.error.message;
+            const text = data.choices?.[0]?.delta?.content;
+            if (text) {
+              firstDelta ??= at;
+              lastDelta = at;
+              collectStamps(text, at, latencies);
+            }
+          }
+        });
+        res.on('end', () => resolve({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta, error }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+}
+
+async function startServer(env) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-bench-'));
+  const config = path.join(dir, 'llm-providers.yaml');
+  writeFileSync(config, 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n');
+  const child = spawn('node', [SERVE, '--port', '0', '--config', config, '--data-dir', path.join(dir, 'data')], {
+    env: { ...process.env, ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE },
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  return {
+    port,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function repeat(times, fn) {
+  const out = [];
+  for (let i = 0; i < times; i++) out.push(await fn());
+  return out;
+}
+
+const rows = [];
+const row = (what, server, baseline, note = '') => {
+  rows.push({ what, server, baseline, note });
+  console.log(`${what.padEnd(44)} ${String(server).padEnd(22)} ${String(baseline).padEnd(22)} ${note}`);
+};
+const f = (v, unit = 'ms', digits = 2) => `${v.toFixed(digits)} ${unit}`;
+
+console.log(`${'measure'.padEnd(44)} ${'through server'.padEnd(22)} ${'baseline (direct)'.padEnd(22)}`);
+
+// 1. Time to first byte and to the first answer token (paced run, 20 events).
+{
+  const env = { BENCH_EVENTS: '20', BENCH_GAP_US: '500' };
+  const server = await startServer(env);
+  const agent = new http.Agent({ keepAlive: false });
+  await throughServer(server.port, agent); // warm-up
+  await direct(env);
+  const viaServer = await repeat(15, () => throughServer(server.port, agent));
+  const viaDirect = await repeat(15, () => direct(env));
+  row('time to first byte (median of 15)', f(stats(viaServer.map((r) => ms(r.ttfb))).median), f(stats(viaDirect.map((r) => ms(r.ttfb))).median), 'server: the opening chunk, sent before the CLI starts');
+  row('time to first answer token (median of 15)', f(stats(viaServer.map((r) => ms(r.ttft))).median), f(stats(viaDirect.map((r) => ms(r.ttft))).median), 'spawn + first delta');
+
+  // 2. Relay latency per event, paced so that queueing does not dominate.
+  const latencyEnv = { BENCH_EVENTS: '500', BENCH_GAP_US: '2000' };
+  await server.stop();
+  const paced = await startServer(latencyEnv);
+  const one = await throughServer(paced.port, agent);
+  const base = await direct(latencyEnv);
+  const s = stats(one.latencies.map(ms));
+  const b = stats(base.latencies.map(ms));
+  row(`relay latency, median (${s.n} events)`, f(s.median, 'ms', 3), f(b.median, 'ms', 3), 'CLI line written → chunk received');
+  row(`relay latency, p99 (${s.n} events)`, f(s.p99, 'ms', 3), f(b.p99, 'ms', 3));
+  await paced.stop();
+}
+
+// 3. Events per second through one stream, as fast as the fake CLI can print.
+{
+  const env = { BENCH_EVENTS: '20000' };
+  const server = await startServer(env);
+  const agent = new http.Agent({ keepAlive: false });
+  const viaServer = await throughServer(server.port, agent);
+  const viaDirect = await direct(env);
+  const rate = (r) => r.latencies.length / (Number(r.span) / 1e9);
+  row('events per second, one stream (20,000 events)', `${Math.round(rate(viaServer)).toLocaleString('en-US')} /s`, `${Math.round(rate(viaDirect)).toLocaleString('en-US')} /s`, viaServer.latencies.length === 20000 ? 'all events relayed' : `only ${viaServer.latencies.length} relayed`);
+  await server.stop();
+}
+
+// 4. Fifty concurrent streams.
+{
+  const env = { BENCH_EVENTS: '500', BENCH_GAP_US: '2000' };
+  const server = await startServer(env);
+  const agent = new http.Agent({ keepAlive: false, maxSockets: 100 });
+  await throughServer(server.port, agent);
+  const idle = rssKiB(server.pid);
+  let peak = idle;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKiB(server.pid))), 20);
+  const t0 = now();
+  const results = await Promise.allSettled(Array.from({ length: 50 }, () => throughServer(server.port, agent)));
+  const serverWall = ms(now() - t0);
+  clearInterval(sampler);
+  const failures = results.filter((r) => r.status === 'rejected' || r.value.error || r.value.latencies.length !== 500).length;
+  const t1 = now();
+  const baseline = await Promise.all(Array.from({ length: 50 }, () => direct(env)));
+  const directWall = ms(now() - t1);
+  const latencies = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.latencies.map(ms) : []));
+  row('50 concurrent streams: wall time', f(serverWall, 'ms', 0), f(directWall, 'ms', 0), '50 fake CLIs on 2 cores either way');
+  row('50 concurrent streams: failed streams', `${failures} of 50`, `${baseline.filter((r) => r.latencies.length !== 500).length} of 50`);
+  row('50 concurrent streams: relay latency p99', f(stats(latencies).p99, 'ms', 1), f(stats(baseline.flatMap((r) => r.latencies.map(ms))).p99, 'ms', 1));
+  row('50 concurrent streams: server RSS', `${Math.round(peak / 1024)} MiB peak`, `${Math.round(idle / 1024)} MiB idle`, 'baseline: the same server before the load');
+  await server.stop();
+}
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const table = [
+  '| measure | through server | baseline (direct) | note |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.what} | ${r.server} | ${r.baseline} | ${r.note} |`),
+].join('\n');
+const results = `# Benchmark results
+
+Measured by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
+${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB. The server is the built \`out/main/serve.js\`
+running \`bench/fake-claude.mjs\`, which prints a recorded stream-json run at full speed; the baseline reads the
+same fake CLI's output directly, in the same run.
+
+${table}
+`;
+writeFileSync(path.join(here, 'RESULTS.md'), results);
+console.log('\nWritten to bench/RESULTS.md');
