@@ -5,7 +5,11 @@ import type { RunError } from '../../common/run-event';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ApiError } from './openai-errors';
 
-export function describeRunError(error: RunError, role: Role, config: HelixConfig): ApiError {
+/** What the CLI or provider said can be long (a whole HTML error page); the message stays short. */
+const MAX_DETAIL = 1000;
+
+export function describeRunError(runError: RunError, role: Role, config: HelixConfig): ApiError {
+  const error = { ...runError, detail: runError.detail.length > MAX_DETAIL ? `${runError.detail.slice(0, MAX_DETAIL)}…` : runError.detail };
   const provider = config.providers[role.provider];
   const who = `Provider "${role.provider}"${provider?.base_url ? ` (${provider.base_url})` : ''}`;
   const switchHint = `switch role "${role.name}" to another provider in ${config.file}`;
