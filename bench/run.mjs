@@ -22,38 +22,42 @@ function stats(values) {
   return { median: at(0.5), p99: at(0.99), n: sorted.length };
 }
 
-/** Times (ns) embedded in text deltas, paired with when each was seen. */
-function collectStamps(text, seenAt, into) {
-  for (const match of text.matchAll(/<(\d+)>/g)) into.push(seenAt - BigInt(match[1]));
-}
-
-/** Baseline: the fake CLI read directly, as the runner would. */
-function direct(env) {
-  return new Promise((resolve) => {
-    const started = now();
-    const child = spawn(FAKE, [], { env: { ...process.env, ...env } });
-    const latencies = [];
-    let first;
-    let firstDelta;
-    let lastDelta;
-    let pending = '';
-    child.stdout.on('data', (chunk) => {
+/**
+ * Follows one stream's lines as they arrive: when its first byte and its first and last answer
+ * deltas came, and each delta's latency (arrival time minus the time the fake CLI stamped in it).
+ */
+function streamTimer(started, deltaText) {
+  const latencies = [];
+  let first;
+  let firstDelta;
+  let lastDelta;
+  let pending = '';
+  return {
+    feed(chunk) {
       const at = now();
       first ??= at;
       pending += chunk;
       const lines = pending.split('\n');
       pending = lines.pop();
       for (const line of lines) {
-        const event = JSON.parse(line);
-        const text = event.event?.delta?.text;
-        if (text) {
-          firstDelta ??= at;
-          lastDelta = at;
-          collectStamps(text, at, latencies);
-        }
+        const text = deltaText(line);
+        if (!text) continue;
+        firstDelta ??= at;
+        lastDelta = at;
+        for (const match of text.matchAll(/<(\d+)>/g)) latencies.push(at - BigInt(match[1]));
       }
-    });
-    child.on('close', () => resolve({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta }));
+    },
+    result: () => ({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta }),
+  };
+}
+
+/** Baseline: the fake CLI read directly, as the runner would. */
+function direct(env) {
+  return new Promise((resolve) => {
+    const timer = streamTimer(now(), (line) => JSON.parse(line).event?.delta?.text);
+    const child = spawn(FAKE, [], { env: { ...process.env, ...env } });
+    child.stdout.on('data', timer.feed);
+    child.on('close', () => resolve(timer.result()));
     child.stdin.end('prompt');
   });
 }
@@ -62,37 +66,19 @@ function direct(env) {
 function throughServer(port, agent) {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ model: 'helix-bench', stream: true, messages: [{ role: 'user', content: 'go' }] });
-    const started = now();
-    const req = http.request(
-      { host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-progress': 'none' } },
-      (res) => {
-        const latencies = [];
-        let first;
-        let firstDelta;
-        let lastDelta;
-        let pending = '';
-        let error = res.statusCode === 200 ? null : `HTTP ${res.statusCode}`;
-        res.on('data', (chunk) => {
-          const at = now();
-          first ??= at;
-          pending += chunk;
-          const lines = pending.split('\n');
-          pending = lines.pop();
-          for (const line of lines) {
-            if (!line.startsWith('data: {')) continue;
-            const data = JSON.parse(line.slice(6));
-            if (data.error) error = data.error.message;
-            const text = data.choices?.[0]?.delta?.content;
-            if (text) {
-              firstDelta ??= at;
-              lastDelta = at;
-              collectStamps(text, at, latencies);
-            }
-          }
-        });
-        res.on('end', () => resolve({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta, error }));
-      },
-    );
+    const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-progress': 'none' };
+    let error = null;
+    const timer = streamTimer(now(), (line) => {
+      if (!line.startsWith('data: {')) return undefined;
+      const data = JSON.parse(line.slice(6));
+      if (data.error) error = data.error.message;
+      return data.choices?.[0]?.delta?.content;
+    });
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers }, (res) => {
+      if (res.statusCode !== 200) error = `HTTP ${res.statusCode}`;
+      res.on('data', timer.feed);
+      res.on('end', () => resolve({ ...timer.result(), error }));
+    });
     req.on('error', reject);
     req.end(body);
   });
