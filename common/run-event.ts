@@ -52,6 +52,7 @@ export type RunErrorCode =
   | 'upstream_rate_limit'
   | 'upstream_unavailable'
   | 'model_not_found'
+  | 'provider_misconfigured'
   | 'run_failed';
 
 export interface RunError {

@@ -27,7 +27,7 @@ export function shippedConfigPath(): string {
   throw new Error('the shipped config/llm-providers.yaml is missing from this installation');
 }
 
-export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
+export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o644): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(temp, content, { mode });

@@ -1,14 +1,18 @@
 /**
  * The app's core, shared by the desktop shell and the headless `serve` command: loads the
- * config, finds the CLI, and runs the OpenAI-compatible server.
+ * config, finds the CLI, restores the sessions, and runs the OpenAI-compatible server.
  */
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { buildApiServer } from '../server/api-server';
 import { loadConfig, type HelixConfig } from '../providers/load-config';
 import { findClaudeBin } from '../runner/claude-bin';
+import { SessionStore } from '../sessions/session-store';
+import { TurnService } from '../sessions/turn-service';
+import { TaskService } from '../tasks/task-service';
 import { resolveApiKey, resolveConfigPath, runTmpDir } from './data-dir';
 import { RunService } from './run-service';
+import { RunSlots } from './run-slots';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -28,6 +32,7 @@ export interface HelixCore {
   configPath: string;
   config: HelixConfig;
   claudeBin: string | null;
+  sessions: SessionStore;
   close(): Promise<void>;
 }
 
@@ -39,9 +44,14 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const config = loadConfig(configPath);
   const { key, source } = resolveApiKey(env, options.dataDir);
   const claudeBin = findClaudeBin(env);
-  const runs = new RunService({ dataDir: options.dataDir, tmpDir: runTmpDir(options.dataDir), claudeBin, env });
 
-  const server = buildApiServer({ apiKey: key, getConfig: () => config, runs, version: APP_VERSION, claudeBinPath: claudeBin.path });
+  const sessions = new SessionStore(options.dataDir);
+  sessions.load();
+  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env });
+  const turns = new TurnService(sessions, runs, new RunSlots(config.settings.max_concurrent_runs));
+  const tasks = new TaskService(sessions, env);
+
+  const server = buildApiServer({ apiKey: key, getConfig: () => config, runs, turns, tasks, version: APP_VERSION, claudeBinPath: claudeBin.path });
   await server.listen({ host: options.host, port: options.port });
   const address = server.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -53,9 +63,13 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     configPath,
     config,
     claudeBin: claudeBin.path,
+    sessions,
     async close() {
+      turns.cancelAll();
       await runs.stopAll();
       await server.close();
+      tasks.close();
+      sessions.close();
     },
   };
 }

@@ -1,23 +1,26 @@
 /**
- * Starts Claude Code runs for a role: resolves the provider, prepares the working directory and
- * a private TMPDIR, and keeps track of the runs in flight so they can be listed and stopped.
+ * Starts Claude Code runs for a role: resolves the provider, builds the command line, and keeps
+ * track of the runs in flight so they can be counted and stopped.
  */
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
-import { claudeArgs, claudeEnv } from '../runner/claude-command';
+import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { resolveRunTarget } from '../providers/run-target';
 
-export interface TurnInput {
+export interface RunInput {
   prompt: string;
+  images: ImageBlock[];
+  /** The client's system messages, appended to Claude Code's system prompt. */
   systemPrompt: string;
+  cwd: string;
+  /** Continue this Claude Code session (forked: the original stays as it was). */
+  resumeSessionId?: string;
 }
 
 export interface RunServiceOptions {
-  dataDir: string;
   tmpDir: string;
   claudeBin: ClaudeBinLookup;
   env: NodeJS.ProcessEnv;
@@ -37,21 +40,21 @@ export class RunService {
    * Starts a run; throws ProviderError when the role cannot run as configured. A missing CLI is
    * not thrown: it ends the run with a `cli_not_found` outcome like every other failure.
    */
-  start(role: Role, config: HelixConfig, turn: TurnInput, onEvent: (event: RunEvent) => void): ClaudeRun {
+  start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): ClaudeRun {
     const target = resolveRunTarget(role, config, this.options.env);
-    const cwd = role.cwd ?? path.join(this.options.dataDir, 'workspaces', role.name);
-    mkdirSync(cwd, { recursive: true });
+    mkdirSync(input.cwd, { recursive: true });
     mkdirSync(this.options.tmpDir, { recursive: true });
 
     const bin = this.options.claudeBin.path;
     if (!bin) return failedRun({ code: 'cli_not_found', detail: `looked in ${this.options.claudeBin.searched.join(', ')}` });
 
-    const systemPrompt = [role.appendSystemPrompt, turn.systemPrompt].filter(Boolean).join('\n\n');
+    const systemPrompt = [role.appendSystemPrompt, input.systemPrompt].filter(Boolean).join('\n\n');
     const command = {
       model: target.model,
       permissionMode: role.permissionMode,
       allowedTools: role.allowedTools,
       appendSystemPrompt: systemPrompt || undefined,
+      resumeSessionId: input.resumeSessionId,
       maxRetries: config.settings.max_retries,
       tmpDir: this.options.tmpDir,
       providerEnv: target.env,
@@ -60,9 +63,9 @@ export class RunService {
       {
         bin,
         args: claudeArgs(command),
-        cwd,
+        cwd: input.cwd,
         env: claudeEnv(this.options.env, command),
-        prompt: turn.prompt,
+        stdin: userMessageLine(input.prompt, input.images),
         timeoutMs: config.settings.run_timeout_seconds * 1000,
       },
       onEvent,

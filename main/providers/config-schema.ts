@@ -38,6 +38,10 @@ export const SettingsSchema = z.object({
   /** Retries of a failed provider call inside one run (the CLI's own default is 10, ~3 minutes). */
   max_retries: z.number().int().min(0).max(10).default(4),
   permission_mode: z.enum(PERMISSION_MODES).default('default'),
+  /** Runs in flight at once (each claude process takes ~220 MiB); more wait in a queue. */
+  max_concurrent_runs: z.number().int().min(1).max(64).default(4),
+  /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
+  on_disconnect: z.enum(['cancel', 'finish']).default('cancel'),
 });
 
 const roleName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'role names are lower-case letters, digits, - and _');

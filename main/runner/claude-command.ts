@@ -18,11 +18,13 @@ export interface CommandOptions {
 }
 
 export function claudeArgs(options: CommandOptions): string[] {
-  const args = ['-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages'];
+  // The turn arrives on stdin as one stream-json user message, so images can be real image content.
+  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages'];
   args.push('--model', options.model, '--permission-mode', options.permissionMode);
   if (options.allowedTools.length > 0) args.push('--allowedTools', ...options.allowedTools);
   if (options.appendSystemPrompt) args.push('--append-system-prompt', options.appendSystemPrompt);
-  if (options.resumeSessionId) args.push('--resume', options.resumeSessionId);
+  // Forking leaves the resumed session as it was, so a later regenerate or edit can branch off it again.
+  if (options.resumeSessionId) args.push('--resume', options.resumeSessionId, '--fork-session');
   return args;
 }
 
@@ -43,4 +45,18 @@ export function claudeEnv(parent: NodeJS.ProcessEnv, options: CommandOptions): R
   // The CLI refuses bypassPermissions as root unless told it runs in a sandbox; choosing the mode says so.
   if (options.permissionMode === 'bypassPermissions') env.IS_SANDBOX = '1';
   return env;
+}
+
+export interface ImageBlock {
+  mediaType: string;
+  data: string;
+}
+
+/** The stdin line for one user turn: its text, then its images as base64 image blocks. */
+export function userMessageLine(text: string, images: ImageBlock[]): string {
+  const content = [
+    { type: 'text', text },
+    ...images.map((image) => ({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data } })),
+  ];
+  return `${JSON.stringify({ type: 'user', message: { role: 'user', content } })}\n`;
 }

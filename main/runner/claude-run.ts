@@ -1,5 +1,5 @@
 /**
- * One Claude Code process: spawned with its prompt on stdin, stdout parsed into RunEvents as it
+ * One Claude Code process: spawned with its turn on stdin, stdout parsed into RunEvents as it
  * arrives, ended by its result, a cancel, a timeout or a crash — always with a classified outcome.
  */
 import { execa } from 'execa';
@@ -13,7 +13,8 @@ export interface RunSpec {
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  prompt: string;
+  /** Written to stdin, which is then closed. */
+  stdin: string;
   timeoutMs: number;
   /** How long the CLI gets to end its tools after SIGTERM before the tree is force-killed. */
   killGraceMs?: number;
@@ -47,7 +48,7 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     cwd: spec.cwd,
     env: spec.env,
     extendEnv: false,
-    input: spec.prompt,
+    input: spec.stdin,
     buffer: false,
     reject: false,
     cleanup: true,

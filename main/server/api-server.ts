@@ -5,6 +5,8 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
+import type { TurnService } from '../sessions/turn-service';
+import type { TaskService } from '../tasks/task-service';
 import { checkBearer } from './auth';
 import { registerChatCompletions } from './chat-completions';
 import { registerModels } from './models';
@@ -14,6 +16,8 @@ export interface ApiServerDeps {
   apiKey: string;
   getConfig(): HelixConfig;
   runs: RunService;
+  turns: TurnService;
+  tasks: TaskService;
   version: string;
   claudeBinPath: string | null;
 }

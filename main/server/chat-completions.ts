@@ -1,46 +1,85 @@
 /**
- * POST /v1/chat/completions: one Claude Code run per turn, streamed live or answered at once.
- * The stream opens before Claude Code starts, so the client never waits in silence; a client
- * that goes away (Open WebUI's stop button) ends the run and everything it started.
+ * POST /v1/chat/completions: a turn of a Claude Code session, streamed live or answered at once;
+ * Open WebUI's background tasks are answered without Claude Code. The stream opens before the
+ * run starts, so the client never waits in silence; a client that leaves (Open WebUI's stop
+ * button) ends the run and everything it started, unless settings.on_disconnect is `finish`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RunEvent } from '../../common/run-event';
-import type { RunService } from '../core/run-service';
 import type { HelixConfig, Role } from '../providers/load-config';
-import { findRole } from './find-role';
-import { ProviderError } from '../providers/run-target';
-import { buildTurnPrompt, parseChatRequest, type ChatRequest } from './chat-request';
+import { readConversation } from '../sessions/conversation';
+import type { TurnEvent, TurnHandle } from '../sessions/turn-handle';
+import type { TurnService } from '../sessions/turn-service';
+import { detectTask } from '../tasks/detect-task';
+import type { TaskService } from '../tasks/task-service';
+import { messageText, parseChatRequest, type ChatRequest } from './chat-request';
 import { ChunkBuilder, toOpenAiUsage } from './chunks';
-import { ApiError, invalidRequest } from './openai-errors';
+import { findRole } from './find-role';
+import { invalidRequest, type ApiError } from './openai-errors';
 import { createProgressRenderer, PROGRESS_STYLES, summarize, type Piece, type ProgressStyle } from './progress';
 import { describeRunError } from './run-errors';
 import { SseStream } from './sse';
 
 export interface ChatDeps {
   getConfig(): HelixConfig;
-  runs: RunService;
+  turns: TurnService;
+  tasks: TaskService;
 }
 
 export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): void {
   app.post('/v1/chat/completions', async (req, reply) => {
     const request = parseChatRequest(req.body);
-    const style = progressStyle(req.headers['x-helix-progress']);
+    const style = progressStyle(header(req, 'x-helix-progress'));
     const config = deps.getConfig();
     const role = findRole(config, request.model);
-    return request.stream ? streamTurn(req, reply, deps, config, role, request, style) : completeTurn(req, reply, deps, config, role, request);
+    const chatId = header(req, 'x-helix-chat-id') ?? header(req, 'x-openwebui-chat-id');
+
+    const userTexts = request.messages.filter((m) => m.role === 'user').map(messageText);
+    const task = detectTask(header(req, 'x-helix-task'), request.stream, userTexts);
+    if (task) {
+      const answer = await deps.tasks.answer(task, userTexts.at(-1) ?? '', role, config, chatId);
+      return sendWhole(reply, request, answer.content);
+    }
+
+    const { handle } = deps.turns.begin({ role, config, conversation: readConversation(request.messages), chatId });
+    const leave = (): void => {
+      if (config.settings.on_disconnect === 'cancel') handle.cancel();
+    };
+    return request.stream ? streamTurn(reply, handle, leave, config, role, request, style) : completeTurn(reply, handle, leave, config, role, request);
   });
 }
 
-function progressStyle(header: string | string[] | undefined): ProgressStyle {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase() || 'openwebui';
-  if ((PROGRESS_STYLES as readonly string[]).includes(value)) return value as ProgressStyle;
+function header(req: FastifyRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  const first = (Array.isArray(value) ? value[0] : value)?.trim();
+  return first || undefined;
+}
+
+function progressStyle(value: string | undefined): ProgressStyle {
+  const style = value?.toLowerCase() ?? 'openwebui';
+  if ((PROGRESS_STYLES as readonly string[]).includes(style)) return style as ProgressStyle;
   throw invalidRequest(`X-Helix-Progress must be one of ${PROGRESS_STYLES.join(', ')}; got "${value}".`, 'X-Helix-Progress');
 }
 
+/** Follows a turn until it finishes or the client leaves; `leave` decides what leaving means. */
+function follow(reply: FastifyReply, handle: TurnHandle, leave: () => void, onEvent: (event: TurnEvent) => void): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribe = handle.subscribe((event) => {
+      onEvent(event);
+      if (event.type === 'finished') resolve();
+    });
+    reply.raw.on('close', () => {
+      if (reply.raw.writableEnded) return;
+      unsubscribe();
+      if (handle.detached) leave();
+      resolve();
+    });
+  });
+}
+
 async function streamTurn(
-  req: FastifyRequest,
   reply: FastifyReply,
-  deps: ChatDeps,
+  handle: TurnHandle,
+  leave: () => void,
   config: HelixConfig,
   role: Role,
   request: ChatRequest,
@@ -64,58 +103,50 @@ async function streamTurn(
 
   sse.data(chunks.role());
   send(renderer.starting(`${role.name} · ${role.provider}:${role.model}`));
-
   let toolCalls = 0;
-  const onEvent = (event: RunEvent): void => {
-    if (event.type === 'tool_use') toolCalls += 1;
-    send(renderer.event(event));
-  };
-
-  try {
-    const run = deps.runs.start(role, config, buildTurnPrompt(request.messages), onEvent);
-    reply.raw.on('close', () => {
-      if (!reply.raw.writableEnded) run.cancel();
-    });
-    const outcome = await run.done;
+  await follow(reply, handle, leave, (event) => {
+    if (event.type !== 'finished') {
+      if (event.type === 'tool_use') toolCalls += 1;
+      send(renderer.event(event));
+      return;
+    }
+    const { outcome } = event;
     if (outcome.ok) {
       send(renderer.finished(summarize(outcome.result, toolCalls, Date.now() - started)));
       sse.data(chunks.finish('stop', request.includeUsage ? toOpenAiUsage(outcome.result) : undefined));
     } else if (outcome.error.code !== 'cancelled') {
       fail(describeRunError(outcome.error, role, config));
     }
-  } catch (error) {
-    if (!(error instanceof ProviderError)) req.log.error(error);
-    fail(error instanceof ProviderError ? new ApiError(503, error.message, 'server_error', 'provider_misconfigured') : internalError(error));
-  }
+  });
   sse.data('[DONE]');
   sse.end();
 }
 
-async function completeTurn(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  deps: ChatDeps, config: HelixConfig, role: Role, request: ChatRequest): Promise<object> {
+async function completeTurn(reply: FastifyReply, handle: TurnHandle, leave: () => void, config: HelixConfig, role: Role, request: ChatRequest): Promise<object> {
   let answer = '';
-  const onEvent = (event: RunEvent): void => {
+  let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
+  await follow(reply, handle, leave, (event) => {
     if (event.type === 'text') answer += event.text;
     // Unlike a stream, a one-shot answer can take back text the CLI discarded.
     if (event.type === 'text_discarded') answer = '';
-  };
-  let run;
-  try {
-    run = deps.runs.start(role, config, buildTurnPrompt(request.messages), onEvent);
-  } catch (error) {
-    if (error instanceof ProviderError) throw new ApiError(503, error.message, 'server_error', 'provider_misconfigured');
-    throw error;
-  }
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableEnded) run.cancel();
+    if (event.type === 'finished') finished = event;
   });
-  const outcome = await run.done;
+  const outcome = finished?.outcome ?? { ok: false as const, error: { code: 'cancelled' as const, detail: 'the client left' } };
   if (!outcome.ok) throw describeRunError(outcome.error, role, config);
   return new ChunkBuilder(request.model).completion(answer || outcome.result.text, 'stop', toOpenAiUsage(outcome.result));
 }
 
-function internalError(error: unknown): ApiError {
-  return new ApiError(500, `Internal error: ${error instanceof Error ? error.message : String(error)}`, 'server_error', 'internal_error');
+/** A whole answer (a background task's) in the form the request asked for. */
+function sendWhole(reply: FastifyReply, request: ChatRequest, content: string): object | undefined {
+  const chunks = new ChunkBuilder(request.model);
+  const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 }, cost: 0 };
+  if (!request.stream) return chunks.completion(content, 'stop', usage);
+  reply.hijack();
+  const sse = new SseStream(reply.raw, 15_000);
+  sse.data(chunks.role());
+  for (const chunk of chunks.text('content', content)) sse.data(chunk);
+  sse.data(chunks.finish('stop', request.includeUsage ? usage : undefined));
+  sse.data('[DONE]');
+  sse.end();
+  return undefined;
 }

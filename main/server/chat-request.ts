@@ -68,25 +68,3 @@ export function messageText(message: ChatMessage): string {
     })
     .join('\n');
 }
-
-export interface TurnPrompt {
-  /** What Claude Code receives on stdin. */
-  prompt: string;
-  /** The client's system/developer messages, appended to Claude Code's system prompt. */
-  systemPrompt: string;
-}
-
-/**
- * One turn's prompt. A lone user message is passed as it is; with earlier turns, the transcript
- * is included so the answer has exactly the context the client shows.
- */
-export function buildTurnPrompt(messages: ChatMessage[]): TurnPrompt {
-  const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map(messageText);
-  const turns = messages.filter((m) => m.role === 'user' || m.role === 'assistant');
-  const current = messageText(turns.at(-1) as ChatMessage);
-  const earlier = turns.slice(0, -1);
-  if (earlier.length === 0) return { prompt: current, systemPrompt: system.join('\n\n') };
-  const transcript = earlier.map((m) => `<${m.role}>\n${messageText(m)}\n</${m.role}>`).join('\n');
-  const prompt = `The conversation so far:\n<conversation>\n${transcript}\n</conversation>\n\nThe user's new message:\n${current}`;
-  return { prompt, systemPrompt: system.join('\n\n') };
-}

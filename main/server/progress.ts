@@ -4,7 +4,11 @@
  *  - markdown:  progress as plain lines in the content, for clients that show nothing else;
  *  - none:      the answer only.
  */
-import type { RunEvent, RunResult } from '../../common/run-event';
+import type { RunResult } from '../../common/run-event';
+import type { TurnEvent } from '../sessions/turn-handle';
+
+/** What a client is shown while a turn is under way (its end is rendered by finished/failed). */
+export type ProgressEvent = Exclude<TurnEvent, { type: 'finished' }>;
 
 export const PROGRESS_STYLES = ['openwebui', 'markdown', 'none'] as const;
 export type ProgressStyle = (typeof PROGRESS_STYLES)[number];
@@ -18,7 +22,7 @@ const DISCARDED_NOTE =
 
 export interface ProgressRenderer {
   starting(what: string): Piece[];
-  event(event: RunEvent): Piece[];
+  event(event: ProgressEvent): Piece[];
   finished(summary: string): Piece[];
   failed(message: string): Piece[];
 }
@@ -30,8 +34,12 @@ export function createProgressRenderer(style: ProgressStyle): ProgressRenderer {
 }
 
 /** One line per step, for both the status line and the markdown style. */
-function progressLine(event: RunEvent): string | null {
+function progressLine(event: ProgressEvent): string | null {
   switch (event.type) {
+    case 'waiting':
+      return "Waiting for this chat's previous turn to finish";
+    case 'queued':
+      return `Queued: ${event.position} of ${event.queued} waiting for a free run slot`;
     case 'started':
       return `Claude Code is working (${event.model})`;
     case 'tool_use':
@@ -48,7 +56,7 @@ function progressLine(event: RunEvent): string | null {
   }
 }
 
-function answerPieces(event: RunEvent): Piece[] {
+function answerPieces(event: ProgressEvent): Piece[] {
   if (event.type === 'text') return [{ kind: 'content', text: event.text }];
   if (event.type === 'text_discarded') return [{ kind: 'content', text: DISCARDED_NOTE }];
   return [];

@@ -70,6 +70,8 @@ export function describeRunError(runError: RunError, role: Role, config: HelixCo
     }
     case 'cancelled':
       return new ApiError(499, 'The run was cancelled.', 'cancelled', error.code);
+    case 'provider_misconfigured':
+      return new ApiError(503, error.detail, 'server_error', error.code);
     case 'run_failed':
       return new ApiError(500, `Claude Code ended with an error: ${error.detail}`, 'server_error', error.code);
   }

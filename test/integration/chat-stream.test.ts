@@ -2,7 +2,9 @@
  * The real `claude` CLI behind our server, against a scripted fake Anthropic API:
  * what an Open WebUI-style streaming client sees.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasToolResults, lastUserText, text, type Script } from '../support/fake-anthropic';
 import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
@@ -75,11 +77,10 @@ describe('streaming a turn through the real claude CLI', () => {
   });
 
   it('shows Read and Bash calls and their outcomes as progress before the answer, never as tool_calls', async () => {
-    const h = await start(() => text('not used'));
-    // Read a file inside the role's workspace (where Claude Code runs).
-    const workspace = `${h.dataDir}/workspaces/consultant`;
-    mkdirSync(workspace, { recursive: true });
+    // A role with a fixed project directory: Claude Code runs there, and may read it.
+    const workspace = mkdtempSync(path.join(os.tmpdir(), 'helix-project-'));
     writeFileSync(`${workspace}/notes.txt`, 'hello\nworld\n');
+    const h = await start(() => text('not used'), { role: `{ model: "local:claude-sonnet-4-5", cwd: "${workspace}" }` });
     h.fake.setScript((req) =>
       hasToolResults(req)
         ? text('The file says hello.')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTurnPrompt, parseChatRequest } from '../../main/server/chat-request';
+import { parseChatRequest } from '../../main/server/chat-request';
 import { ApiError } from '../../main/server/openai-errors';
 
 function rejection(body: unknown): ApiError {
@@ -43,34 +43,5 @@ describe('parseChatRequest', () => {
     expect(error.status).toBe(400);
     expect(error.type).toBe('invalid_request_error');
     expect(error.message).toContain(mentions);
-  });
-});
-
-describe('buildTurnPrompt', () => {
-  it('passes a lone user message as it is, with system messages kept apart', () => {
-    expect(
-      buildTurnPrompt([
-        { role: 'system', content: 'Be brief.' },
-        { role: 'user', content: 'What is 2+2?' },
-      ]),
-    ).toEqual({ prompt: 'What is 2+2?', systemPrompt: 'Be brief.' });
-  });
-
-  it('includes the earlier turns the client sent, so the answer has exactly that context', () => {
-    const { prompt } = buildTurnPrompt([
-      { role: 'user', content: 'My name is Ada.' },
-      { role: 'assistant', content: 'Hello Ada.' },
-      { role: 'user', content: 'What is my name?' },
-    ]);
-    expect(prompt).toContain('<user>\nMy name is Ada.\n</user>');
-    expect(prompt).toContain('<assistant>\nHello Ada.\n</assistant>');
-    expect(prompt.endsWith('What is my name?')).toBe(true);
-  });
-
-  it('names attachments it cannot pass as text', () => {
-    const { prompt } = buildTurnPrompt([
-      { role: 'user', content: [{ type: 'text', text: 'Look:' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] },
-    ]);
-    expect(prompt).toBe('Look:\n[image attached]');
   });
 });

@@ -30,7 +30,7 @@ describe('parseConfig', () => {
     expect(config.roles).toEqual([
       { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined },
     ]);
-    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default' });
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' });
   });
 
   it('accepts the shipped config', () => {

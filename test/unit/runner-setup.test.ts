@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findClaudeBin } from '../../main/runner/claude-bin';
-import { claudeArgs, claudeEnv, type CommandOptions } from '../../main/runner/claude-command';
+import { claudeArgs, claudeEnv, userMessageLine, type CommandOptions } from '../../main/runner/claude-command';
 import { checkBearer } from '../../main/server/auth';
 
 const options: CommandOptions = {
@@ -18,12 +18,27 @@ const options: CommandOptions = {
 describe('claude command line', () => {
   it('streams partial messages as stream-json, with the model and mode as separate arguments', () => {
     expect(claudeArgs(options)).toEqual([
-      '-p', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
+      '-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
       '--model', 'claude-sonnet-4-5', '--permission-mode', 'default',
     ]);
     expect(claudeArgs({ ...options, allowedTools: ['Bash', 'Read'], resumeSessionId: 'abc' })).toEqual(
-      expect.arrayContaining(['--allowedTools', 'Bash', 'Read', '--resume', 'abc']),
+      expect.arrayContaining(['--allowedTools', 'Bash', 'Read', '--resume', 'abc', '--fork-session']),
     );
+  });
+
+  it('sends the turn as one stream-json user message, images as base64 blocks', () => {
+    const line = userMessageLine('What is this?', [{ mediaType: 'image/png', data: 'iVBORw0=' }]);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(JSON.parse(line)).toEqual({
+      type: 'user',
+      message: {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0=' } },
+        ],
+      },
+    });
   });
 
   it("keeps the user's environment but not variables that would override the provider or leak Helix's key", () => {

@@ -1,0 +1,40 @@
+/**
+ * Sessions as the app records them: one per chat, each a tree of turns (a regenerated answer or
+ * an edited message branches off an earlier turn). Shared with the UI.
+ */
+import type { RunUsage } from './run-event';
+
+export type TurnStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface TurnRecord {
+  id: string;
+  /** Key of the conversation before this turn (see conversationKey). */
+  parentKey: string;
+  /** Key of the conversation after it: parent history plus this exchange. Set when done. */
+  key?: string;
+  user: string;
+  assistant: string;
+  /** The Claude Code session holding the conversation up to and including this turn. */
+  claudeSessionId?: string;
+  status: TurnStatus;
+  /** False while no client has received the answer (it ran on after a disconnect). */
+  delivered: boolean;
+  startedAt: string;
+  endedAt?: string;
+  usage?: RunUsage;
+  costUsd?: number;
+  error?: string;
+  /** Pid of the claude process while it runs, to end it if the app died meanwhile. */
+  pid?: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  chatId?: string;
+  role: string;
+  title: string;
+  cwd: string;
+  createdAt: string;
+  updatedAt: string;
+  turns: TurnRecord[];
+}

@@ -1,0 +1,64 @@
+/**
+ * One turn as clients see it: its events so far (replayed to whoever subscribes, so a client's
+ * retry can pick up a run that continued without it) and the ones still to come.
+ */
+import type { RunEvent } from '../../common/run-event';
+import type { RunOutcome } from '../runner/claude-run';
+
+export type TurnEvent =
+  | RunEvent
+  | { type: 'waiting' }
+  | { type: 'queued'; position: number; queued: number }
+  | { type: 'finished'; outcome: RunOutcome };
+
+export type TurnListener = (event: TurnEvent) => void;
+
+export class TurnHandle {
+  private readonly events: TurnEvent[] = [];
+  private readonly listeners = new Set<TurnListener>();
+  private readonly abort = new AbortController();
+  private cancelRun: (() => void) | undefined;
+  /** True once a client received the whole turn. */
+  delivered = false;
+
+  constructor(readonly turnId: string) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get finished(): boolean {
+    return this.events.at(-1)?.type === 'finished';
+  }
+
+  /** True while no client is following the turn. */
+  get detached(): boolean {
+    return this.listeners.size === 0;
+  }
+
+  emit(event: TurnEvent): void {
+    this.events.push(event);
+    if (event.type === 'finished' && this.listeners.size > 0) this.delivered = true;
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /** Replays what happened so far, then follows. Returns the unsubscribe function. */
+  subscribe(listener: TurnListener): () => void {
+    this.listeners.add(listener);
+    for (const event of [...this.events]) listener(event);
+    if (this.finished) this.delivered = true;
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called once the run starts, so a cancel reaches it. */
+  onCancel(cancel: () => void): void {
+    this.cancelRun = cancel;
+    if (this.abort.signal.aborted) cancel();
+  }
+
+  /** Stops the turn: leaves the queue if it waits, ends the run if it runs. */
+  cancel(): void {
+    this.abort.abort();
+    this.cancelRun?.();
+  }
+}

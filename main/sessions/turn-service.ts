@@ -1,0 +1,212 @@
+/**
+ * Turns a chat request into a turn of a Claude Code session.
+ *
+ * - The session: the client's chat id, else the session whose recorded conversation matches the
+ *   history the client sent, else a new one.
+ * - The context: when the sent history is exactly a recorded turn's conversation, that turn's
+ *   Claude Code session is resumed (forked, so it stays available for a regenerate or an edit)
+ *   with only the new message; any other history starts a new session seeded with the transcript.
+ * - Order: one turn at a time per session (a second one waits), and at most
+ *   settings.max_concurrent_runs runs overall (the rest queue, told their position).
+ * - A retry of a turn that ran on after its client left gets that run, or its recorded answer.
+ */
+import { randomUUID } from 'node:crypto';
+import type { RunEvent, RunResult } from '../../common/run-event';
+import type { SessionRecord, TurnRecord } from '../../common/session';
+import type { RunService } from '../core/run-service';
+import type { RunSlots } from '../core/run-slots';
+import type { HelixConfig, Role } from '../providers/load-config';
+import { ProviderError } from '../providers/run-target';
+import type { RunOutcome } from '../runner/claude-run';
+import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
+import type { SessionStore } from './session-store';
+import { TurnHandle } from './turn-handle';
+import { TurnLogger } from './turn-logger';
+
+export interface TurnRequest {
+  role: Role;
+  config: HelixConfig;
+  conversation: Conversation;
+  chatId?: string;
+}
+
+export class TurnService {
+  private readonly live = new Map<string, TurnHandle>();
+  /** Per session, the end of the last turn queued on it. */
+  private readonly sessionTails = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly runs: RunService,
+    private readonly slots: RunSlots,
+  ) {}
+
+  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
+    const { conversation } = request;
+    const session = this.sessionFor(request);
+
+    const retried = session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered);
+    if (retried) {
+      const live = this.live.get(retried.id);
+      if (live?.detached) return { handle: live, session };
+      if (!live && retried.status === 'done') return { handle: this.replay(session, retried), session };
+    }
+
+    const turn: TurnRecord = {
+      id: randomUUID(),
+      parentKey: conversation.historyKey,
+      user: conversation.user,
+      assistant: '',
+      status: 'queued',
+      delivered: false,
+      startedAt: new Date().toISOString(),
+    };
+    session.turns.push(turn);
+    const handle = new TurnHandle(turn.id);
+    this.live.set(turn.id, handle);
+    const logger = new TurnLogger(this.store.log(session.id), turn.id);
+    logger.turn(turn);
+    this.store.touch(session);
+    void this.execute(request, session, turn, handle, logger).finally(() => this.live.delete(turn.id));
+    return { handle, session };
+  }
+
+  /** Stops every turn in flight or waiting. */
+  cancelAll(): void {
+    for (const handle of this.live.values()) handle.cancel();
+  }
+
+  private sessionFor({ role, conversation, chatId }: TurnRequest): SessionRecord {
+    const existing = chatId
+      ? this.store.findByChatId(chatId)
+      : conversation.history.length > 0
+        ? this.store.findByKey(conversation.historyKey)?.session
+        : undefined;
+    if (existing) return existing;
+    const title = conversation.history[0]?.user ?? conversation.user;
+    return this.store.create({ chatId, role: role.name, title: titleFrom(title), cwd: role.cwd });
+  }
+
+  private async execute(request: TurnRequest, session: SessionRecord, turn: TurnRecord, handle: TurnHandle, logger: TurnLogger): Promise<void> {
+    const { role, config, conversation } = request;
+    let outcome: RunOutcome = { ok: false, error: { code: 'cancelled', detail: 'the client left before the run started' } };
+    let answer = '';
+    const unlock = await this.lockSession(session.id, handle);
+    let release: (() => void) | undefined;
+    try {
+      if (handle.signal.aborted) return;
+      release = await this.slots.acquire((position, queued) => handle.emit({ type: 'queued', position, queued }), handle.signal);
+
+      const parent = conversation.history.length > 0 ? this.store.findByKey(conversation.historyKey, session)?.turn : undefined;
+      turn.status = 'running';
+      const prompt = parent ? conversation.user : seededPrompt(conversation);
+      const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
+      logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
+      const run = this.runs.start(
+        role,
+        config,
+        {
+          prompt,
+          images: conversation.images,
+          systemPrompt: conversation.system,
+          cwd: role.cwd ?? session.cwd,
+          resumeSessionId: parent?.claudeSessionId,
+        },
+        (event: RunEvent) => {
+          if (event.type === 'started') turn.claudeSessionId = event.sessionId;
+          if (event.type === 'text') answer += event.text;
+          logger.event(event);
+          handle.emit(event);
+        },
+      );
+      turn.pid = run.pid;
+      logger.turn(turn);
+      this.store.touch(session);
+      handle.onCancel(() => run.cancel());
+      outcome = await run.done;
+    } catch (error) {
+      // Leaving the queue is a cancel; anything else is reported to the client, never thrown.
+      if (!handle.signal.aborted) {
+        const detail = error instanceof Error ? error.message : String(error);
+        outcome = { ok: false, error: { code: error instanceof ProviderError ? 'provider_misconfigured' : 'run_failed', detail } };
+      }
+    } finally {
+      release?.();
+      unlock();
+      this.finish(session, turn, conversation.history, handle, logger, outcome, answer);
+    }
+  }
+
+  private finish(
+    session: SessionRecord,
+    turn: TurnRecord,
+    history: Exchange[],
+    handle: TurnHandle,
+    logger: TurnLogger,
+    outcome: RunOutcome,
+    answer: string,
+  ): void {
+    turn.status = outcome.ok ? 'done' : outcome.error.code === 'cancelled' ? 'cancelled' : 'failed';
+    turn.assistant = normalize(answer);
+    turn.endedAt = new Date().toISOString();
+    delete turn.pid;
+    const result = outcome.result;
+    if (result) {
+      turn.usage = result.usage;
+      turn.costUsd = result.costUsd;
+    }
+    if (!outcome.ok) turn.error = `${outcome.error.code}: ${outcome.error.detail}`;
+    if (outcome.ok) turn.key = conversationKey([...history, { user: turn.user, assistant: turn.assistant }]);
+    handle.emit({ type: 'finished', outcome });
+    turn.delivered = handle.delivered;
+    logger.flush();
+    logger.turn(turn);
+    this.store.touch(session);
+  }
+
+  /** Serves a recorded answer that no client received, without running anything. */
+  private replay(session: SessionRecord, turn: TurnRecord): TurnHandle {
+    const handle = new TurnHandle(turn.id);
+    const result: RunResult = {
+      isError: false,
+      subtype: 'success',
+      text: turn.assistant,
+      errors: [],
+      sessionId: turn.claudeSessionId ?? '',
+      usage: turn.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 },
+      costUsd: turn.costUsd ?? 0,
+      durationMs: 0,
+      numTurns: 0,
+      apiErrorStatus: null,
+      apiFailed: false,
+    };
+    handle.emit({ type: 'text', text: turn.assistant });
+    handle.emit({ type: 'finished', outcome: { ok: true, result } });
+    turn.delivered = true;
+    this.store.log(session.id).append({ type: 'replayed', turnId: turn.id });
+    this.store.touch(session);
+    return handle;
+  }
+
+  /** Waits for the session's previous turn; returns the function that lets the next one go. */
+  private async lockSession(sessionId: string, handle: TurnHandle): Promise<() => void> {
+    const previous = this.sessionTails.get(sessionId);
+    let unlock!: () => void;
+    const mine = new Promise<void>((resolve) => (unlock = resolve));
+    const tail = (previous ?? Promise.resolve()).then(() => mine);
+    this.sessionTails.set(sessionId, tail);
+    if (previous) {
+      handle.emit({ type: 'waiting' });
+      await previous;
+    }
+    return () => {
+      unlock();
+      if (this.sessionTails.get(sessionId) === tail) this.sessionTails.delete(sessionId);
+    };
+  }
+}
+
+function titleFrom(text: string): string {
+  const line = text.split('\n').find((l) => l.trim()) ?? 'New chat';
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+}

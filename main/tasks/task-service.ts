@@ -1,0 +1,62 @@
+/**
+ * Answers Open WebUI's background tasks without Claude Code — from the role's provider when it
+ * can be called directly, else locally — and records them in the chat's session log as tasks.
+ */
+import path from 'node:path';
+import type { HelixConfig, Role } from '../providers/load-config';
+import { EventLog } from '../sessions/event-log';
+import type { SessionStore } from '../sessions/session-store';
+import type { TaskKind } from './detect-task';
+import { localTaskAnswer } from './local-answer';
+import { providerTaskAnswer } from './provider-answer';
+
+export interface TaskAnswer {
+  content: string;
+  via: 'provider' | 'local';
+}
+
+export class TaskService {
+  /** Tasks that name no chat are logged here. */
+  private readonly looseLog: EventLog;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {
+    this.looseLog = new EventLog(path.join(store.dir, 'tasks.ndjson'));
+  }
+
+  async answer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, chatId?: string): Promise<TaskAnswer> {
+    const started = Date.now();
+    const fromProvider = await providerTaskAnswer(kind, prompt, role, config, this.env);
+    const answer: TaskAnswer = fromProvider ? { content: fromProvider, via: 'provider' } : { content: localTaskAnswer(kind, prompt), via: 'local' };
+
+    const record = { type: 'task', task: kind, via: answer.via, answer: answer.content, durationMs: Date.now() - started };
+    const session = chatId ? (this.store.findByChatId(chatId) ?? this.store.create({ chatId, role: role.name, title: 'New chat', cwd: role.cwd })) : undefined;
+    if (!session) {
+      this.looseLog.append(record);
+      return answer;
+    }
+    this.store.log(session.id).append(record);
+    const title = kind === 'title' ? parsedTitle(answer.content) : undefined;
+    if (title) {
+      session.title = title;
+      this.store.log(session.id).append({ type: 'title', title });
+    }
+    this.store.touch(session);
+    return answer;
+  }
+
+  close(): void {
+    this.looseLog.close();
+  }
+}
+
+function parsedTitle(content: string): string | undefined {
+  try {
+    const value = (JSON.parse(content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1)) as { title?: unknown }).title;
+    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
