@@ -9,7 +9,10 @@ import { startHelixCore, type HelixCore } from '../../main/core/helix-core';
 import { FakeAnthropic, type Script } from './fake-anthropic';
 
 export interface Harness {
+  /** Replaceable, to restart the core on the same data dir. */
   core: HelixCore;
+  /** The environment the core runs with (throwaway HOME, keys). */
+  env: NodeJS.ProcessEnv;
   fake: FakeAnthropic;
   dataDir: string;
   /** Fetch against the server with the API key. */
@@ -46,16 +49,12 @@ defaults:
 ${options.extraYaml ?? ''}`,
   );
   const dataDir = path.join(root, 'data');
-  const core = await startHelixCore({
-    dataDir,
-    configPath,
-    host: '127.0.0.1',
-    port: 0,
-    env: { ...process.env, HOME: path.join(root, 'home'), LOCAL_KEY: 'sk-fake-upstream', HELIX_API_KEY: API_KEY, ...options.env },
-  });
+  const env = { ...process.env, HOME: path.join(root, 'home'), LOCAL_KEY: 'sk-fake-upstream', HELIX_API_KEY: API_KEY, ...options.env };
+  const core = await startHelixCore({ dataDir, configPath, host: '127.0.0.1', port: 0, env });
 
-  return {
+  const harness: Harness = {
     core,
+    env,
     fake,
     dataDir,
     api(pathname, init = {}) {
@@ -63,15 +62,16 @@ ${options.extraYaml ?? ''}`,
       headers.set('authorization', `Bearer ${API_KEY}`);
       if (init.body) headers.set('content-type', 'application/json');
       if (init.progress) headers.set('x-helix-progress', init.progress);
-      return fetch(`${core.apiBaseUrl.replace(/\/v1$/, '')}${pathname}`, { ...init, headers });
+      return fetch(`${harness.core.apiBaseUrl.replace(/\/v1$/, '')}${pathname}`, { ...init, headers });
     },
     processesInDataDir: () => processesUnder(root),
     async close() {
-      await core.close();
+      await harness.core.close();
       await fake.close();
       rmSync(root, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 function processesUnder(dir: string): number[] {
