@@ -45,7 +45,7 @@ export class TurnService {
     const { conversation } = request;
     const session = this.sessionFor(request);
 
-    const retried = session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered);
+    const retried = undeliveredTurn(session, conversation);
     if (retried) {
       const live = this.live.get(retried.id);
       if (live?.detached) return { handle: live, session };
@@ -77,11 +77,12 @@ export class TurnService {
   }
 
   private sessionFor({ role, conversation, chatId }: TurnRequest): SessionRecord {
+    // Without a chat id a first message names no session, unless it retries one whose answer was never delivered.
     const existing = chatId
       ? this.store.findByChatId(chatId)
       : conversation.history.length > 0
         ? this.store.findByKey(conversation.historyKey)?.session
-        : undefined;
+        : this.store.list().find((s) => undeliveredTurn(s, conversation));
     if (existing) return existing;
     const title = conversation.history[0]?.user ?? conversation.user;
     return this.store.create({ chatId, role: role.name, title: titleFrom(title), cwd: role.cwd });
@@ -204,6 +205,11 @@ export class TurnService {
       if (this.sessionTails.get(sessionId) === tail) this.sessionTails.delete(sessionId);
     };
   }
+}
+
+/** A turn of this conversation that ran on without its client: a retry of it gets its answer. */
+function undeliveredTurn(session: SessionRecord, conversation: Conversation): TurnRecord | undefined {
+  return session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered && t.status !== 'failed' && t.status !== 'cancelled');
 }
 
 function titleFrom(text: string): string {
