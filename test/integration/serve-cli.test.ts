@@ -4,7 +4,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../main/runner/process-tree';
+import { SessionStore } from '../../main/sessions/session-store';
+import { FakeAnthropic } from '../support/fake-anthropic';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SERVE = path.join(ROOT, 'out/main/serve.js');
@@ -95,6 +99,39 @@ describe('serve', () => {
     blocker.close();
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+
+  it('after a crash mid-run, the restarted app lists the session, marks the run interrupted and ends its claude', async () => {
+    const fake = await new FakeAnthropic(() => ({ kind: 'hang' })).start();
+    const config = path.join(root, 'crash.yaml');
+    writeFileSync(config, `providers:\n  local:\n    type: anthropic\n    base_url: ${fake.url}\n    api_key_env: LOCAL_KEY\ndefaults:\n  consultant: "local:m"\n`);
+    const dataDir = path.join(root, 'crash');
+    const env = { HELIX_API_KEY: 'k', LOCAL_KEY: 'x', HOME: path.join(root, 'crash-home') };
+    const { url, proc } = await serveReady(['--port', '0', '--config', config, '--data-dir', dataDir], env);
+    const response = await fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k', 'content-type': 'application/json', 'x-helix-chat-id': 'crashy' },
+      body: JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'hang' }] }),
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    while (fake.requests.length === 0) await Promise.race([reader.read(), sleep(50)]);
+    proc.kill('SIGKILL');
+    await proc;
+
+    const index = JSON.parse(readFileSync(path.join(dataDir, 'sessions', 'index.json'), 'utf8')) as { sessions: Array<{ turns: Array<{ status: string; pid: number }> }> };
+    const orphan = index.sessions[0]!.turns[0]!.pid;
+    expect(index.sessions[0]!.turns[0]!.status).toBe('running');
+    expect(isAlive(orphan)).toBe(true); // the app died, its claude did not
+
+    const restarted = await serveReady(['--port', '0', '--config', config, '--data-dir', dataDir], env);
+    await sleep(200);
+    expect(isAlive(orphan)).toBe(false);
+    const after = new SessionStore(dataDir);
+    after.load();
+    expect(after.findByChatId('crashy')?.turns[0]?.status).toBe('interrupted');
+    restarted.proc.kill('SIGTERM');
+    await restarted.proc;
+    await fake.close();
   });
 
   it('explains its options, and refuses unknown ones', async () => {

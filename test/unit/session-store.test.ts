@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import type { TurnRecord } from '../../common/session';
+import { EventLog, readLog } from '../../main/sessions/event-log';
+import { SessionStore } from '../../main/sessions/session-store';
+import { isAlive } from '../../main/runner/process-tree';
+
+const freshStore = (): SessionStore => {
+  const store = new SessionStore(mkdtempSync(path.join(os.tmpdir(), 'helix-store-')));
+  store.load();
+  return store;
+};
+
+function runningTurn(pid?: number): TurnRecord {
+  return { id: 't1', parentKey: 'k0', user: 'hi', assistant: '', status: 'running', delivered: false, startedAt: new Date().toISOString(), pid };
+}
+
+/** What a crashed app leaves: the turn recorded as running in the index and the log. */
+function crashWithRunningTurn(store: SessionStore, pid?: number): string {
+  const session = store.create({ role: 'consultant', title: 'Hi' });
+  const turn = runningTurn(pid);
+  session.turns.push(turn);
+  store.log(session.id).append({ type: 'turn', turn });
+  store.touch(session);
+  store.close();
+  return session.id;
+}
+
+describe('EventLog', () => {
+  it('skips a line torn by a crash, and the next append does not merge into it', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-log-')), 'events.ndjson');
+    const log = new EventLog(file);
+    log.append({ type: 'a', n: 1 });
+    log.close();
+    appendFileSync(file, '{"type":"b","n":'); // the crash
+    const after = new EventLog(file);
+    after.append({ type: 'c', n: 3 });
+    after.close();
+    expect(readLog(file).map((r) => r.type)).toEqual(['a', 'c']);
+  });
+});
+
+describe('SessionStore', () => {
+  it('lists sessions again after a restart, with a turn that was in flight marked interrupted', () => {
+    const store = freshStore();
+    const id = crashWithRunningTurn(store);
+    const again = new SessionStore(path.dirname(store.dir));
+    again.load();
+    expect(again.get(id)?.turns[0]?.status).toBe('interrupted');
+    expect(readLog(path.join(again.dir, id, 'events.ndjson')).at(-1)).toMatchObject({ type: 'interrupted', turnId: 't1' });
+  });
+
+  it('ends the claude process a crashed app left running', async () => {
+    const store = freshStore();
+    // A stand-in whose command line names claude, as the real one does.
+    const orphan = spawn('bash', ['-c', 'exec -a claude-orphan sleep 30'], { detached: true, stdio: 'ignore' });
+    await sleep(100);
+    const id = crashWithRunningTurn(store, orphan.pid);
+    const again = new SessionStore(path.dirname(store.dir));
+    again.load();
+    await sleep(100);
+    expect(isAlive(orphan.pid!)).toBe(false);
+    expect(again.get(id)?.turns[0]?.pid).toBeUndefined();
+  });
+
+  it('rebuilds the index from the logs when it is damaged, keeping the damaged file aside', () => {
+    const store = freshStore();
+    const session = store.create({ chatId: 'c9', role: 'developer', title: 'Cats' });
+    const turn = { ...runningTurn(), status: 'done' as const, key: 'k1', assistant: 'Meow.' };
+    session.turns.push(turn);
+    store.log(session.id).append({ type: 'turn', turn });
+    store.log(session.id).append({ type: 'title', title: 'All about cats' });
+    store.touch(session);
+    store.close();
+    writeFileSync(path.join(store.dir, 'index.json'), '{"version":1,"sessions":[{"id":'); // damaged
+
+    const again = new SessionStore(path.dirname(store.dir));
+    again.load();
+    expect(again.list()).toHaveLength(1);
+    expect(again.findByChatId('c9')).toMatchObject({ role: 'developer', title: 'All about cats' });
+    expect(again.findByKey('k1')?.turn.assistant).toBe('Meow.');
+    expect(readdirSync(again.dir).some((f) => f.startsWith('index.json.damaged-'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(again.dir, 'index.json'), 'utf8')).sessions).toHaveLength(1);
+  });
+
+  it('never turns anything but its own ids into paths', () => {
+    const store = freshStore();
+    expect(() => store.sessionDir('../../etc')).toThrow('not a session id');
+    expect(existsSync(store.sessionDir(store.create({ role: 'r', title: 't' }).id))).toBe(true);
+  });
+});
