@@ -14,6 +14,8 @@ export interface TurnRecord {
   key?: string;
   user: string;
   assistant: string;
+  /** The `provider:model` that served the run. */
+  target?: string;
   /** The Claude Code session holding the conversation up to and including this turn. */
   claudeSessionId?: string;
   status: TurnStatus;

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`Helix API ready at ${core.apiBaseUrl}`);
-  console.log(`  models:  ${core.config.roles.map((r) => `${r.modelId} (${r.provider}:${r.model})`).join(', ')}`);
+  console.log(`  models:  ${core.config.current.roles.map((r) => `${r.modelId} (${r.provider}:${r.model})`).join(', ')}`);
   console.log(`  config:  ${core.configPath}`);
   console.log(`  API key: ${core.apiKeySource === 'HELIX_API_KEY' ? 'from HELIX_API_KEY' : `in ${core.apiKeySource}`}`);
   console.log(`  claude:  ${core.claudeBin ?? 'NOT FOUND — install @anthropic-ai/claude-code or set HELIX_CLAUDE_BIN'}`);

@@ -1,12 +1,16 @@
 /**
- * The app's core, shared by the desktop shell and the headless `serve` command: loads the
- * config, finds the CLI, restores the sessions, and runs the OpenAI-compatible server.
+ * The app's core, shared by the desktop shell and the headless `serve` command: the live
+ * config, the translating proxy, the sessions, and the OpenAI-compatible server.
  */
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { buildApiServer } from '../server/api-server';
-import { loadConfig, type HelixConfig } from '../providers/load-config';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { ConfigStore } from '../providers/config-store';
+import { buildProxyServer } from '../proxy/proxy-server';
+import { RequestLog } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
+import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
@@ -30,9 +34,12 @@ export interface HelixCore {
   apiKey: string;
   apiKeySource: string;
   configPath: string;
-  config: HelixConfig;
+  config: ConfigStore;
   claudeBin: string | null;
   sessions: SessionStore;
+  /** The translating proxy's base URL and its requests. */
+  proxyUrl: string;
+  proxyRequests: RequestLog;
   close(): Promise<void>;
 }
 
@@ -41,35 +48,63 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const env = options.env ?? process.env;
   mkdirSync(options.dataDir, { recursive: true });
   const configPath = resolveConfigPath(options.configPath, options.dataDir);
-  const config = loadConfig(configPath);
+  const config = new ConfigStore(configPath);
   const { key, source } = resolveApiKey(env, options.dataDir);
   const claudeBin = findClaudeBin(env);
-
   const sessions = new SessionStore(options.dataDir);
   sessions.load();
-  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env });
-  const turns = new TurnService(sessions, runs, new RunSlots(config.settings.max_concurrent_runs));
+
+  // The proxy only ever serves this machine's claude processes: loopback, with a key made per start.
+  const proxyRequests = new RequestLog();
+  const proxyKey = `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
+  const proxy = buildProxyServer({ key: proxyKey, getConfig: () => config.current, env, requests: proxyRequests });
+  const proxyUrl = await listen(proxy, '127.0.0.1', 0);
+  proxyRequests.onEntry(({ turnId, ...entry }) => {
+    const owner = turnId ? sessions.findTurn(turnId) : undefined;
+    if (owner) sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry });
+  });
+
+  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, proxy: { url: proxyUrl, key: proxyKey } });
+  const slots = new RunSlots(config.current.settings.max_concurrent_runs);
+  config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
+  config.watch();
+  const turns = new TurnService(sessions, runs, slots);
   const tasks = new TaskService(sessions, env);
 
-  const server = buildApiServer({ apiKey: key, getConfig: () => config, runs, turns, tasks, version: APP_VERSION, claudeBinPath: claudeBin.path });
-  await server.listen({ host: options.host, port: options.port });
-  const address = server.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const server = buildApiServer({ apiKey: key, getConfig: () => config.current, runs, turns, tasks, version: APP_VERSION, claudeBinPath: claudeBin.path });
+  let apiUrl: string;
+  try {
+    apiUrl = await listen(server, options.host, options.port);
+  } catch (error) {
+    config.close();
+    await proxy.close();
+    throw error;
+  }
 
   return {
-    apiBaseUrl: `http://${host}:${address.port}/v1`,
+    apiBaseUrl: `${apiUrl}/v1`,
     apiKey: key,
     apiKeySource: source,
     configPath,
     config,
     claudeBin: claudeBin.path,
     sessions,
+    proxyUrl,
+    proxyRequests,
     async close() {
+      config.close();
       turns.cancelAll();
       await runs.stopAll();
       await server.close();
+      await proxy.close();
       tasks.close();
       sessions.close();
     },
   };
+}
+
+async function listen(server: FastifyInstance, host: string, port: number): Promise<string> {
+  await server.listen({ host, port });
+  const address = server.server.address() as AddressInfo;
+  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
 }

@@ -8,7 +8,7 @@ import type { ClaudeBinLookup } from '../runner/claude-bin';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
-import { resolveRunTarget } from '../providers/run-target';
+import { resolveRunTarget, type ProxyAccess } from '../providers/run-target';
 
 export interface RunInput {
   prompt: string;
@@ -18,10 +18,13 @@ export interface RunInput {
   cwd: string;
   /** Continue this Claude Code session (forked: the original stays as it was). */
   resumeSessionId?: string;
+  /** Tags the run's proxy requests, so the request log can name the turn. */
+  turnId?: string;
 }
 
 export interface RunServiceOptions {
   tmpDir: string;
+  proxy?: ProxyAccess;
   claudeBin: ClaudeBinLookup;
   env: NodeJS.ProcessEnv;
 }
@@ -41,7 +44,7 @@ export class RunService {
    * not thrown: it ends the run with a `cli_not_found` outcome like every other failure.
    */
   start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): ClaudeRun {
-    const target = resolveRunTarget(role, config, this.options.env);
+    const target = resolveRunTarget(role, config, this.options.env, this.options.proxy, input.turnId);
     mkdirSync(input.cwd, { recursive: true });
     mkdirSync(this.options.tmpDir, { recursive: true });
 
@@ -54,6 +57,7 @@ export class RunService {
       permissionMode: role.permissionMode,
       allowedTools: role.allowedTools,
       appendSystemPrompt: systemPrompt || undefined,
+      maxTurns: role.maxTurns,
       resumeSessionId: input.resumeSessionId,
       maxRetries: config.settings.max_retries,
       tmpDir: this.options.tmpDir,

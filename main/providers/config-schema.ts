@@ -9,14 +9,33 @@ export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'a
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
-export const ProviderSchema = z.object({
-  /** anthropic: a Messages API handed to Claude Code directly; openai: a Chat Completions API. */
-  type: z.enum(['anthropic', 'openai']),
-  base_url: z.url({ protocol: /^https?$/ }).optional(),
-  api_key_env: envName.optional(),
-  models: z.array(z.string().min(1)).default([]),
-  label: z.string().optional(),
-});
+export const PROVIDER_TYPES = ['anthropic', 'openai', 'claude-login'] as const;
+
+export const ProviderSchema = z
+  .object({
+    /**
+     * anthropic: a Messages API, handed to Claude Code directly (Anthropic, or a compatible endpoint);
+     * openai: a Chat Completions API, reached through the built-in translating proxy;
+     * claude-login: Claude Code's own login, no key.
+     */
+    type: z.enum(PROVIDER_TYPES),
+    base_url: z.url({ protocol: /^https?$/ }).optional(),
+    api_key_env: envName.optional(),
+    models: z.array(z.string().min(1)).default([]),
+    /** Short names for models: `fast: claude-haiku-4-5` lets a role say "anthropic:fast". */
+    aliases: z.record(z.string().min(1), z.string().min(1)).default({}),
+    /** Extra request headers, e.g. OpenRouter's HTTP-Referer and X-Title. */
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    label: z.string().optional(),
+  })
+  .superRefine((provider, ctx) => {
+    if (provider.type === 'openai' && !provider.base_url) {
+      ctx.addIssue({ code: 'custom', path: ['base_url'], message: 'an openai provider needs base_url (e.g. https://openrouter.ai/api/v1)' });
+    }
+    if (provider.type === 'claude-login' && (provider.base_url || provider.api_key_env)) {
+      ctx.addIssue({ code: 'custom', path: ['type'], message: 'claude-login uses Claude Code\'s own login: no base_url or api_key_env' });
+    }
+  });
 
 const modelRef = z.string().regex(/^[^:\s]+:\S+$/, 'must be "provider:model"');
 
@@ -29,6 +48,9 @@ export const RoleSchema = z.union([
     permission_mode: z.enum(PERMISSION_MODES).optional(),
     allowed_tools: z.array(z.string().min(1)).optional(),
     append_system_prompt: z.string().optional(),
+    max_turns: z.number().int().positive().optional(),
+    /** The model Claude Code uses for its small, fast tasks (same provider). */
+    small_fast_model: z.string().min(1).optional(),
   }),
 ]);
 

@@ -18,6 +18,8 @@ export interface Role {
   permissionMode: PermissionMode;
   allowedTools: string[];
   appendSystemPrompt?: string;
+  maxTurns?: number;
+  smallFastModel?: string;
 }
 
 export interface HelixConfig {
@@ -74,19 +76,29 @@ export function parseConfig(text: string, file: string): HelixConfig {
     const spec = typeof value === 'string' ? { model: value } : value;
     const colon = spec.model.indexOf(':');
     const provider = spec.model.slice(0, colon);
-    if (!raw.providers[provider]) {
+    const providerConfig = raw.providers[provider];
+    if (!providerConfig) {
       const known = Object.keys(raw.providers).join(', ') || 'none';
       throw configErrorAt(file, ['defaults', name], `role "${name}" uses unknown provider "${provider}" (known: ${known})`);
     }
+    const named = spec.model.slice(colon + 1);
+    const model = providerConfig.aliases[named] ?? named;
+    if (providerConfig.models.length > 0 && !providerConfig.models.includes(model)) {
+      const allowed = [...providerConfig.models, ...Object.keys(providerConfig.aliases)].join(', ');
+      throw configErrorAt(file, ['defaults', name], `role "${name}" uses model "${named}", which provider "${provider}" does not list (allowed: ${allowed})`);
+    }
+    const smallFast = 'small_fast_model' in spec && spec.small_fast_model ? (providerConfig.aliases[spec.small_fast_model] ?? spec.small_fast_model) : undefined;
     roles.push({
       name,
       modelId: `helix-${name}`,
       provider,
-      model: spec.model.slice(colon + 1),
+      model,
       cwd: 'cwd' in spec && spec.cwd ? path.resolve(baseDir, expandHome(spec.cwd)) : undefined,
       permissionMode: ('permission_mode' in spec && spec.permission_mode) || raw.settings.permission_mode,
       allowedTools: ('allowed_tools' in spec && spec.allowed_tools) || [],
       appendSystemPrompt: 'append_system_prompt' in spec ? spec.append_system_prompt : undefined,
+      maxTurns: 'max_turns' in spec ? spec.max_turns : undefined,
+      smallFastModel: smallFast,
     });
   }
 

@@ -1,14 +1,22 @@
 /**
  * How a role's runs reach their provider: the environment and model handed to Claude Code.
+ * anthropic providers are handed over directly; openai providers through the translating
+ * proxy; claude-login leaves Claude Code on its own login.
  */
 import type { HelixConfig, Role } from './load-config';
 
 export interface RunTarget {
-  /** Variables that point Claude Code at the provider (base URL, key). */
+  /** Variables that point Claude Code at the provider (base URL, key, model tiers, headers). */
   env: Record<string, string>;
   model: string;
-  /** `provider:model`, as written in the config. */
+  /** `provider:model`, as resolved from the config. */
   label: string;
+}
+
+/** Where the translating proxy listens, and its own key. */
+export interface ProxyAccess {
+  url: string;
+  key: string;
 }
 
 /** A role that cannot run as configured; the message says what to change. */
@@ -19,26 +27,35 @@ export class ProviderError extends Error {
   }
 }
 
-export function resolveRunTarget(role: Role, config: HelixConfig, env: NodeJS.ProcessEnv): RunTarget {
+export function resolveRunTarget(role: Role, config: HelixConfig, env: NodeJS.ProcessEnv, proxy?: ProxyAccess, turnId?: string): RunTarget {
   const provider = config.providers[role.provider];
   const label = `${role.provider}:${role.model}`;
   if (!provider) throw new ProviderError(`Role "${role.name}" uses provider "${role.provider}", which is not in ${config.file}.`);
-  if (provider.type !== 'anthropic') {
+
+  const key = provider.api_key_env ? env[provider.api_key_env] : undefined;
+  if (provider.api_key_env && !key) {
     throw new ProviderError(
-      `Provider "${role.provider}" is of type "${provider.type}", which cannot run Claude Code yet; use a provider of type "anthropic" for role "${role.name}".`,
+      `Provider "${role.provider}" reads its API key from the environment variable ${provider.api_key_env}, which is not set. Set it and restart Helix, or change api_key_env in ${config.file}.`,
     );
   }
 
   const out: Record<string, string> = {};
-  if (provider.base_url) out.ANTHROPIC_BASE_URL = provider.base_url.replace(/\/+$/, '');
-  if (provider.api_key_env) {
-    const key = env[provider.api_key_env];
-    if (!key) {
-      throw new ProviderError(
-        `Provider "${role.provider}" reads its API key from the environment variable ${provider.api_key_env}, which is not set. Set it and restart Helix, or change api_key_env in ${config.file}.`,
-      );
-    }
-    out.ANTHROPIC_API_KEY = key;
+  if (role.smallFastModel) {
+    // Claude Code's small/fast tier (the haiku alias) goes to the role's chosen model.
+    out.ANTHROPIC_DEFAULT_HAIKU_MODEL = role.smallFastModel;
+    out.ANTHROPIC_SMALL_FAST_MODEL = role.smallFastModel;
+  }
+  if (provider.type === 'openai') {
+    if (!proxy) throw new ProviderError(`Provider "${role.provider}" needs the translating proxy, which is not running.`);
+    out.ANTHROPIC_BASE_URL = `${proxy.url}/p/${encodeURIComponent(role.provider)}${turnId ? `/t/${turnId}` : ''}`;
+    out.ANTHROPIC_API_KEY = proxy.key;
+    return { env: out, model: role.model, label };
+  }
+  if (provider.type === 'anthropic') {
+    if (provider.base_url) out.ANTHROPIC_BASE_URL = provider.base_url.replace(/\/+$/, '');
+    if (key) out.ANTHROPIC_API_KEY = key;
+    const headers = Object.entries(provider.headers).map(([name, value]) => `${name}: ${value}`);
+    if (headers.length > 0) out.ANTHROPIC_CUSTOM_HEADERS = headers.join('\n');
   }
   return { env: out, model: role.model, label };
 }

@@ -10,6 +10,7 @@ export interface CommandOptions {
   permissionMode: PermissionMode;
   allowedTools: string[];
   appendSystemPrompt?: string;
+  maxTurns?: number;
   resumeSessionId?: string;
   maxRetries: number;
   /** A TMPDIR the app owns: the CLI writes sockets and scratch files there. */
@@ -23,6 +24,7 @@ export function claudeArgs(options: CommandOptions): string[] {
   args.push('--model', options.model, '--permission-mode', options.permissionMode);
   if (options.allowedTools.length > 0) args.push('--allowedTools', ...options.allowedTools);
   if (options.appendSystemPrompt) args.push('--append-system-prompt', options.appendSystemPrompt);
+  if (options.maxTurns) args.push('--max-turns', String(options.maxTurns));
   // Forking leaves the resumed session as it was, so a later regenerate or edit can branch off it again.
   if (options.resumeSessionId) args.push('--resume', options.resumeSessionId, '--fork-session');
   return args;

@@ -1,13 +1,17 @@
 /**
- * Bearer-key check in constant time: both sides are hashed first, so neither the content nor
- * the length of the key leaks through timing.
+ * Key checks in constant time: both sides are hashed first, so neither the content nor the
+ * length of the key leaks through timing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+export function checkKey(given: string | undefined, key: string): boolean {
+  if (!given || !key) return false;
+  return timingSafeEqual(digest(given), digest(key));
+}
+
+/** `Authorization: Bearer <key>`. */
 export function checkBearer(header: string | undefined, apiKey: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!match?.[1] || !apiKey) return false;
-  return timingSafeEqual(digest(match[1]), digest(apiKey));
+  return checkKey(/^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1], apiKey);
 }
 
 function digest(value: string): Buffer {

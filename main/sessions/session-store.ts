@@ -65,6 +65,15 @@ export class SessionStore {
     return undefined;
   }
 
+  /** The session a turn belongs to. */
+  findTurn(turnId: string): { session: SessionRecord; turn: TurnRecord } | undefined {
+    for (const session of this.sessions.values()) {
+      const turn = session.turns.find((t) => t.id === turnId);
+      if (turn) return { session, turn };
+    }
+    return undefined;
+  }
+
   create(fields: { chatId?: string; role: string; title: string; cwd?: string }): SessionRecord {
     const id = randomUUID();
     const now = new Date().toISOString();

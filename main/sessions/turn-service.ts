@@ -100,6 +100,7 @@ export class TurnService {
 
       const parent = conversation.history.length > 0 ? this.store.findByKey(conversation.historyKey, session)?.turn : undefined;
       turn.status = 'running';
+      turn.target = `${role.provider}:${role.model}`;
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
@@ -112,6 +113,7 @@ export class TurnService {
           systemPrompt: conversation.system,
           cwd: role.cwd ?? session.cwd,
           resumeSessionId: parent?.claudeSessionId,
+          turnId: turn.id,
         },
         (event: RunEvent) => {
           if (event.type === 'started') turn.claudeSessionId = event.sessionId;

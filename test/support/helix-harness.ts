@@ -43,7 +43,7 @@ export async function startHarness(script: Script, options: HarnessOptions = {})
     type: anthropic
     base_url: ${fake.url}
     api_key_env: LOCAL_KEY
-    models: [claude-sonnet-4-5]
+    models: [claude-sonnet-4-5, claude-opus-4-1]
 defaults:
   consultant: ${options.role ?? '"local:claude-sonnet-4-5"'}
 ${options.extraYaml ?? ''}`,

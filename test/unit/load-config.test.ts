@@ -40,11 +40,11 @@ describe('parseConfig', () => {
 
   it('reads role objects with a project directory relative to the config file', () => {
     const config = parseConfig(
-      `${MINIMAL}  developer:\n    model: "local:claude-opus-4-1"\n    cwd: ../project\n    permission_mode: acceptEdits\n    allowed_tools: [Bash]\n`,
+      `${MINIMAL.replace('[claude-sonnet-4-5]', '[claude-sonnet-4-5, claude-opus-4-1]')}  developer:\n    model: "local:claude-opus-4-1"\n    cwd: ../project\n    permission_mode: acceptEdits\n    allowed_tools: [Bash]\n    max_turns: 12\n`,
       '/etc/helix/llm-providers.yaml',
     );
-    expect(config.roles[1]).toMatchObject({ modelId: 'helix-developer', model: 'claude-opus-4-1', cwd: '/etc/project', permissionMode: 'acceptEdits', allowedTools: ['Bash'] });
-    const home = parseConfig(`${MINIMAL}  developer:\n    model: "local:m"\n    cwd: ~/work\n`, '/etc/helix/llm-providers.yaml');
+    expect(config.roles[1]).toMatchObject({ modelId: 'helix-developer', model: 'claude-opus-4-1', cwd: '/etc/project', permissionMode: 'acceptEdits', allowedTools: ['Bash'], maxTurns: 12 });
+    const home = parseConfig(`${MINIMAL}  developer:\n    model: "local:claude-sonnet-4-5"\n    cwd: ~/work\n`, '/etc/helix/llm-providers.yaml');
     expect(home.roles[1]?.cwd).toBe(path.join(os.homedir(), 'work'));
   });
 
@@ -64,6 +64,20 @@ describe('parseConfig', () => {
     const error = configError(MINIMAL.replace('"local:claude', '"nowhere:claude'));
     expect(error.line).toBe(8);
     expect(error.problem).toContain('unknown provider "nowhere" (known: local)');
+  });
+
+  it('refuses a model the provider does not list, naming what it allows; aliases resolve', () => {
+    const error = configError(MINIMAL.replace('"local:claude-sonnet-4-5"', '"local:gpt-4o"'));
+    expect(error.line).toBe(8);
+    expect(error.problem).toContain('uses model "gpt-4o", which provider "local" does not list (allowed: claude-sonnet-4-5)');
+    const aliased = parseConfig(MINIMAL.replace('    models: [claude-sonnet-4-5]', '    models: [claude-sonnet-4-5]\n    aliases: { best: claude-sonnet-4-5 }').replace('"local:claude-sonnet-4-5"', '"local:best"'), 'x.yaml');
+    expect(aliased.roles[0]?.model).toBe('claude-sonnet-4-5');
+  });
+
+  it('checks what each provider type needs', () => {
+    expect(configError(MINIMAL.replace('type: anthropic\n    base_url: http://127.0.0.1:8788', 'type: openai')).problem).toContain('needs base_url');
+    expect(configError(MINIMAL.replace('type: anthropic', 'type: claude-login')).problem).toContain('no base_url or api_key_env');
+    expect(configError(MINIMAL.replace('type: anthropic', 'type: carrier-pigeon')).problem).toMatch(/anthropic.*openai.*claude-login/);
   });
 
   it('rejects a role reference without a provider, and role names that are not ids', () => {

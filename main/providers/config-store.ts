@@ -1,0 +1,106 @@
+/**
+ * The live llm-providers.yaml: the last good config, hot-reloaded when the file changes, and
+ * edits from the app written back with the user's comments, order and formatting kept.
+ * An invalid file (hand edit) is reported and the last good config stays in force.
+ */
+import { watch, readFileSync, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { isMap, isScalar, parseDocument } from 'yaml';
+import { writeFileAtomic } from '../core/data-dir';
+import type { ProviderConfig } from './config-schema';
+import { ConfigError, loadConfig, parseConfig, type HelixConfig } from './load-config';
+
+export type ConfigListener = (change: { config: HelixConfig; error: ConfigError | null }) => void;
+
+export class ConfigStore {
+  private good: HelixConfig;
+  private lastError: ConfigError | null = null;
+  private watcher: FSWatcher | undefined;
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly listeners = new Set<ConfigListener>();
+
+  /** Throws ConfigError when the file is invalid at start: there is no good config to keep yet. */
+  constructor(readonly file: string) {
+    this.good = loadConfig(file);
+  }
+
+  get current(): HelixConfig {
+    return this.good;
+  }
+
+  /** Why the file on disk is not the config in force, if it is not. */
+  get error(): ConfigError | null {
+    return this.lastError;
+  }
+
+  onChange(listener: ConfigListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Follows hand edits. The directory is watched: editors often replace the file rather than write it. */
+  watch(): void {
+    this.watcher = watch(path.dirname(this.file), (_event, name) => {
+      if (name && name !== path.basename(this.file)) return;
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => this.reload(), 100);
+    });
+  }
+
+  close(): void {
+    clearTimeout(this.debounce);
+    this.watcher?.close();
+  }
+
+  reload(): void {
+    let next: HelixConfig;
+    try {
+      next = loadConfig(this.file);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      this.lastError = error;
+      this.notify();
+      return;
+    }
+    if (this.lastError === null && JSON.stringify(next) === JSON.stringify(this.good)) return;
+    this.good = next;
+    this.lastError = null;
+    this.notify();
+  }
+
+  /** Points a role at `provider:model` (a role written as an object keeps its other options). */
+  setRoleModel(role: string, ref: string): HelixConfig {
+    return this.edit((doc) => {
+      const node = doc.getIn(['defaults', role], true);
+      const model = isMap(node) ? node.get('model', true) : node;
+      // Changing the scalar in place keeps its quoting and the comments around it.
+      if (isScalar(model)) model.value = ref;
+      else if (isMap(node)) node.set('model', ref);
+      else doc.setIn(['defaults', role], ref);
+    });
+  }
+
+  /** Adds or replaces a provider. Keys are never written: only the name of their variable. */
+  setProvider(name: string, provider: Partial<ProviderConfig> & Pick<ProviderConfig, 'type'>): HelixConfig {
+    return this.edit((doc) => doc.setIn(['providers', name], doc.createNode(provider)));
+  }
+
+  /** Applies an edit to the file on disk; refused (nothing written) if the result would be invalid. */
+  private edit(change: (doc: ReturnType<typeof parseDocument>) => void): HelixConfig {
+    const doc = parseDocument(readFileSync(this.file, 'utf8'));
+    // A file that does not parse cannot be edited; loading it throws the error with its position.
+    if (doc.errors.length > 0) loadConfig(this.file);
+    change(doc);
+    const text = doc.toString({ lineWidth: 0 });
+    const next = parseConfig(text, this.file);
+    writeFileAtomic(this.file, text);
+    this.good = next;
+    this.lastError = null;
+    this.notify();
+    return next;
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener({ config: this.good, error: this.lastError });
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The translating proxy: Claude Code speaks the Anthropic Messages API to it, and it speaks
+ * OpenAI Chat Completions to an `openai`-type provider. It listens on loopback with a key of
+ * its own; Claude Code reaches it at `/p/<provider>/t/<turn id>`, so each request it logs is
+ * joined to the turn (and session) that caused it.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { HelixConfig } from '../providers/load-config';
+import { checkKey } from '../server/auth';
+import type { RequestLog } from './request-log';
+import { anthropicErrorType, StreamTranslator, toAnthropicMessage, toUsage, type Usage } from './to-anthropic-response';
+import { toOpenAiRequest } from './to-openai-request';
+
+export interface ProxyDeps {
+  key: string;
+  getConfig(): HelixConfig;
+  env: NodeJS.ProcessEnv;
+  requests: RequestLog;
+}
+
+type Json = Record<string, unknown>;
+
+export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
+  const app = Fastify({ bodyLimit: 64 * 1024 * 1024, logger: false, forceCloseConnections: true });
+
+  app.addHook('onRequest', async (req, reply) => {
+    const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '');
+    if (req.method !== 'HEAD' && !checkKey(typeof key === 'string' ? key : undefined, deps.key)) {
+      return anthropicError(reply, 401, 'authentication_error', 'Wrong or missing key for the Helix proxy.');
+    }
+  });
+  app.head('/*', async () => '');
+
+  app.post<{ Params: { provider: string; '*': string }; Body: Json }>('/p/:provider/*', async (req, reply) => {
+    const route = /^(?:t\/([\w-]+)\/)?v1\/messages(\/count_tokens)?$/.exec(req.params['*'].split('?')[0] ?? '');
+    if (!route) return anthropicError(reply, 404, 'not_found_error', `No route ${req.url}.`);
+    const config = deps.getConfig();
+    const name = req.params.provider;
+    const provider = config.providers[name];
+    if (provider?.type !== 'openai' || !provider.base_url) {
+      return anthropicError(reply, 404, 'not_found_error', `The proxy has no OpenAI-compatible provider "${name}".`);
+    }
+    const body = req.body ?? {};
+    if (route[2]) return { input_tokens: estimateTokens(body) };
+
+    const model = typeof body.model === 'string' ? body.model : '';
+    const upstreamBody = toOpenAiRequest(body, model);
+    const started = Date.now();
+    const log = (status: number, usage?: Usage, error?: string): void =>
+      deps.requests.add({ provider: name, model, status, latencyMs: Date.now() - started, inputTokens: usage?.input_tokens, outputTokens: usage?.output_tokens, turnId: route[1], error });
+
+    const abort = new AbortController();
+    reply.raw.on('close', () => abort.abort());
+    let upstream: Response;
+    try {
+      const key = provider.api_key_env ? deps.env[provider.api_key_env] : undefined;
+      upstream = await fetch(`${provider.base_url.replace(/\/+$/, '')}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...provider.headers },
+        body: JSON.stringify(upstreamBody),
+        signal: abort.signal,
+      });
+    } catch (error) {
+      const message = `Cannot reach provider "${name}" at ${provider.base_url}: ${(error as Error).cause ?? (error as Error).message}`;
+      log(502, undefined, message);
+      return anthropicError(reply, 502, 'api_error', message);
+    }
+
+    if (!upstream.ok) {
+      const message = `Provider "${name}" answered HTTP ${upstream.status}: ${upstreamMessage(await upstream.text())}`;
+      log(upstream.status, undefined, message);
+      return anthropicError(reply, upstream.status, anthropicErrorType(upstream.status), message);
+    }
+
+    if (!upstreamBody.stream) {
+      const message = toAnthropicMessage((await upstream.json()) as Json, model);
+      log(200, message.usage as Usage);
+      return message;
+    }
+
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    const translator = new StreamTranslator(model);
+    const write = (events: Array<{ type: string }>): void => {
+      for (const event of events) reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    let usage: Usage | undefined;
+    let streamError: string | undefined;
+    try {
+      for await (const data of sseData(upstream.body as ReadableStream<Uint8Array>)) {
+        if (data === '[DONE]') break;
+        const chunk = parseJson(data);
+        if (!chunk) continue;
+        if (chunk.error) {
+          streamError = upstreamMessage(JSON.stringify(chunk));
+          break;
+        }
+        if (chunk.usage) usage = toUsage(chunk.usage);
+        write(translator.chunk(chunk));
+      }
+      if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
+      else write(translator.end());
+    } catch (error) {
+      streamError = (error as Error).message;
+    }
+    log(streamError ? 502 : 200, usage, streamError);
+    reply.raw.end();
+  });
+
+  app.setNotFoundHandler(async (req, reply) => anthropicError(reply, 404, 'not_found_error', `No route ${req.method} ${req.url}.`));
+  app.setErrorHandler(async (error: { statusCode?: number; message: string }, _req, reply) =>
+    anthropicError(reply, error.statusCode ?? 500, anthropicErrorType(error.statusCode ?? 500), error.message),
+  );
+  return app;
+}
+
+function anthropicError(reply: FastifyReply, status: number, type: string, message: string): FastifyReply {
+  return reply.status(status).send({ type: 'error', error: { type, message } });
+}
+
+/** The `data:` payloads of an SSE body, as they arrive. */
+async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
+    pending += decoder.decode(bytes, { stream: true });
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('data:')) yield line.slice(5).trim();
+  }
+  if (pending.startsWith('data:')) yield pending.slice(5).trim();
+}
+
+function parseJson(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The provider's own error message, from OpenAI's `{"error":{"message"}}` shape when it uses it. */
+function upstreamMessage(text: string): string {
+  const parsed = parseJson(text);
+  const error = parsed?.error;
+  const message = typeof error === 'object' && error !== null ? (error as Json).message : typeof error === 'string' ? error : undefined;
+  return (typeof message === 'string' ? message : text).slice(0, 2000);
+}
+
+/** A rough count for /count_tokens (≈4 characters a token): providers behind the proxy have no such endpoint. */
+function estimateTokens(body: Json): number {
+  return Math.ceil(JSON.stringify([body.system ?? '', body.messages ?? [], body.tools ?? []]).length / 4);
+}

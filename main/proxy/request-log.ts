@@ -1,0 +1,39 @@
+/**
+ * The proxy's request log: the latest requests it forwarded (provider, model, status, latency,
+ * tokens), each tagged with the turn that caused it. Bounded; listeners see every entry.
+ */
+
+export interface ProxyRequestEntry {
+  at: string;
+  provider: string;
+  model: string;
+  status: number;
+  latencyMs: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  turnId?: string;
+  error?: string;
+}
+
+const KEEP = 500;
+
+export class RequestLog {
+  private readonly entries: ProxyRequestEntry[] = [];
+  private readonly listeners = new Set<(entry: ProxyRequestEntry) => void>();
+
+  add(fields: Omit<ProxyRequestEntry, 'at'>): void {
+    const entry = { at: new Date().toISOString(), ...fields };
+    this.entries.push(entry);
+    if (this.entries.length > KEEP) this.entries.shift();
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  list(): ProxyRequestEntry[] {
+    return [...this.entries];
+  }
+
+  onEntry(listener: (entry: ProxyRequestEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
