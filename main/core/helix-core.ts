@@ -68,7 +68,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
-  const turns = new TurnService(sessions, runs, slots);
+  const turns = new TurnService(sessions, runs, slots, proxyRequests);
   const tasks = new TaskService(sessions, env);
 
   const server = buildApiServer({ apiKey: key, getConfig: () => config.current, runs, turns, tasks, version: APP_VERSION, claudeBinPath: claudeBin.path });

@@ -68,16 +68,20 @@ export class ConfigStore {
     this.notify();
   }
 
-  /** Points a role at `provider:model` (a role written as an object keeps its other options). */
+  /**
+   * Points a role at `provider:model` (a role written as an object keeps its other options).
+   * Only the value's own characters change: every other byte of the file stays as the user wrote it.
+   */
   setRoleModel(role: string, ref: string): HelixConfig {
-    return this.edit((doc) => {
-      const node = doc.getIn(['defaults', role], true);
-      const model = isMap(node) ? node.get('model', true) : node;
-      // Changing the scalar in place keeps its quoting and the comments around it.
-      if (isScalar(model)) model.value = ref;
-      else if (isMap(node)) node.set('model', ref);
-      else doc.setIn(['defaults', role], ref);
-    });
+    const text = readFileSync(this.file, 'utf8');
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const node = doc.getIn(['defaults', role], true);
+    const scalar = isMap(node) ? node.get('model', true) : node;
+    if (!isScalar(scalar) || !scalar.range) return this.edit((d) => d.setIn(['defaults', role], ref));
+    const [start, end] = scalar.range;
+    const quoted = scalar.type === 'QUOTE_SINGLE' ? `'${ref.replaceAll("'", "''")}'` : JSON.stringify(ref);
+    return this.write(text.slice(0, start) + quoted + text.slice(end));
   }
 
   /** Adds or replaces a provider. Keys are never written: only the name of their variable. */
@@ -91,7 +95,10 @@ export class ConfigStore {
     // A file that does not parse cannot be edited; loading it throws the error with its position.
     if (doc.errors.length > 0) loadConfig(this.file);
     change(doc);
-    const text = doc.toString({ lineWidth: 0 });
+    return this.write(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
+  }
+
+  private write(text: string): HelixConfig {
     const next = parseConfig(text, this.file);
     writeFileAtomic(this.file, text);
     this.good = next;

@@ -32,6 +32,11 @@ export class RequestLog {
     return [...this.entries];
   }
 
+  /** What the provider said when a turn's latest failed request failed. */
+  lastError(turnId: string): string | undefined {
+    return this.entries.findLast((e) => e.turnId === turnId && e.error)?.error;
+  }
+
   onEntry(listener: (entry: ProxyRequestEntry) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

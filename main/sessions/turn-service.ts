@@ -17,6 +17,7 @@ import type { RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
+import type { RequestLog } from '../proxy/request-log';
 import type { RunOutcome } from '../runner/claude-run';
 import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
 import type { SessionStore } from './session-store';
@@ -39,6 +40,8 @@ export class TurnService {
     private readonly store: SessionStore,
     private readonly runs: RunService,
     private readonly slots: RunSlots,
+    /** The proxy's log: when a run through it fails, what the provider said is the best detail. */
+    private readonly proxyRequests?: RequestLog,
   ) {}
 
   begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
@@ -127,6 +130,8 @@ export class TurnService {
       this.store.touch(session);
       handle.onCancel(() => run.cancel());
       outcome = await run.done;
+      const said = this.proxyRequests?.lastError(turn.id);
+      if (!outcome.ok && said && outcome.error.code.startsWith('upstream_')) outcome = { ...outcome, error: { ...outcome.error, detail: said } };
     } catch (error) {
       // Leaving the queue is a cancel; anything else is reported to the client, never thrown.
       if (!handle.signal.aborted) {

@@ -25,6 +25,8 @@ export interface Harness {
 export interface HarnessOptions {
   /** Extra YAML appended to the config (settings, more roles). */
   extraYaml?: string;
+  /** More providers (YAML, indented under `providers:`). */
+  extraProviders?: string;
   /** Role definition for `consultant` (default: the local provider, model claude-sonnet-4-5). */
   role?: string;
   env?: Record<string, string>;
@@ -44,6 +46,7 @@ export async function startHarness(script: Script, options: HarnessOptions = {})
     base_url: ${fake.url}
     api_key_env: LOCAL_KEY
     models: [claude-sonnet-4-5, claude-opus-4-1]
+${options.extraProviders ?? ''}
 defaults:
   consultant: ${options.role ?? '"local:claude-sonnet-4-5"'}
 ${options.extraYaml ?? ''}`,

@@ -1,0 +1,133 @@
+/**
+ * Providers with the real claude CLI: an OpenAI-compatible upstream through the translating
+ * proxy, switching a role between turns without a restart, hand edits of the YAML.
+ */
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readLog } from '../../main/sessions/event-log';
+import { text } from '../support/fake-anthropic';
+import { FakeOpenAi, type OpenAiReply, type OpenAiRequestSeen } from '../support/fake-openai';
+import { readSse, startHarness, type Harness } from '../support/helix-harness';
+
+let harness: Harness | undefined;
+let openai: FakeOpenAi | undefined;
+afterEach(async () => {
+  await harness?.close();
+  await openai?.close();
+  harness = undefined;
+  openai = undefined;
+});
+
+async function withOpenAi(script: (req: OpenAiRequestSeen) => OpenAiReply, role = '"router:vendor/model-x"'): Promise<Harness> {
+  openai = await new FakeOpenAi(script).start();
+  harness = await startHarness(() => text('From the anthropic provider.'), {
+    extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    api_key_env: ROUTER_KEY\n    models: [vendor/model-x]`,
+    role,
+    env: { ROUTER_KEY: 'sk-router-very-secret' },
+  });
+  return harness;
+}
+
+async function ask(h: Harness, messages: Array<{ role: string; content: string }>, headers: Record<string, string> = {}): Promise<string> {
+  const response = await h.api('/v1/chat/completions', { method: 'POST', headers, body: JSON.stringify({ model: 'helix-consultant', stream: true, messages }) });
+  const { events } = await readSse(response);
+  const error = events.find((e) => e !== '[DONE]' && 'error' in e);
+  if (error) throw new Error(JSON.stringify(error));
+  return events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
+}
+
+describe('an OpenAI-compatible provider through the proxy', () => {
+  it('answers a plain question', async () => {
+    const h = await withOpenAi(() => ({ kind: 'text', text: 'Hello through the proxy.', usage: { prompt: 77, completion: 5 } }));
+    expect(await ask(h, [{ role: 'user', content: 'Hi' }])).toBe('Hello through the proxy.');
+    expect(h.fake.requests).toHaveLength(0);
+    const request = openai!.requests[0]!;
+    expect(request.body.model).toBe('vendor/model-x');
+    expect(request.headers.authorization).toBe('Bearer sk-router-very-secret');
+    const turn = h.core.sessions.list()[0]!.turns[0]!;
+    expect(turn).toMatchObject({ status: 'done', target: 'router:vendor/model-x', usage: { inputTokens: 77, outputTokens: 5 } });
+  });
+
+  it('runs a tool the upstream calls in streamed fragments, then answers with its result', async () => {
+    const h = await withOpenAi((req) => {
+      const last = req.body.messages.at(-1)!;
+      if (last.role === 'tool') return { kind: 'text', text: `The command printed: ${String(last.content).trim()}` };
+      return { kind: 'tool', name: 'Bash', fragments: ['{"comm', 'and": "echo proxied', '-tool"', ', "description": "echo"}'] };
+    });
+    const answer = await ask(h, [{ role: 'user', content: 'Run echo' }]);
+    expect(answer).toBe('The command printed: proxied-tool');
+    expect(openai!.requests).toHaveLength(2);
+    expect(openai!.requests[1]!.body.messages.some((m) => m.role === 'assistant' && Array.isArray(m.tool_calls))).toBe(true);
+
+    // The proxy's requests are in the session log, joined to the turn that caused them.
+    const session = h.core.sessions.list()[0]!;
+    const proxied = readLog(path.join(h.dataDir, 'sessions', session.id, 'events.ndjson')).filter((r) => r.type === 'proxy_request');
+    expect(proxied).toHaveLength(2);
+    expect(proxied[0]).toMatchObject({ provider: 'router', model: 'vendor/model-x', status: 200, turnId: session.turns[0]!.id });
+  });
+
+  it('surfaces an upstream error with the provider message', async () => {
+    const h = await withOpenAi(() => ({ kind: 'error', status: 401, message: 'No auth credentials found' }));
+    await expect(ask(h, [{ role: 'user', content: 'Hi' }])).rejects.toThrow(/No auth credentials found/);
+  });
+});
+
+describe('switching providers', () => {
+  it('moves a role to another provider between two turns, without a restart, keeping the comments', async () => {
+    const h = await withOpenAi(() => ({ kind: 'text', text: 'Now from the router.' }), '"local:claude-sonnet-4-5"  # the consultant role');
+    const before = readFileSync(h.core.configPath, 'utf8');
+    expect(await ask(h, [{ role: 'user', content: 'First' }], { 'x-helix-chat-id': 's' })).toBe('From the anthropic provider.');
+
+    h.core.config.setRoleModel('consultant', 'router:vendor/model-x');
+    const after = readFileSync(h.core.configPath, 'utf8');
+    expect(after).toBe(before.replace('"local:claude-sonnet-4-5"  # the consultant role', '"router:vendor/model-x"  # the consultant role'));
+    expect(await (await h.api('/v1/models/helix-consultant')).json()).toMatchObject({ name: 'Helix consultant (router:vendor/model-x)' });
+
+    const answer = await ask(h, [{ role: 'user', content: 'First' }, { role: 'assistant', content: 'From the anthropic provider.' }, { role: 'user', content: 'Second' }], { 'x-helix-chat-id': 's' });
+    expect(answer).toBe('Now from the router.');
+    expect(h.fake.requests).toHaveLength(1);
+    expect(openai!.requests).toHaveLength(1);
+    expect(h.core.sessions.list()[0]!.turns.map((t) => t.target)).toEqual(['local:claude-sonnet-4-5', 'router:vendor/model-x']);
+  });
+
+  it('picks up hand edits live, and keeps the last good config when an edit is invalid', async () => {
+    const h = await withOpenAi(() => ({ kind: 'text', text: 'Router here.' }));
+    const file = h.core.configPath;
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace('consultant: "router:vendor/model-x"', 'consultant: "local:claude-sonnet-4-5"'));
+    await waitFor(() => h.core.config.current.roles[0]!.provider === 'local');
+    expect(await ask(h, [{ role: 'user', content: 'Hi' }])).toBe('From the anthropic provider.');
+
+    writeFileSync(file, `${good}\ndefaults: [broken`);
+    await waitFor(() => h.core.config.error !== null);
+    expect(h.core.config.error!.line).toBeGreaterThan(1);
+    expect(h.core.config.current.roles[0]!.provider).toBe('local');
+    expect(await ask(h, [{ role: 'user', content: 'Still?' }])).toBe('From the anthropic provider.');
+    expect(() => h.core.config.setRoleModel('consultant', 'router:vendor/model-x')).toThrow(/invalid YAML/);
+  });
+
+  it('never writes a key into the config, the session logs or the index', async () => {
+    const h = await withOpenAi(() => ({ kind: 'text', text: 'ok' }));
+    await ask(h, [{ role: 'user', content: 'Hi' }]);
+    h.core.config.setProvider('other', { type: 'openai', base_url: 'https://example.com/v1', api_key_env: 'OTHER_KEY', models: [] });
+    for (const file of filesUnder(h.dataDir).concat(h.core.configPath)) {
+      const content = readFileSync(file, 'utf8');
+      expect(content, file).not.toContain('sk-router-very-secret');
+      expect(content, file).not.toContain('sk-fake-upstream');
+    }
+    expect(readFileSync(h.core.configPath, 'utf8')).toContain('api_key_env: OTHER_KEY');
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await sleep(50);
+  expect(condition()).toBe(true);
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile() && !file.includes(`${path.sep}workspace${path.sep}`) && !file.endsWith('api-key'));
+}
