@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../providers/config-store';
+import { providerStatuses } from '../providers/provider-status';
 import { buildProxyServer } from '../proxy/proxy-server';
 import { RequestLog } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
@@ -71,7 +72,16 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const turns = new TurnService(sessions, runs, slots, proxyRequests);
   const tasks = new TaskService(sessions, env);
 
-  const server = buildApiServer({ apiKey: key, getConfig: () => config.current, runs, turns, tasks, version: APP_VERSION, claudeBinPath: claudeBin.path });
+  const server = buildApiServer({
+    apiKey: key,
+    getConfig: () => config.current,
+    runs,
+    turns,
+    tasks,
+    version: APP_VERSION,
+    claudeBinPath: claudeBin.path,
+    status: () => ({ providers: providerStatuses(config.current, env), configError: config.error?.message ?? null }),
+  });
   let apiUrl: string;
   try {
     apiUrl = await listen(server, options.host, options.port);

@@ -5,7 +5,7 @@
  */
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
 import { writeFileAtomic } from '../core/data-dir';
 import type { ProviderConfig } from './config-schema';
 import { ConfigError, loadConfig, parseConfig, type HelixConfig } from './load-config';
@@ -84,9 +84,37 @@ export class ConfigStore {
     return this.write(text.slice(0, start) + quoted + text.slice(end));
   }
 
-  /** Adds or replaces a provider. Keys are never written: only the name of their variable. */
+  /**
+   * Adds or replaces a provider, written as a block at the providers' indentation; the rest of the
+   * file is left as it was. Keys are never written: only the name of their variable.
+   */
   setProvider(name: string, provider: Partial<ProviderConfig> & Pick<ProviderConfig, 'type'>): HelixConfig {
-    return this.edit((doc) => doc.setIn(['providers', name], doc.createNode(provider)));
+    const text = readFileSync(this.file, 'utf8');
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter });
+    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const map = doc.get('providers', true);
+    const first = isMap(map) ? map.items[0] : undefined;
+    if (!isMap(map) || !map.range || !isScalar(first?.key) || !first.key.range) {
+      return this.edit((d) => d.setIn(['providers', name], d.createNode(provider)));
+    }
+    const indent = ' '.repeat(lineCounter.linePos(first.key.range[0]).col - 1);
+    const block = stringify({ [name]: provider }, { flowCollectionPadding: false, lineWidth: 0 })
+      .trimEnd()
+      .split('\n')
+      .map((line) => indent + line)
+      .join('\n');
+    const existing = map.items.find((item) => isScalar(item.key) && item.key.value === name);
+    const lineStart = (at: number): number => text.lastIndexOf('\n', at - 1) + 1;
+    const lineEnd = (at: number): number => (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
+    if (existing && isScalar(existing.key) && existing.key.range && isNode(existing.value) && existing.value.range) {
+      const start = lineStart(existing.key.range[0]);
+      return this.write(text.slice(0, start) + block + text.slice(lineEnd(existing.value.range[1])));
+    }
+    // Right after the last provider's last line, before any blank lines or comments that follow it.
+    const last = map.items.at(-1)?.value;
+    const at = lineEnd(isNode(last) && last.range ? last.range[1] - 1 : map.range[1]);
+    return this.write(`${text.slice(0, at)}\n${block}${text.slice(at)}`);
   }
 
   /** Applies an edit to the file on disk; refused (nothing written) if the result would be invalid. */

@@ -5,6 +5,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
+import type { ProviderStatus } from '../providers/provider-status';
 import type { TurnService } from '../sessions/turn-service';
 import type { TaskService } from '../tasks/task-service';
 import { checkBearer } from './auth';
@@ -20,6 +21,8 @@ export interface ApiServerDeps {
   tasks: TaskService;
   version: string;
   claudeBinPath: string | null;
+  /** Provider readiness (keys set or missing) and the config file's state, for /health. */
+  status(): { providers: ProviderStatus[]; configError: string | null };
 }
 
 /** Chat bodies carry whole conversations and pasted images. */
@@ -48,6 +51,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     active_runs: deps.runs.activeCount,
     models: deps.getConfig().roles.map((role) => role.modelId),
     claude_cli: deps.claudeBinPath,
+    ...deps.status(),
   }));
   registerModels(app, deps.getConfig);
   registerChatCompletions(app, deps);

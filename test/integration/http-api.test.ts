@@ -47,6 +47,9 @@ describe('models', () => {
     const body = (await (await h.api('/health')).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', active_runs: 0, models: ['helix-consultant', 'helix-developer'] });
     expect(String(body.claude_cli)).toMatch(/claude$/);
+    expect(body.providers).toEqual([{ name: 'local', type: 'anthropic', baseUrl: h.fake.url, key: 'set', keyEnv: 'LOCAL_KEY', roles: ['consultant', 'developer'] }]);
+    expect(body.configError).toBeNull();
+    expect(JSON.stringify(body)).not.toContain('sk-fake-upstream');
   });
 });
 

@@ -1,0 +1,56 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigStore } from '../../main/providers/config-store';
+
+const fixtures = path.join(import.meta.dirname, '..', 'fixtures', 'config');
+const golden = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');
+
+function storeOnCopy(): ConfigStore {
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-cfg-')), 'llm-providers.yaml');
+  copyFileSync(path.join(fixtures, 'commented.yaml'), file);
+  return new ConfigStore(file);
+}
+
+describe('ConfigStore edits', () => {
+  it('switching roles changes only their values: comments, order, quoting and spacing stay', () => {
+    const store = storeOnCopy();
+    store.setRoleModel('consultant', 'openrouter:openai/gpt-4o');
+    store.setRoleModel('developer', 'openrouter:qwen/qwen3-coder');
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.roles-switched.yaml'));
+    expect(store.current.roles.map((r) => `${r.name}=${r.provider}:${r.model}`)).toEqual(['consultant=openrouter:openai/gpt-4o', 'developer=openrouter:qwen/qwen3-coder']);
+    expect(store.current.roles[1]?.permissionMode).toBe('acceptEdits');
+  });
+
+  it('adding a provider keeps every comment and the order of what was there', () => {
+    const store = storeOnCopy();
+    store.setProvider('ollama', { type: 'openai', base_url: 'http://127.0.0.1:11434/v1', models: ['llama3.1:8b'] });
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.provider-added.yaml'));
+    expect(Object.keys(store.current.providers)).toEqual(['anthropic', 'openrouter', 'ollama']);
+  });
+
+  it('refuses an edit that would make the config invalid, writing nothing', () => {
+    const store = storeOnCopy();
+    const before = readFileSync(store.file, 'utf8');
+    expect(() => store.setRoleModel('consultant', 'nowhere:model')).toThrow(/unknown provider "nowhere"/);
+    expect(() => store.setRoleModel('consultant', 'anthropic:gpt-4o')).toThrow(/does not list/);
+    expect(readFileSync(store.file, 'utf8')).toBe(before);
+    expect(store.current.roles[0]?.model).toBe('claude-sonnet-4-5');
+  });
+
+  it('reports a broken hand edit and keeps the last good config; a fix clears the error', () => {
+    const store = storeOnCopy();
+    const changes: Array<string | null> = [];
+    store.onChange(({ error }) => changes.push(error ? `${error.line}:${error.column}` : null));
+    const good = readFileSync(store.file, 'utf8');
+    writeFileSync(store.file, good.replace('  consultant: "anthropic', '  consultant: "ghost'));
+    store.reload();
+    expect(store.error?.problem).toContain('unknown provider "ghost"');
+    expect(store.current.roles[0]?.provider).toBe('anthropic');
+    writeFileSync(store.file, good);
+    store.reload();
+    expect(store.error).toBeNull();
+    expect(changes).toEqual(['19:15', null]);
+  });
+});
