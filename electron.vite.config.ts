@@ -1,13 +1,13 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
-// Three Electron targets; the main build also emits the headless entry (out/main/serve.js),
-// which imports nothing from Electron and runs on plain Node.
+// Three Electron targets; the main build also emits the headless entries (out/main/serve.js and
+// the standalone proxy out/main/proxy.js), which import nothing from Electron and run on plain Node.
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: 'main/electron/index.ts', serve: 'main/serve.ts' } },
+      rollupOptions: { input: { index: 'main/electron/index.ts', serve: 'main/serve.ts', proxy: 'main/proxy-serve.ts' } },
     },
   },
   preload: {

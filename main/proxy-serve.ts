@@ -1,0 +1,39 @@
+/**
+ * `node out/main/proxy.js`: the translating proxy on its own, for running Claude Code yourself
+ * against an OpenAI-compatible provider (what y-router was used for):
+ *   ANTHROPIC_BASE_URL=http://127.0.0.1:<port>/p/<provider> ANTHROPIC_API_KEY=<key> claude
+ * The key is HELIX_PROXY_KEY, or one generated and printed at start.
+ */
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { ConfigStore } from './providers/config-store';
+import { ConfigError } from './providers/load-config';
+import { buildProxyServer } from './proxy/proxy-server';
+import { RequestLog } from './proxy/request-log';
+
+const { values } = parseArgs({
+  options: { config: { type: 'string' }, port: { type: 'string', default: '8787' }, host: { type: 'string', default: '127.0.0.1' } },
+});
+if (!values.config) {
+  console.error('Usage: node out/main/proxy.js --config <llm-providers.yaml> [--port 8787] [--host 127.0.0.1]');
+  process.exit(2);
+}
+let config: ConfigStore;
+try {
+  config = new ConfigStore(values.config);
+} catch (error) {
+  console.error(error instanceof ConfigError ? `Invalid config: ${error.message}` : String(error));
+  process.exit(2);
+}
+config.watch();
+const generated = !process.env.HELIX_PROXY_KEY;
+const key = process.env.HELIX_PROXY_KEY ?? `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
+const proxy = buildProxyServer({ key, getConfig: () => config.current, env: process.env, requests: new RequestLog() });
+await proxy.listen({ host: values.host, port: Number(values.port) });
+const address = proxy.server.address() as { port: number };
+const openai = Object.entries(config.current.providers).filter(([, p]) => p.type === 'openai').map(([name]) => name);
+console.log(`Helix proxy ready at http://${values.host}:${address.port}/p/<provider> for: ${openai.join(', ') || 'no openai providers'}`);
+if (generated) console.log(`  key: ${key}`);
+const stop = (): void => void proxy.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
