@@ -4,12 +4,14 @@
  * its own; Claude Code reaches it at `/p/<provider>/t/<turn id>`, so each request it logs is
  * joined to the turn (and session) that caused it.
  */
+import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { HelixConfig } from '../providers/load-config';
 import { checkKey } from '../server/auth';
 import type { RequestLog } from './request-log';
 import { anthropicErrorType, StreamTranslator, toAnthropicMessage, toUsage, type Usage } from './to-anthropic-response';
 import { toOpenAiRequest } from './to-openai-request';
+import { forEachSseData, postJson, readText } from './upstream';
 
 export interface ProxyDeps {
   key: string;
@@ -51,29 +53,26 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
 
     const abort = new AbortController();
     reply.raw.on('close', () => abort.abort());
-    let upstream: Response;
+    let upstream: IncomingMessage;
     try {
       const key = provider.api_key_env ? deps.env[provider.api_key_env] : undefined;
-      upstream = await fetch(`${provider.base_url.replace(/\/+$/, '')}/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...provider.headers },
-        body: JSON.stringify(upstreamBody),
-        signal: abort.signal,
-      });
+      const headers = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...provider.headers };
+      upstream = await postJson(`${provider.base_url.replace(/\/+$/, '')}/chat/completions`, headers, JSON.stringify(upstreamBody), abort.signal);
     } catch (error) {
-      const message = `Cannot reach provider "${name}" at ${provider.base_url}: ${(error as Error).cause ?? (error as Error).message}`;
+      const message = `Cannot reach provider "${name}" at ${provider.base_url}: ${(error as Error).message}`;
       log(502, undefined, message);
       return anthropicError(reply, 502, 'api_error', message);
     }
 
-    if (!upstream.ok) {
-      const message = `Provider "${name}" answered HTTP ${upstream.status}: ${upstreamMessage(await upstream.text())}`;
-      log(upstream.status, undefined, message);
-      return anthropicError(reply, upstream.status, anthropicErrorType(upstream.status), message);
+    const status = upstream.statusCode ?? 502;
+    if (status >= 400) {
+      const message = `Provider "${name}" answered HTTP ${status}: ${upstreamMessage(await readText(upstream))}`;
+      log(status, undefined, message);
+      return anthropicError(reply, status, anthropicErrorType(status), message);
     }
 
     if (!upstreamBody.stream) {
-      const message = toAnthropicMessage((await upstream.json()) as Json, model);
+      const message = toAnthropicMessage(parseJson(await readText(upstream)) ?? {}, model);
       log(200, message.usage as Usage);
       return message;
     }
@@ -82,27 +81,33 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     const translator = new StreamTranslator(model);
     const write = (events: Array<{ type: string }>): void => {
-      for (const event of events) reply.raw.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      if (events.length === 0) return;
+      reply.raw.write(events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
     };
     let usage: Usage | undefined;
     let streamError: string | undefined;
+    let done = false;
     try {
-      for await (const data of sseData(upstream.body as ReadableStream<Uint8Array>)) {
-        if (data === '[DONE]') break;
+      await forEachSseData(upstream, (data) => {
+        if (done || data === '[DONE]') {
+          done = true;
+          return;
+        }
         const chunk = parseJson(data);
-        if (!chunk) continue;
+        if (!chunk) return;
         if (chunk.error) {
-          streamError = upstreamMessage(JSON.stringify(chunk));
-          break;
+          streamError = upstreamMessage(data);
+          done = true;
+          return;
         }
         if (chunk.usage) usage = toUsage(chunk.usage);
         write(translator.chunk(chunk));
-      }
-      if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
-      else write(translator.end());
+      });
     } catch (error) {
-      streamError = (error as Error).message;
+      streamError ??= (error as Error).message;
     }
+    if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
+    else write(translator.end());
     log(streamError ? 502 : 200, usage, streamError);
     reply.raw.end();
   });
@@ -116,19 +121,6 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
 
 function anthropicError(reply: FastifyReply, status: number, type: string, message: string): FastifyReply {
   return reply.status(status).send({ type: 'error', error: { type, message } });
-}
-
-/** The `data:` payloads of an SSE body, as they arrive. */
-async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let pending = '';
-  for await (const bytes of body as unknown as AsyncIterable<Uint8Array>) {
-    pending += decoder.decode(bytes, { stream: true });
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) if (line.startsWith('data:')) yield line.slice(5).trim();
-  }
-  if (pending.startsWith('data:')) yield pending.slice(5).trim();
 }
 
 function parseJson(text: string): Json | undefined {

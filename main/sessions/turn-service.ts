@@ -48,12 +48,8 @@ export class TurnService {
     const { conversation } = request;
     const session = this.sessionFor(request);
 
-    const retried = undeliveredTurn(session, conversation);
-    if (retried) {
-      const live = this.live.get(retried.id);
-      if (live?.detached) return { handle: live, session };
-      if (!live && retried.status === 'done') return { handle: this.replay(session, retried), session };
-    }
+    const retried = this.retryOf(session, conversation);
+    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session };
 
     const turn: TurnRecord = {
       id: randomUUID(),
@@ -74,6 +70,17 @@ export class TurnService {
     return { handle, session };
   }
 
+  /**
+   * A turn of this conversation that ran on after its client left: still running with no one
+   * following it, or done and never delivered. A retry of it gets that run or its answer.
+   */
+  private retryOf(session: SessionRecord, conversation: Conversation): TurnRecord | undefined {
+    const turn = session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered);
+    if (!turn) return undefined;
+    const live = this.live.get(turn.id);
+    return (live ? live.detached : turn.status === 'done') ? turn : undefined;
+  }
+
   /** Stops every turn in flight or waiting. */
   cancelAll(): void {
     for (const handle of this.live.values()) handle.cancel();
@@ -85,7 +92,7 @@ export class TurnService {
       ? this.store.findByChatId(chatId)
       : conversation.history.length > 0
         ? this.store.findByKey(conversation.historyKey)?.session
-        : this.store.list().find((s) => undeliveredTurn(s, conversation));
+        : this.store.list().find((s) => this.retryOf(s, conversation));
     if (existing) return existing;
     const title = conversation.history[0]?.user ?? conversation.user;
     return this.store.create({ chatId, role: role.name, title: titleFrom(title), cwd: role.cwd });
@@ -212,11 +219,6 @@ export class TurnService {
       if (this.sessionTails.get(sessionId) === tail) this.sessionTails.delete(sessionId);
     };
   }
-}
-
-/** A turn of this conversation that ran on without its client: a retry of it gets its answer. */
-function undeliveredTurn(session: SessionRecord, conversation: Conversation): TurnRecord | undefined {
-  return session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered && t.status !== 'failed' && t.status !== 'cancelled');
 }
 
 function titleFrom(text: string): string {

@@ -129,6 +129,19 @@ describe('the run queue', () => {
   });
 });
 
+describe('concurrent chats', () => {
+  it('two clients sending the same first message at once get a session each, and neither waits', async () => {
+    const h = (harness = await startHarness(() => text('Same answer.', { delayMs: 100, chunkSize: 4 })));
+    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'hello' }] });
+    const [a, b] = await Promise.all([1, 2].map(() => h.api('/v1/chat/completions', { method: 'POST', body }).then((r) => r.text())));
+    expect(a).not.toContain('Waiting');
+    expect(b).not.toContain('Waiting');
+    expect(h.core.sessions.list()).toHaveLength(2);
+    const [first, second] = h.fake.requests.map((r) => r.receivedAt);
+    expect(Math.abs(first! - second!)).toBeLessThan(3 * 100);
+  });
+});
+
 describe('on_disconnect', () => {
   it('finish: the run completes after the client leaves, and the retry gets the recorded answer without a new run', async () => {
     const h = (harness = await startHarness(() => text('The full answer, finished without you.', { delayMs: 60, chunkSize: 4 }), {
