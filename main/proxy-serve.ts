@@ -28,7 +28,7 @@ try {
 config.watch();
 const generated = !process.env.HELIX_PROXY_KEY;
 const key = process.env.HELIX_PROXY_KEY ?? `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
-const proxy = buildProxyServer({ key, getConfig: () => config.current, env: process.env, requests: new RequestLog() });
+const proxy = buildProxyServer({ key, getConfig: () => config.current, keys: (name) => process.env[name], requests: new RequestLog() });
 await proxy.listen({ host: values.host, port: Number(values.port) });
 const address = proxy.server.address() as { port: number };
 const openai = Object.entries(config.current.providers).filter(([, p]) => p.type === 'openai').map(([name]) => name);

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { ConfigStore } from '../providers/config-store';
+import { KeyStore } from '../providers/key-store';
 import { providerStatuses } from '../providers/provider-status';
 import { buildProxyServer } from '../proxy/proxy-server';
 import { RequestLog } from '../proxy/request-log';
@@ -38,6 +39,8 @@ export interface HelixCore {
   config: ConfigStore;
   claudeBin: string | null;
   sessions: SessionStore;
+  /** Provider keys stored in the app (the environment wins over them). */
+  keys: KeyStore;
   /** The translating proxy's base URL and its requests. */
   proxyUrl: string;
   proxyRequests: RequestLog;
@@ -54,23 +57,25 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const claudeBin = findClaudeBin(env);
   const sessions = new SessionStore(options.dataDir);
   sessions.load();
+  const keyStore = new KeyStore(options.dataDir);
+  const keys = keyStore.lookup(env);
 
   // The proxy only ever serves this machine's claude processes: loopback, with a key made per start.
   const proxyRequests = new RequestLog();
   const proxyKey = `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
-  const proxy = buildProxyServer({ key: proxyKey, getConfig: () => config.current, env, requests: proxyRequests });
+  const proxy = buildProxyServer({ key: proxyKey, getConfig: () => config.current, keys, requests: proxyRequests });
   const proxyUrl = await listen(proxy, '127.0.0.1', 0);
   proxyRequests.onEntry(({ turnId, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
     if (owner) sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry });
   });
 
-  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, proxy: { url: proxyUrl, key: proxyKey } });
+  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, key: proxyKey } });
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
   const turns = new TurnService(sessions, runs, slots, proxyRequests);
-  const tasks = new TaskService(sessions, env);
+  const tasks = new TaskService(sessions, keys);
 
   const server = buildApiServer({
     apiKey: key,
@@ -80,7 +85,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     tasks,
     version: APP_VERSION,
     claudeBinPath: claudeBin.path,
-    status: () => ({ providers: providerStatuses(config.current, env), configError: config.error?.message ?? null }),
+    status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null }),
   });
   let apiUrl: string;
   try {
@@ -99,6 +104,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     config,
     claudeBin: claudeBin.path,
     sessions,
+    keys: keyStore,
     proxyUrl,
     proxyRequests,
     async close() {

@@ -8,6 +8,7 @@ import type { ClaudeBinLookup } from '../runner/claude-bin';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
+import type { KeyLookup } from '../providers/key-store';
 import { resolveRunTarget, type ProxyAccess } from '../providers/run-target';
 
 export interface RunInput {
@@ -26,7 +27,9 @@ export interface RunServiceOptions {
   tmpDir: string;
   proxy?: ProxyAccess;
   claudeBin: ClaudeBinLookup;
+  /** The environment claude runs in (without the parent's ANTHROPIC_* variables). */
   env: NodeJS.ProcessEnv;
+  keys: KeyLookup;
 }
 
 export class RunService {
@@ -44,7 +47,7 @@ export class RunService {
    * not thrown: it ends the run with a `cli_not_found` outcome like every other failure.
    */
   start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): ClaudeRun {
-    const target = resolveRunTarget(role, config, this.options.env, this.options.proxy, input.turnId);
+    const target = resolveRunTarget(role, config, this.options.keys, this.options.proxy, input.turnId);
     mkdirSync(input.cwd, { recursive: true });
     mkdirSync(this.options.tmpDir, { recursive: true });
 

@@ -2,6 +2,7 @@
  * Each provider's readiness as a status, never an error: whether its key is there (the key
  * itself is never shown), so a missing key is visible before a run fails on it.
  */
+import type { KeyLookup } from './key-store';
 import type { HelixConfig } from './load-config';
 
 export type KeyStatus = 'set' | 'missing' | 'not needed';
@@ -16,12 +17,12 @@ export interface ProviderStatus {
   roles: string[];
 }
 
-export function providerStatuses(config: HelixConfig, env: NodeJS.ProcessEnv): ProviderStatus[] {
+export function providerStatuses(config: HelixConfig, keys: KeyLookup): ProviderStatus[] {
   return Object.entries(config.providers).map(([name, provider]) => ({
     name,
     type: provider.type,
     baseUrl: provider.base_url ?? null,
-    key: !provider.api_key_env ? 'not needed' : env[provider.api_key_env] ? 'set' : 'missing',
+    key: !provider.api_key_env ? 'not needed' : keys(provider.api_key_env) ? 'set' : 'missing',
     keyEnv: provider.api_key_env ?? null,
     roles: config.roles.filter((role) => role.provider === name).map((role) => role.name),
   }));

@@ -3,6 +3,7 @@
  * anthropic providers are handed over directly; openai providers through the translating
  * proxy; claude-login leaves Claude Code on its own login.
  */
+import type { KeyLookup } from './key-store';
 import type { HelixConfig, Role } from './load-config';
 
 export interface RunTarget {
@@ -27,15 +28,15 @@ export class ProviderError extends Error {
   }
 }
 
-export function resolveRunTarget(role: Role, config: HelixConfig, env: NodeJS.ProcessEnv, proxy?: ProxyAccess, turnId?: string): RunTarget {
+export function resolveRunTarget(role: Role, config: HelixConfig, keys: KeyLookup, proxy?: ProxyAccess, turnId?: string): RunTarget {
   const provider = config.providers[role.provider];
   const label = `${role.provider}:${role.model}`;
   if (!provider) throw new ProviderError(`Role "${role.name}" uses provider "${role.provider}", which is not in ${config.file}.`);
 
-  const key = provider.api_key_env ? env[provider.api_key_env] : undefined;
+  const key = provider.api_key_env ? keys(provider.api_key_env) : undefined;
   if (provider.api_key_env && !key) {
     throw new ProviderError(
-      `Provider "${role.provider}" reads its API key from the environment variable ${provider.api_key_env}, which is not set. Set it and restart Helix, or change api_key_env in ${config.file}.`,
+      `Provider "${role.provider}" has no API key: set the environment variable ${provider.api_key_env} (and restart Helix) or store the key in Helix, or change api_key_env in ${config.file}.`,
     );
   }
 

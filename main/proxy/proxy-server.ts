@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig } from '../providers/load-config';
 import { checkKey } from '../server/auth';
 import type { RequestLog } from './request-log';
@@ -16,7 +17,7 @@ import { forEachSseData, postJson, readText } from './upstream';
 export interface ProxyDeps {
   key: string;
   getConfig(): HelixConfig;
-  env: NodeJS.ProcessEnv;
+  keys: KeyLookup;
   requests: RequestLog;
 }
 
@@ -55,7 +56,7 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
     reply.raw.on('close', () => abort.abort());
     let upstream: IncomingMessage;
     try {
-      const key = provider.api_key_env ? deps.env[provider.api_key_env] : undefined;
+      const key = provider.api_key_env ? deps.keys(provider.api_key_env) : undefined;
       const headers = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...provider.headers };
       upstream = await postJson(`${provider.base_url.replace(/\/+$/, '')}/chat/completions`, headers, JSON.stringify(upstreamBody), abort.signal);
     } catch (error) {

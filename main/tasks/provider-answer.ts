@@ -3,16 +3,17 @@
  * Code, no tools), when the provider can be called directly. Any failure returns null and the
  * caller answers locally instead.
  */
+import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { TaskKind } from './detect-task';
 
 const TIMEOUT_MS = 20_000;
 const JSON_TASKS = new Set<TaskKind>(['title', 'tags', 'follow_ups', 'queries', 'autocomplete', 'function_calling']);
 
-export async function providerTaskAnswer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, env: NodeJS.ProcessEnv): Promise<string | null> {
+export async function providerTaskAnswer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, keys: KeyLookup): Promise<string | null> {
   const provider = config.providers[role.provider];
   if (provider?.type !== 'anthropic') return null;
-  const key = provider.api_key_env ? env[provider.api_key_env] : undefined;
+  const key = provider.api_key_env ? keys(provider.api_key_env) : undefined;
   if (!key) return null; // Claude Code's own login cannot be used for direct calls
   try {
     const response = await fetch(`${(provider.base_url ?? 'https://api.anthropic.com').replace(/\/+$/, '')}/v1/messages`, {

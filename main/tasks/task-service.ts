@@ -3,6 +3,7 @@
  * can be called directly, else locally — and records them in the chat's session log as tasks.
  */
 import path from 'node:path';
+import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { EventLog } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
@@ -21,14 +22,14 @@ export class TaskService {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly env: NodeJS.ProcessEnv,
+    private readonly keys: KeyLookup,
   ) {
     this.looseLog = new EventLog(path.join(store.dir, 'tasks.ndjson'));
   }
 
   async answer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, chatId?: string): Promise<TaskAnswer> {
     const started = Date.now();
-    const fromProvider = await providerTaskAnswer(kind, prompt, role, config, this.env);
+    const fromProvider = await providerTaskAnswer(kind, prompt, role, config, this.keys);
     const answer: TaskAnswer = fromProvider ? { content: fromProvider, via: 'provider' } : { content: localTaskAnswer(kind, prompt), via: 'local' };
 
     const record = { type: 'task', task: kind, via: answer.via, answer: answer.content, durationMs: Date.now() - started };

@@ -20,12 +20,12 @@ afterEach(async () => {
   openai = undefined;
 });
 
-async function withOpenAi(script: (req: OpenAiRequestSeen) => OpenAiReply, role = '"router:vendor/model-x"'): Promise<Harness> {
+async function withOpenAi(script: (req: OpenAiRequestSeen) => OpenAiReply, role = '"router:vendor/model-x"', env: Record<string, string> = { ROUTER_KEY: 'sk-router-very-secret' }): Promise<Harness> {
   openai = await new FakeOpenAi(script).start();
   harness = await startHarness(() => text('From the anthropic provider.'), {
     extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    api_key_env: ROUTER_KEY\n    models: [vendor/model-x]`,
     role,
-    env: { ROUTER_KEY: 'sk-router-very-secret' },
+    env,
   });
   return harness;
 }
@@ -66,6 +66,17 @@ describe('an OpenAI-compatible provider through the proxy', () => {
     const proxied = readLog(path.join(h.dataDir, 'sessions', session.id, 'events.ndjson')).filter((r) => r.type === 'proxy_request');
     expect(proxied).toHaveLength(2);
     expect(proxied[0]).toMatchObject({ provider: 'router', model: 'vendor/model-x', status: 200, turnId: session.turns[0]!.id });
+  });
+
+  it('reports a missing key as a status and a clear error, and uses a key stored in the app', async () => {
+    const h = await withOpenAi(() => ({ kind: 'text', text: 'Keyed.' }), undefined, {});
+    const router = async (): Promise<unknown> => ((await (await h.api('/health')).json()) as { providers: Array<{ name: string; key: string }> }).providers.find((p) => p.name === 'router')?.key;
+    expect(await router()).toBe('missing');
+    await expect(ask(h, [{ role: 'user', content: 'Hi' }])).rejects.toThrow(/has no API key: set the environment variable ROUTER_KEY/);
+    h.core.keys.set('ROUTER_KEY', 'sk-stored-in-app');
+    expect(await router()).toBe('set');
+    expect(await ask(h, [{ role: 'user', content: 'Hi again' }])).toBe('Keyed.');
+    expect(openai!.requests[0]!.headers.authorization).toBe('Bearer sk-stored-in-app');
   });
 
   it('surfaces an upstream error with the provider message', async () => {
@@ -129,5 +140,6 @@ async function waitFor(condition: () => boolean): Promise<void> {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((name) => path.join(dir, name))
-    .filter((file) => statSync(file).isFile() && !file.includes(`${path.sep}workspace${path.sep}`) && !file.endsWith('api-key'));
+    // The app's own key files are where keys belong; everything else must not hold one.
+    .filter((file) => statSync(file).isFile() && !file.includes(`${path.sep}workspace${path.sep}`) && !/(api-key|keys\.json)$/.test(file));
 }

@@ -19,7 +19,7 @@ beforeAll(async () => {
     `providers:\n  router:\n    type: openai\n    base_url: ${fake.url}\n    api_key_env: ROUTER_KEY\n    headers: { HTTP-Referer: "https://helix.local", X-Title: Helix }\ndefaults:\n  consultant: "router:vendor/model-x"\n`,
     'cfg.yaml',
   );
-  const proxy = buildProxyServer({ key: KEY, getConfig: () => config, env: { ROUTER_KEY: 'sk-router-secret' }, requests });
+  const proxy = buildProxyServer({ key: KEY, getConfig: () => config, keys: (name) => (name === 'ROUTER_KEY' ? 'sk-router-secret' : undefined), requests });
   await proxy.listen({ host: '127.0.0.1', port: 0 });
   proxyUrl = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
   close = async () => {

@@ -93,7 +93,7 @@ describe('resolveRunTarget', () => {
   const role = config.roles[0]!;
 
   it('hands an anthropic provider to Claude Code as base URL, key and model', () => {
-    expect(resolveRunTarget(role, config, { LOCAL_KEY: 'sk-1' })).toEqual({
+    expect(resolveRunTarget(role, config, (name) => ({ LOCAL_KEY: 'sk-1' })[name])).toEqual({
       env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8788', ANTHROPIC_API_KEY: 'sk-1' },
       model: 'claude-sonnet-4-5',
       label: 'local:claude-sonnet-4-5',
@@ -101,7 +101,7 @@ describe('resolveRunTarget', () => {
   });
 
   it('says which variable to set when the key is missing', () => {
-    expect(() => resolveRunTarget(role, config, {})).toThrow(ProviderError);
-    expect(() => resolveRunTarget(role, config, {})).toThrow(/LOCAL_KEY, which is not set/);
+    expect(() => resolveRunTarget(role, config, () => undefined)).toThrow(ProviderError);
+    expect(() => resolveRunTarget(role, config, () => undefined)).toThrow(/set the environment variable LOCAL_KEY/);
   });
 });
