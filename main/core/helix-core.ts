@@ -93,6 +93,8 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   } catch (error) {
     config.close();
     await proxy.close();
+    tasks.close();
+    sessions.close();
     throw error;
   }
 
@@ -109,9 +111,10 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     proxyRequests,
     async close() {
       config.close();
+      // No new turns first; then every run in flight is stopped before the logs close.
+      await server.close();
       turns.cancelAll();
       await runs.stopAll();
-      await server.close();
       await proxy.close();
       tasks.close();
       sessions.close();

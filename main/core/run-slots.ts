@@ -32,15 +32,23 @@ export class RunSlots {
   /** Resolves with a release function once a slot is free; `signal` aborts the wait. */
   acquire(onPosition: Waiter['onPosition'], signal?: AbortSignal): Promise<Release> {
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { grant: resolve, onPosition };
-      this.queue.push(waiter);
-      signal?.addEventListener('abort', () => {
+      if (signal?.aborted) return reject(new Error('left the queue'));
+      const leave = (): void => {
         const index = this.queue.indexOf(waiter);
         if (index < 0) return;
         this.queue.splice(index, 1);
         this.announce();
         reject(new Error('left the queue'));
-      });
+      };
+      const waiter: Waiter = {
+        grant: (release) => {
+          signal?.removeEventListener('abort', leave);
+          resolve(release);
+        },
+        onPosition,
+      };
+      this.queue.push(waiter);
+      signal?.addEventListener('abort', leave, { once: true });
       this.drain();
     });
   }

@@ -55,8 +55,9 @@ export const RoleSchema = z.union([
 ]);
 
 export const SettingsSchema = z.object({
-  run_timeout_seconds: z.number().positive().default(600),
-  keepalive_seconds: z.number().positive().default(15),
+  // Timers hold at most 2^31 ms (~24 days).
+  run_timeout_seconds: z.number().positive().max(2_000_000).default(600),
+  keepalive_seconds: z.number().positive().max(3600).default(15),
   /** Retries of a failed provider call inside one run (the CLI's own default is 10, ~3 minutes). */
   max_retries: z.number().int().min(0).max(10).default(4),
   permission_mode: z.enum(PERMISSION_MODES).default('default'),

@@ -45,6 +45,12 @@ export class ConfigStore {
       clearTimeout(this.debounce);
       this.debounce = setTimeout(() => this.reload(), 100);
     });
+    // The folder went away or became unreadable: keep the config in force, stop following.
+    this.watcher.on('error', (error) => {
+      this.lastError = new ConfigError(this.file, `no longer watching for changes (${error.message})`);
+      this.watcher?.close();
+      this.notify();
+    });
   }
 
   close(): void {
@@ -109,7 +115,7 @@ export class ConfigStore {
     const lineEnd = (at: number): number => (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
     if (existing && isScalar(existing.key) && existing.key.range && isNode(existing.value) && existing.value.range) {
       const start = lineStart(existing.key.range[0]);
-      return this.write(text.slice(0, start) + block + text.slice(lineEnd(existing.value.range[1])));
+      return this.write(text.slice(0, start) + block + text.slice(lineEnd(existing.value.range[1] - 1)));
     }
     // Right after the last provider's last line, before any blank lines or comments that follow it.
     const last = map.items.at(-1)?.value;

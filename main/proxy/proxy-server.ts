@@ -107,10 +107,13 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
     } catch (error) {
       streamError ??= (error as Error).message;
     }
-    if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
-    else write(translator.end());
-    log(streamError ? 502 : 200, usage, streamError);
-    reply.raw.end();
+    try {
+      if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
+      else write(translator.end());
+    } finally {
+      log(streamError ? 502 : 200, usage, streamError);
+      reply.raw.end();
+    }
   });
 
   app.setNotFoundHandler(async (req, reply) => anthropicError(reply, 404, 'not_found_error', `No route ${req.method} ${req.url}.`));

@@ -60,7 +60,7 @@ export function toAnthropicMessage(completion: Json, model: string): Json {
 /** Translates one streamed completion; feed it every parsed chunk, then call end(). */
 export class StreamTranslator {
   private started = false;
-  private open: { kind: 'text' | 'thinking' | 'tool'; index: number; toolIndex?: number } | undefined;
+  private open: { kind: 'text' | 'thinking' | 'tool'; index: number; toolIndex?: number; toolId?: string } | undefined;
   private nextIndex = 0;
   private stopReason: string | undefined;
   private sawTool = false;
@@ -87,11 +87,14 @@ export class StreamTranslator {
     for (const call of (delta.tool_calls as Json[] | undefined) ?? []) {
       const toolIndex = typeof call.index === 'number' ? call.index : 0;
       const fn = (call.function ?? {}) as Json;
-      if (this.open?.kind !== 'tool' || this.open.toolIndex !== toolIndex) {
+      // Some providers number parallel calls all 0 (or not at all): a new id is a new call too.
+      const newId = typeof call.id === 'string' && call.id !== this.open?.toolId;
+      if (this.open?.kind !== 'tool' || this.open.toolIndex !== toolIndex || newId) {
         out.push(...this.closeBlock());
-        this.open = { kind: 'tool', index: this.nextIndex++, toolIndex };
+        const id = typeof call.id === 'string' ? call.id : toolId();
+        this.open = { kind: 'tool', index: this.nextIndex++, toolIndex, toolId: id };
         this.sawTool = true;
-        out.push({ type: 'content_block_start', index: this.open.index, content_block: { type: 'tool_use', id: call.id ?? toolId(), name: fn.name ?? '', input: {} } });
+        out.push({ type: 'content_block_start', index: this.open.index, content_block: { type: 'tool_use', id, name: fn.name ?? '', input: {} } });
       }
       if (typeof fn.arguments === 'string' && fn.arguments) out.push(this.delta({ type: 'input_json_delta', partial_json: fn.arguments }));
     }

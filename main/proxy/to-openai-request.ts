@@ -79,16 +79,17 @@ function assistantMessage(blocks: Block[]): Json {
 /** Tool results become `tool` messages (they must follow the assistant's tool calls); the rest one user message. */
 function userMessages(blocks: Block[]): Json[] {
   const out: Json[] = [];
+  const toolImages: Json[] = [];
   for (const block of blocks.filter((b) => b.type === 'tool_result')) {
     const content = typeof block.content === 'string' ? block.content : textOf(block.content);
     out.push({ role: 'tool', tool_call_id: block.tool_use_id, content: block.is_error === true ? `Error: ${content}` : content });
-    // Images in a tool result (a screenshot Read) go along as a user message.
-    const images = toBlocks(block.content).filter((b) => b.type === 'image');
-    if (images.length > 0) out.push({ role: 'user', content: images.map(imagePart) });
+    // Images in a tool result (a screenshot Read) follow all the tool messages, in the user message.
+    toolImages.push(...toBlocks(block.content).filter((b) => b.type === 'image').map(imagePart));
   }
-  const parts = blocks
-    .filter((b) => b.type === 'text' || b.type === 'image')
-    .map((b) => (b.type === 'image' ? imagePart(b) : { type: 'text', text: b.text }));
+  const parts = [
+    ...toolImages,
+    ...blocks.filter((b) => b.type === 'text' || b.type === 'image').map((b) => (b.type === 'image' ? imagePart(b) : { type: 'text', text: b.text })),
+  ];
   if (parts.length === 0) return out;
   const onlyText = parts.every((p) => p.type === 'text');
   out.push({ role: 'user', content: onlyText ? parts.map((p) => p.text).join('\n\n') : parts });

@@ -39,16 +39,26 @@ export function forEachSseData(res: IncomingMessage, onData: (data: string) => v
     res.on('data', (chunk: string) => {
       pending += chunk;
       let newline = pending.indexOf('\n');
-      while (newline >= 0) {
-        const line = pending.slice(0, newline).trimEnd();
-        pending = pending.slice(newline + 1);
-        if (line.startsWith('data:')) onData(line.slice(5).trim());
-        newline = pending.indexOf('\n');
+      try {
+        while (newline >= 0) {
+          const line = pending.slice(0, newline).trimEnd();
+          pending = pending.slice(newline + 1);
+          if (line.startsWith('data:')) onData(line.slice(5).trim());
+          newline = pending.indexOf('\n');
+        }
+      } catch (error) {
+        // A chunk the translation cannot take ends this stream, not the app.
+        res.destroy();
+        reject(error);
       }
     });
     res.on('end', () => {
-      if (pending.startsWith('data:')) onData(pending.slice(5).trim());
-      resolve();
+      try {
+        if (pending.startsWith('data:')) onData(pending.slice(5).trim());
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
     });
     res.on('error', reject);
     res.on('aborted', () => reject(new Error('the provider closed the stream')));

@@ -69,7 +69,14 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     }
   };
 
-  child.stdout?.on('data', (chunk: Buffer) => emit(parser.push(chunk)));
+  child.stdout?.on('data', (chunk: Buffer) => {
+    try {
+      emit(parser.push(chunk));
+    } catch (error) {
+      // A consumer failed (e.g. the disk is full): end the run rather than the app.
+      stop({ code: 'run_failed', detail: `Helix could not record the run: ${(error as Error).message}` });
+    }
+  });
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
   });
@@ -102,14 +109,19 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
 
   const done = (async (): Promise<RunOutcome> => {
     const exit = await child;
-    emit(parser.end());
+    try {
+      emit(parser.end());
+    } catch {
+      // the consumer's failure is already the stop reason
+    }
     clearTimeout(timeout);
     clearTimeout(killTimer);
     // Tool processes the CLI did not take down with it (they outlive a killed parent).
     signalAll([...doomed].filter(isAlive), 'SIGKILL');
 
+    // A complete answer stands even if the process then had to be stopped (e.g. it hung on exit).
+    if (result && !result.isError && stopReason?.code !== 'upstream_auth') return { ok: true, result };
     if (stopReason) return { ok: false, error: stopReason, result };
-    if (result && !result.isError) return { ok: true, result };
     if (result) return { ok: false, error: classifyResult(result), result };
     const cause = exit.cause as NodeJS.ErrnoException | undefined;
     if (cause?.code === 'ENOENT' || cause?.code === 'EACCES') {

@@ -7,14 +7,20 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, wri
 
 export type LogRecord = { type: string; at: string } & Record<string, unknown>;
 
+/** A log not written to for this long gives its file handle back (one per session would run out). */
+const IDLE_CLOSE_MS = 2000;
+
 export class EventLog {
   private fd: number | undefined;
+  private idle: NodeJS.Timeout | undefined;
 
   constructor(readonly file: string) {}
 
   append(record: Record<string, unknown> & { type: string }): void {
     this.fd ??= this.open();
     writeSync(this.fd, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.close(), IDLE_CLOSE_MS).unref();
   }
 
   /** Opens for appending; a line torn by an earlier crash is ended first so it cannot swallow the next. */
@@ -30,6 +36,7 @@ export class EventLog {
   }
 
   close(): void {
+    clearTimeout(this.idle);
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

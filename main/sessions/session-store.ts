@@ -3,6 +3,7 @@
  * and their turns; `sessions/<id>/events.ndjson` holds each session's full log. Session ids are
  * generated here and checked before they become paths; chat ids from clients never do.
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -160,10 +161,12 @@ export class SessionStore {
   }
 }
 
+/** Whether a pid is (still) a claude process, and not another program that got the number since. */
 function isClaude(pid: number): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('claude');
+    const command = process.platform === 'linux' ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+    return command.includes('claude');
   } catch {
-    return process.platform !== 'linux';
+    return false;
   }
 }

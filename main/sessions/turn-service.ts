@@ -24,6 +24,9 @@ import type { SessionStore } from './session-store';
 import { TurnHandle } from './turn-handle';
 import { TurnLogger } from './turn-logger';
 
+/** How long an answer that no client received is kept for a retry; later, the same message is a new turn. */
+const RETRY_WINDOW_MS = 10 * 60 * 1000;
+
 export interface TurnRequest {
   role: Role;
   config: HelixConfig;
@@ -66,7 +69,9 @@ export class TurnService {
     const logger = new TurnLogger(this.store.log(session.id), turn.id);
     logger.turn(turn);
     this.store.touch(session);
-    void this.execute(request, session, turn, handle, logger).finally(() => this.live.delete(turn.id));
+    this.execute(request, session, turn, handle, logger)
+      .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
+      .finally(() => this.live.delete(turn.id));
     return { handle, session };
   }
 
@@ -78,7 +83,9 @@ export class TurnService {
     const turn = session.turns.findLast((t) => t.parentKey === conversation.historyKey && t.user === conversation.user && !t.delivered);
     if (!turn) return undefined;
     const live = this.live.get(turn.id);
-    return (live ? live.detached : turn.status === 'done') ? turn : undefined;
+    if (live) return live.detached && !live.signal.aborted ? turn : undefined;
+    const recent = turn.endedAt !== undefined && Date.now() - Date.parse(turn.endedAt) < RETRY_WINDOW_MS;
+    return turn.status === 'done' && recent ? turn : undefined;
   }
 
   /** Stops every turn in flight or waiting. */
@@ -132,10 +139,10 @@ export class TurnService {
           handle.emit(event);
         },
       );
+      handle.onCancel(() => run.cancel());
       turn.pid = run.pid;
       logger.turn(turn);
       this.store.touch(session);
-      handle.onCancel(() => run.cancel());
       outcome = await run.done;
       const said = this.proxyRequests?.lastError(turn.id);
       if (!outcome.ok && said && outcome.error.code.startsWith('upstream_')) outcome = { ...outcome, error: { ...outcome.error, detail: said } };

@@ -30,6 +30,15 @@ describe('ConfigStore edits', () => {
     expect(Object.keys(store.current.providers)).toEqual(['anthropic', 'openrouter', 'ollama']);
   });
 
+  it('replacing a provider rewrites its block only, and what follows it stays', () => {
+    const store = storeOnCopy();
+    store.setProvider('anthropic', { type: 'anthropic', api_key_env: 'OTHER_KEY', models: ['claude-sonnet-4-5', 'claude-opus-4-1'] });
+    const text = readFileSync(store.file, 'utf8');
+    expect(text).toContain('  anthropic:\n    type: anthropic\n    api_key_env: OTHER_KEY\n');
+    expect(text).toContain('\n\n  openrouter:   # via the proxy\n');
+    expect(Object.keys(store.current.providers)).toEqual(['anthropic', 'openrouter']);
+  });
+
   it('refuses an edit that would make the config invalid, writing nothing', () => {
     const store = storeOnCopy();
     const before = readFileSync(store.file, 'utf8');
