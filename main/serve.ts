@@ -9,7 +9,8 @@ import { ConfigError } from './providers/load-config';
 
 const USAGE = `Usage: npm run serve -- [options]
 
-  --port <n>         port to listen on (0 = any free port; default 8765)
+  --port <n>         port to listen on (0 = any free port; default 8765); the control panel uses the next one
+  --control-port <n> the control panel's port (default: the API port + 1)
   --host <address>   address to bind (default 127.0.0.1)
   --config <file>    llm-providers.yaml (default: the copy in the data dir)
   --data-dir <dir>   sessions, workspaces and the generated API key
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: 'string', default: '8765' },
         host: { type: 'string', default: '127.0.0.1' },
+        'control-port': { type: 'string' },
         config: { type: 'string' },
         'data-dir': { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -47,15 +49,18 @@ async function main(): Promise<void> {
       configPath: values.config,
       host: values.host,
       port,
+      controlPort: values['control-port'] === undefined ? undefined : Number(values['control-port']),
     });
   } catch (error) {
     if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') exit(`Port ${port} on ${values.host} is already in use; choose another with --port (0 = any free port).`);
+    const taken = (error as { port?: number }).port ?? port;
+    if (code === 'EADDRINUSE') exit(`Port ${taken} on ${values.host} is already in use; choose another with --port or --control-port (0 = any free port).`);
     exit(`Cannot start: ${(error as Error).message}`);
   }
 
   console.log(`Helix API ready at ${core.apiBaseUrl}`);
+  console.log(`  control panel: ${core.controlUrl}`);
   console.log(`  models:  ${core.config.current.roles.map((r) => `${r.modelId} (${r.provider}:${r.model})`).join(', ')}`);
   console.log(`  config:  ${core.configPath}`);
   console.log(`  API key: ${core.apiKeySource === 'HELIX_API_KEY' ? 'from HELIX_API_KEY' : `in ${core.apiKeySource}`}`);

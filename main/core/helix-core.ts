@@ -3,9 +3,11 @@
  * config, the translating proxy, the sessions, and the OpenAI-compatible server.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ControlService } from '../control/control-service';
+import { buildControlServer } from '../control/control-http';
 import { ConfigStore } from '../providers/config-store';
 import { KeyStore } from '../providers/key-store';
 import { providerStatuses } from '../providers/provider-status';
@@ -19,6 +21,7 @@ import { TaskService } from '../tasks/task-service';
 import { resolveApiKey, resolveConfigPath, runTmpDir } from './data-dir';
 import { RunService } from './run-service';
 import { RunSlots } from './run-slots';
+import { ServerComponent } from './server-component';
 import { APP_VERSION } from './version';
 
 export interface CoreOptions {
@@ -27,6 +30,8 @@ export interface CoreOptions {
   configPath?: string;
   host: string;
   port: number;
+  /** The control panel's port; default: the API port + 1 (any free port when the API port is 0). */
+  controlPort?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -44,6 +49,10 @@ export interface HelixCore {
   /** The translating proxy's base URL and its requests. */
   proxyUrl: string;
   proxyRequests: RequestLog;
+  control: ControlService;
+  /** The control panel, with its token in the fragment (never sent over the wire by a browser). */
+  controlUrl: string;
+  controlToken: string;
   close(): Promise<void>;
 }
 
@@ -63,8 +72,8 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   // The proxy only ever serves this machine's claude processes: loopback, with a key made per start.
   const proxyRequests = new RequestLog();
   const proxyKey = `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
-  const proxy = buildProxyServer({ key: proxyKey, getConfig: () => config.current, keys, requests: proxyRequests });
-  const proxyUrl = await listen(proxy, '127.0.0.1', 0);
+  const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ key: proxyKey, getConfig: () => config.current, keys, requests: proxyRequests }), '127.0.0.1', 0);
+  const proxyUrl = await proxyComponent.start();
   proxyRequests.onEntry(({ turnId, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
     if (owner) sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry });
@@ -77,22 +86,45 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const turns = new TurnService(sessions, runs, slots, proxyRequests);
   const tasks = new TaskService(sessions, keys);
 
-  const server = buildApiServer({
-    apiKey: key,
-    getConfig: () => config.current,
-    runs,
-    turns,
-    tasks,
+  const api = new ServerComponent(
+    'api',
+    () =>
+      buildApiServer({
+        apiKey: key,
+        getConfig: () => config.current,
+        runs,
+        turns,
+        tasks,
+        version: APP_VERSION,
+        claudeBinPath: claudeBin.path,
+        status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null }),
+      }),
+    options.host,
+    options.port,
+  );
+  const controlToken = randomBytes(18).toString('base64url');
+  const control = new ControlService({
     version: APP_VERSION,
-    claudeBinPath: claudeBin.path,
-    status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null }),
+    config,
+    sessions,
+    turns,
+    keyStore,
+    keys,
+    components: { api, proxy: proxyComponent },
+    connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
   let apiUrl: string;
+  let controlServer: ServerComponent | undefined;
+  let controlUrl: string;
   try {
-    apiUrl = await listen(server, options.host, options.port);
+    apiUrl = await api.start();
+    const controlPort = options.controlPort ?? (options.port === 0 ? 0 : Number(new URL(apiUrl).port) + 1);
+    controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: control, rendererDir: rendererDir() }), options.host, controlPort);
+    controlUrl = await controlServer.start();
   } catch (error) {
     config.close();
-    await proxy.close();
+    await api.stop();
+    await proxyComponent.stop();
     tasks.close();
     sessions.close();
     throw error;
@@ -109,21 +141,30 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     keys: keyStore,
     proxyUrl,
     proxyRequests,
+    control,
+    controlUrl: `${controlUrl}/#token=${controlToken}`,
+    controlToken,
     async close() {
       config.close();
       // No new turns first; then every run in flight is stopped before the logs close.
-      await server.close();
+      await controlServer?.stop();
+      await api.stop();
       turns.cancelAll();
       await runs.stopAll();
-      await proxy.close();
+      await proxyComponent.stop();
       tasks.close();
       sessions.close();
     },
   };
 }
 
-async function listen(server: FastifyInstance, host: string, port: number): Promise<string> {
-  await server.listen({ host, port });
-  const address = server.server.address() as AddressInfo;
-  return `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+/** The built control panel (out/renderer), looked for above this module as its depth differs in source and build. */
+function rendererDir(): string | null {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    if (existsSync(path.join(dir, 'out', 'renderer', 'index.html'))) return path.join(dir, 'out', 'renderer');
+    if (path.basename(dir) === 'out' && existsSync(path.join(dir, 'renderer', 'index.html'))) return path.join(dir, 'renderer');
+    dir = path.dirname(dir);
+  }
+  return null;
 }

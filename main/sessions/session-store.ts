@@ -18,6 +18,7 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 export class SessionStore {
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly logs = new Map<string, EventLog>();
+  private readonly listeners = new Set<(session: SessionRecord) => void>();
   readonly dir: string;
 
   constructor(dataDir: string) {
@@ -92,6 +93,12 @@ export class SessionStore {
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
     this.save();
+    for (const listener of this.listeners) listener(session);
+  }
+
+  onChange(listener: (session: SessionRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   log(sessionId: string): EventLog {

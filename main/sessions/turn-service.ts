@@ -36,6 +36,7 @@ export interface TurnRequest {
 
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
+  private readonly turnListeners = new Set<(sessionId: string, turnId: string, event: RunEvent) => void>();
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
 
@@ -88,6 +89,19 @@ export class TurnService {
     return turn.status === 'done' && recent ? turn : undefined;
   }
 
+  /** Hears every run event of every turn, after it is logged: the UI's live view. */
+  onTurnEvent(listener: (sessionId: string, turnId: string, event: RunEvent) => void): () => void {
+    this.turnListeners.add(listener);
+    return () => this.turnListeners.delete(listener);
+  }
+
+  /** Stops one turn, waiting or running; false if it is not in flight. */
+  cancel(turnId: string): boolean {
+    const handle = this.live.get(turnId);
+    handle?.cancel();
+    return handle !== undefined;
+  }
+
   /** Stops every turn in flight or waiting. */
   cancelAll(): void {
     for (const handle of this.live.values()) handle.cancel();
@@ -137,6 +151,7 @@ export class TurnService {
           if (event.type === 'text') answer += event.text;
           logger.event(event);
           handle.emit(event);
+          for (const listener of this.turnListeners) listener(session.id, turn.id, event);
         },
       );
       handle.onCancel(() => run.cancel());

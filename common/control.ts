@@ -1,0 +1,94 @@
+/**
+ * The control contract: everything the UI can see and do, declared once and used by main (which
+ * implements it), the IPC and HTTP adapters (generic over it) and the renderer. Pure types.
+ */
+import type { RunEvent } from './run-event';
+import type { SessionRecord, TurnStatus } from './session';
+
+export type ComponentName = 'api' | 'proxy' | 'control';
+
+export interface ComponentState {
+  name: ComponentName;
+  state: 'running' | 'stopped' | 'failed';
+  url: string | null;
+  pid: number;
+  startedAt: string | null;
+  lastError: string | null;
+}
+
+export interface RoleView {
+  name: string;
+  modelId: string;
+  provider: string;
+  model: string;
+}
+
+export interface ProviderView {
+  name: string;
+  type: string;
+  baseUrl: string | null;
+  key: 'set' | 'missing' | 'not needed';
+  keyEnv: string | null;
+  models: string[];
+  roles: string[];
+}
+
+export interface ConfigView {
+  file: string;
+  /** Why the file on disk is not in force (the last good config keeps serving). */
+  error: { message: string; line?: number; column?: number } | null;
+  roles: RoleView[];
+  providers: ProviderView[];
+}
+
+export interface SessionSummary {
+  id: string;
+  chatId?: string;
+  title: string;
+  role: string;
+  target?: string;
+  status: TurnStatus | 'new';
+  createdAt: string;
+  updatedAt: string;
+  turns: number;
+  tokens: number;
+  costUsd: number;
+}
+
+export interface ConnectionDetails {
+  baseUrl: string;
+  apiKey: string;
+  headers: Record<string, string>;
+}
+
+export interface ControlSnapshot {
+  version: string;
+  components: ComponentState[];
+  config: ConfigView;
+  connection: ConnectionDetails;
+  sessions: SessionSummary[];
+}
+
+/** A session log record as stored (type, at, and the record's own fields). */
+export type LogEntry = { type: string; at: string } & Record<string, unknown>;
+
+/** Every command: its arguments and its result. Adding a command is one entry here and one in the service. */
+export interface ControlCommands {
+  'state:get': { args: []; result: ControlSnapshot };
+  'session:get': { args: [sessionId: string]; result: { session: SessionRecord; log: LogEntry[] } };
+  'turn:cancel': { args: [turnId: string]; result: { cancelled: boolean } };
+  'role:set-model': { args: [role: string, ref: string]; result: ConfigView };
+  'key:set': { args: [name: string, value: string]; result: ConfigView };
+  /** The API server or the proxy (the control panel does not restart itself under the UI). */
+  'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
+}
+
+export type CommandName = keyof ControlCommands;
+
+export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+
+/** What the UI hears as it happens. */
+export type ControlEvent =
+  | { type: 'state-changed' }
+  | { type: 'run-event'; sessionId: string; turnId: string; event: RunEvent }
+  | { type: 'session-changed'; session: SessionSummary };

@@ -1,0 +1,21 @@
+/**
+ * Runtime checks of each command's arguments, beside the contract's types: the HTTP adapter
+ * and the IPC adapter receive them from outside the process.
+ */
+import type { CommandName } from '../../common/control';
+
+const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length < 10_000;
+
+export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
+  'state:get': (args) => args.length === 0,
+  'session:get': (args) => args.length === 1 && text(args[0]),
+  'turn:cancel': (args) => args.length === 1 && text(args[0]),
+  'role:set-model': (args) => args.length === 2 && text(args[0]) && text(args[1]),
+  // An empty value removes a stored key.
+  'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
+  'component:restart': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+};
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(ARG_CHECKS, name);
+}

@@ -1,0 +1,120 @@
+/**
+ * The control contract implemented once: the state the UI shows, the commands it may send, and
+ * the events it hears. The IPC and HTTP adapters only carry calls to it.
+ */
+import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, SessionSummary } from '../../common/control';
+import type { SessionRecord } from '../../common/session';
+import type { ServerComponent } from '../core/server-component';
+import type { ConfigStore } from '../providers/config-store';
+import type { KeyLookup, KeyStore } from '../providers/key-store';
+import { providerStatuses } from '../providers/provider-status';
+import { readLog } from '../sessions/event-log';
+import type { SessionStore } from '../sessions/session-store';
+import type { TurnService } from '../sessions/turn-service';
+import path from 'node:path';
+
+export type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
+
+export interface ControlDeps {
+  version: string;
+  config: ConfigStore;
+  sessions: SessionStore;
+  turns: TurnService;
+  keyStore: KeyStore;
+  keys: KeyLookup;
+  components: Record<'api' | 'proxy', ServerComponent>;
+  connection(): ConnectionDetails;
+}
+
+export class ControlService {
+  private readonly listeners = new Set<(event: ControlEvent) => void>();
+  readonly handlers: CommandHandlers;
+
+  constructor(private readonly deps: ControlDeps) {
+    deps.turns.onTurnEvent((sessionId, turnId, event) => this.emit({ type: 'run-event', sessionId, turnId, event }));
+    deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
+    deps.config.onChange(() => this.emit({ type: 'state-changed' }));
+
+    this.handlers = {
+      'state:get': () => this.snapshot(),
+      'session:get': (sessionId) => {
+        const session = deps.sessions.get(sessionId);
+        if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
+        return { session, log: readLog(path.join(deps.sessions.sessionDir(sessionId), 'events.ndjson')) };
+      },
+      'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
+      'role:set-model': (role, ref) => {
+        deps.config.setRoleModel(role, ref);
+        return this.configView();
+      },
+      'key:set': (name, value) => {
+        deps.keyStore.set(name, value);
+        this.emit({ type: 'state-changed' });
+        return this.configView();
+      },
+      'component:restart': async (name) => {
+        const state = await deps.components[name].restart();
+        this.emit({ type: 'state-changed' });
+        return state;
+      },
+    };
+  }
+
+  subscribe(listener: (event: ControlEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): ControlSnapshot {
+    return {
+      version: this.deps.version,
+      components: Object.values(this.deps.components).map((c) => c.state),
+      config: this.configView(),
+      connection: this.deps.connection(),
+      sessions: this.deps.sessions.list().map(summarize),
+    };
+  }
+
+  private configView(): ConfigView {
+    const { config } = this.deps;
+    const error = config.error;
+    return {
+      file: config.file,
+      error: error ? { message: error.message, line: error.line, column: error.column } : null,
+      roles: config.current.roles.map(({ name, modelId, provider, model }) => ({ name, modelId, provider, model })),
+      providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),
+    };
+  }
+
+  private emit(event: ControlEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** A refusal the caller can act on, carried as `{ ok: false, error: { code, message } }`. */
+export class ControlError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function summarize(session: SessionRecord): SessionSummary {
+  const last = session.turns.at(-1);
+  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? t.usage.inputTokens + t.usage.cacheReadTokens + t.usage.cacheCreationTokens + t.usage.outputTokens : 0), 0);
+  return {
+    id: session.id,
+    chatId: session.chatId,
+    title: session.title,
+    role: session.role,
+    target: last?.target,
+    status: last?.status ?? 'new',
+    createdAt: session.createdAt,
+    updatedAt: session.updatedAt,
+    turns: session.turns.length,
+    tokens,
+    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), 0),
+  };
+}
