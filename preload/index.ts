@@ -1,11 +1,7 @@
 /**
- * The renderer's only door to the main process: one method per channel, nothing raw.
+ * The renderer's only door to the main process. The desktop shell's IPC adapter for the control
+ * contract is wired here in a later step; until then the window uses the HTTP control panel.
  */
-import { contextBridge, ipcRenderer } from 'electron';
-import type { HelixApi } from '../common/desktop-api';
+import { contextBridge } from 'electron';
 
-const api = {
-  getConnection: () => ipcRenderer.invoke('connection:get'),
-} satisfies HelixApi;
-
-contextBridge.exposeInMainWorld('helix', api);
+contextBridge.exposeInMainWorld('helixDesktop', { platform: process.platform });

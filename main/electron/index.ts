@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, shell } from 'electron';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -12,7 +12,6 @@ let core: HelixCore | undefined;
 
 async function onReady(): Promise<void> {
   core = await startHelixCore({ dataDir: app.getPath('userData'), host: '127.0.0.1', port: 8765 });
-  ipcMain.handle('connection:get', () => ({ baseUrl: core?.apiBaseUrl, apiKey: core?.apiKey }));
 
   const window = new BrowserWindow({
     width: 1100,
@@ -30,8 +29,8 @@ async function onReady(): Promise<void> {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await window.loadFile(path.join(here, '../renderer/index.html'));
+  // The control panel, served by the core with its token (the IPC adapter replaces this later).
+  await window.loadURL(core.controlUrl);
 }
 
 app.whenReady().then(onReady, (error: unknown) => {

@@ -1,32 +1,59 @@
-/** The control window; for now, the connection details to paste into Open WebUI. */
-import { useEffect, useState } from 'react';
-import type { ConnectionInfo, HelixApi } from '../../common/desktop-api';
+/** The control panel: sessions and their live log, providers per role, and the servers. */
+import { useCallback, useEffect, useState } from 'react';
+import type { ControlSnapshot } from '../../common/control';
+import type { ControlClient } from './control-client';
+import { ProvidersView } from './views/ProvidersView';
+import { ServerView } from './views/ServerView';
+import { SessionsView } from './views/SessionsView';
 
-declare global {
-  interface Window {
-    helix?: HelixApi;
-  }
-}
+const TABS = ['Sessions', 'Providers', 'Server'] as const;
+type Tab = (typeof TABS)[number];
 
-export function App(): React.JSX.Element {
-  const [connection, setConnection] = useState<ConnectionInfo | null>(null);
+export function App({ client }: { client: ControlClient }): React.JSX.Element {
+  const [tab, setTab] = useState<Tab>('Sessions');
+  const [snapshot, setSnapshot] = useState<ControlSnapshot | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const refresh = useCallback(() => {
+    client.invoke('state:get').then(
+      (state) => {
+        setSnapshot(state);
+        setFailure(null);
+      },
+      (error: Error) => setFailure(error.message),
+    );
+  }, [client]);
+
   useEffect(() => {
-    void window.helix?.getConnection().then(setConnection);
-  }, []);
+    refresh();
+    return client.subscribe((event) => {
+      if (event.type !== 'run-event') refresh();
+    });
+  }, [client, refresh]);
+
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Helix Desktop</h1>
-      <p>Point Open WebUI (or any OpenAI client) at this server:</p>
-      <dl>
-        <dt>Base URL</dt>
-        <dd>
-          <code>{connection?.baseUrl ?? '…'}</code>
-        </dd>
-        <dt>API key</dt>
-        <dd>
-          <code>{connection?.apiKey ?? '…'}</code>
-        </dd>
-      </dl>
-    </main>
+    <div className="app">
+      <header>
+        <h1>Helix Desktop</h1>
+        <nav role="tablist">
+          {TABS.map((name) => (
+            <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
+              {name}
+            </button>
+          ))}
+        </nav>
+        <span className="version">{snapshot ? `v${snapshot.version}` : ''}</span>
+      </header>
+      {failure && <div className="banner error">Cannot reach Helix: {failure}</div>}
+      {snapshot?.config.error && (
+        <div className="banner error" role="alert">
+          The config file has an error and the last good config keeps serving: {snapshot.config.error.message}
+        </div>
+      )}
+      {!snapshot && !failure && <p className="empty">Loading…</p>}
+      {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
+      {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
+      {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
+    </div>
   );
 }

@@ -1,9 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { httpControlClient } from './control-client';
+import './styles.css';
+
+const client = httpControlClient();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <App />
+    <App client={client} />
   </StrictMode>,
 );

@@ -1,0 +1,50 @@
+/**
+ * The renderer's way to the control service. In a browser (headless mode) it is HTTP with the
+ * token from the control-panel URL; the desktop shell provides the same calls over IPC.
+ */
+import type { CommandName, ControlCommands, ControlEvent, ControlResult } from '../../common/control';
+
+export interface ControlClient {
+  invoke<K extends CommandName>(command: K, ...args: ControlCommands[K]['args']): Promise<ControlCommands[K]['result']>;
+  subscribe(listener: (event: ControlEvent) => void): () => void;
+}
+
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Takes the token from `#token=…` once, keeps it for this tab, and removes it from the address bar. */
+function controlToken(): string {
+  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (fromHash) {
+    sessionStorage.setItem('helix-control-token', fromHash);
+    history.replaceState(null, '', window.location.pathname);
+  }
+  return sessionStorage.getItem('helix-control-token') ?? '';
+}
+
+export function httpControlClient(): ControlClient {
+  const token = controlToken();
+  return {
+    async invoke(command, ...args) {
+      const response = await fetch(`/control/${command}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ args }),
+      });
+      const result = (await response.json()) as ControlResult<never>;
+      if (!result.ok) throw new CommandError(result.error.code, result.error.message);
+      return result.data;
+    },
+    subscribe(listener) {
+      const source = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
+      source.onmessage = (message) => listener(JSON.parse(message.data as string) as ControlEvent);
+      return () => source.close();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A session's log as a timeline: prompts, tool calls paired with their results, thinking, the
+ * answer, errors, and each turn's totals. Pure, so it can be tested and fed live events too.
+ */
+import type { LogEntry } from '../../common/control';
+import type { RunEvent } from '../../common/run-event';
+import type { TurnRecord } from '../../common/session';
+
+export type TimelineItem =
+  | { kind: 'prompt'; turnId: string; text: string; images: string[]; resumed: boolean }
+  | { kind: 'tool'; turnId: string; id: string; title: string; input: unknown; outcome?: string; isError?: boolean }
+  | { kind: 'thinking'; turnId: string; text: string }
+  | { kind: 'answer'; turnId: string; text: string }
+  | { kind: 'retry'; turnId: string; text: string }
+  | { kind: 'task'; text: string }
+  | { kind: 'turn-end'; turnId: string; status: string; target?: string; tokens: number; costUsd: number; durationMs: number; error?: string };
+
+export function buildTimeline(log: LogEntry[]): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  for (const record of log) {
+    if (record.type === 'prompt') {
+      items.push({ kind: 'prompt', turnId: String(record.turnId), text: String(record.text), images: (record.images as string[]) ?? [], resumed: Boolean(record.resumed) });
+    } else if (record.type === 'event') {
+      addRunEvent(items, String(record.turnId), record.event as RunEvent);
+    } else if (record.type === 'task') {
+      items.push({ kind: 'task', text: `Background task "${String(record.task)}" answered ${record.via === 'provider' ? 'by the provider' : 'locally'}` });
+    } else if (record.type === 'turn') {
+      const turn = record.turn as TurnRecord;
+      if (['done', 'failed', 'cancelled', 'interrupted'].includes(turn.status)) items.push(turnEnd(turn));
+    } else if (record.type === 'interrupted') {
+      items.push({ kind: 'turn-end', turnId: String(record.turnId), status: 'interrupted', tokens: 0, costUsd: 0, durationMs: 0 });
+    }
+  }
+  return items;
+}
+
+/** Adds one run event in place: deltas extend the last answer or thinking item, results complete their call. */
+export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEvent): void {
+  const last = items.at(-1);
+  switch (event.type) {
+    case 'text':
+      if (last?.kind === 'answer' && last.turnId === turnId) last.text += event.text;
+      else items.push({ kind: 'answer', turnId, text: event.text.replace(/^\n+/, '') });
+      return;
+    case 'thinking':
+      if (last?.kind === 'thinking' && last.turnId === turnId) last.text += event.text;
+      else items.push({ kind: 'thinking', turnId, text: event.text });
+      return;
+    case 'tool_use':
+      items.push({ kind: 'tool', turnId, id: event.id, title: event.title, input: event.input });
+      return;
+    case 'tool_result': {
+      const call = items.findLast((item) => item.kind === 'tool' && item.id === event.id);
+      if (call?.kind === 'tool') Object.assign(call, { outcome: event.outcome, isError: event.isError });
+      return;
+    }
+    case 'retry':
+      items.push({ kind: 'retry', turnId, text: `Provider error (${event.httpStatus ?? event.error}), retry ${event.attempt} of ${event.maxRetries}` });
+      return;
+    default:
+      return;
+  }
+}
+
+function turnEnd(turn: TurnRecord): TimelineItem {
+  const u = turn.usage;
+  return {
+    kind: 'turn-end',
+    turnId: turn.id,
+    status: turn.status,
+    target: turn.target,
+    tokens: u ? u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens + u.outputTokens : 0,
+    costUsd: turn.costUsd ?? 0,
+    durationMs: turn.endedAt ? Date.parse(turn.endedAt) - Date.parse(turn.startedAt) : 0,
+    error: turn.error,
+  };
+}

@@ -1,0 +1,89 @@
+/** The servers' state with restart buttons, and what to paste into Open WebUI. */
+import { useState } from 'react';
+import type { ControlSnapshot } from '../../../common/control';
+import type { ControlClient } from '../control-client';
+
+interface Props {
+  client: ControlClient;
+  snapshot: ControlSnapshot;
+  onChanged(): void;
+}
+
+export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.Element {
+  const [busy, setBusy] = useState<string | null>(null);
+  const [showKey, setShowKey] = useState(false);
+  const restart = (name: 'api' | 'proxy'): void => {
+    setBusy(name);
+    void client.invoke('component:restart', name).finally(() => {
+      setBusy(null);
+      onChanged();
+    });
+  };
+  const { connection } = snapshot;
+  return (
+    <main className="server">
+      <h2>Servers</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Component</th>
+            <th>State</th>
+            <th>Address</th>
+            <th>Up since</th>
+            <th>Last error</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {snapshot.components.map((c) => (
+            <tr key={c.name} data-component={c.name}>
+              <td>{c.name === 'api' ? 'API server' : 'Translating proxy'}</td>
+              <td className={`state ${c.state}`}>{busy === c.name ? 'restarting…' : c.state}</td>
+              <td>{c.url ?? '—'}</td>
+              <td>{c.startedAt ? new Date(c.startedAt).toLocaleTimeString() : '—'}</td>
+              <td>{c.lastError ?? ''}</td>
+              <td>
+                {(c.name === 'api' || c.name === 'proxy') && (
+                  <button onClick={() => restart(c.name as 'api' | 'proxy')} disabled={busy !== null}>
+                    Restart
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Connect Open WebUI</h2>
+      <dl className="connection">
+        <dt>URL</dt>
+        <dd>
+          <code>{connection.baseUrl}</code> <CopyButton text={connection.baseUrl} />
+        </dd>
+        <dt>Key</dt>
+        <dd>
+          <code>{showKey ? connection.apiKey : '••••••••••••'}</code> <button onClick={() => setShowKey(!showKey)}>{showKey ? 'Hide' : 'Show'}</button> <CopyButton text={connection.apiKey} />
+        </dd>
+        <dt>Headers</dt>
+        <dd>
+          <code>{JSON.stringify(connection.headers)}</code> <CopyButton text={JSON.stringify(connection.headers)} />
+        </dd>
+      </dl>
+    </main>
+  );
+}
+
+function CopyButton({ text }: { text: string }): React.JSX.Element {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      onClick={() =>
+        void navigator.clipboard.writeText(text).then(() => {
+          setCopied(true);
+          setTimeout(() => setCopied(false), 1500);
+        })
+      }
+    >
+      {copied ? 'Copied' : 'Copy'}
+    </button>
+  );
+}

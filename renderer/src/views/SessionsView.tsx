@@ -1,0 +1,136 @@
+/** The sessions list and the selected session's timeline, updated live as Claude Code works. */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SessionSummary } from '../../../common/control';
+import type { ControlClient } from '../control-client';
+import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
+
+interface Props {
+  client: ControlClient;
+  sessions: SessionSummary[];
+}
+
+export function SessionsView({ client, sessions }: Props): React.JSX.Element {
+  const [selected, setSelected] = useState<string | null>(null);
+  const [filter, setFilter] = useState('');
+  const shown = useMemo(() => sessions.filter((s) => `${s.title} ${s.role} ${s.target ?? ''}`.toLowerCase().includes(filter.toLowerCase())), [sessions, filter]);
+  const current = selected ?? shown[0]?.id ?? null;
+
+  return (
+    <main className="sessions">
+      <aside>
+        <input type="search" placeholder="Search sessions" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Search sessions" />
+        {shown.length === 0 && <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>}
+        <ul>
+          {shown.map((s) => (
+            <li key={s.id}>
+              <button className={s.id === current ? 'session selected' : 'session'} onClick={() => setSelected(s.id)}>
+                <span className="title">{s.title}</span>
+                <span className={`status ${s.status}`}>{s.status}</span>
+                <span className="meta">
+                  {s.role} · {s.target ?? '—'} · {s.turns} turn{s.turns === 1 ? '' : 's'} · {s.tokens.toLocaleString()} tokens · ${s.costUsd.toFixed(4)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      {current ? <Timeline key={current} client={client} sessionId={current} running={sessions.find((s) => s.id === current)?.status === 'running'} /> : <section className="timeline empty">Select a session.</section>}
+    </main>
+  );
+}
+
+function Timeline({ client, sessionId, running }: { client: ControlClient; sessionId: string; running: boolean }): React.JSX.Element {
+  const [items, setItems] = useState<TimelineItem[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const end = useRef<HTMLDivElement>(null);
+  const follow = useRef(true);
+
+  useEffect(() => {
+    client.invoke('session:get', sessionId).then((got) => setItems(buildTimeline(got.log)), (e: Error) => setError(e.message));
+  }, [client, sessionId, running]);
+
+  useEffect(
+    () =>
+      client.subscribe((event) => {
+        if (event.type !== 'run-event' || event.sessionId !== sessionId) return;
+        setItems((previous) => {
+          const next = previous.map((item) => ({ ...item }));
+          addRunEvent(next, event.turnId, event.event);
+          return next;
+        });
+      }),
+    [client, sessionId],
+  );
+
+  useEffect(() => {
+    if (follow.current) end.current?.scrollIntoView({ block: 'end' });
+  }, [items]);
+
+  const runningTurn = running ? items.findLast((i) => i.kind === 'prompt')?.turnId : undefined;
+  return (
+    <section
+      className="timeline"
+      aria-label="Session timeline"
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {error && <div className="banner error">{error}</div>}
+      {runningTurn && (
+        <button className="cancel" onClick={() => void client.invoke('turn:cancel', runningTurn)}>
+          Cancel the running turn
+        </button>
+      )}
+      {items.map((item, index) => (
+        <TimelineRow key={index} item={item} />
+      ))}
+      <div ref={end} />
+    </section>
+  );
+}
+
+function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
+  switch (item.kind) {
+    case 'prompt':
+      return (
+        <div className="item prompt">
+          <span className="label">You{item.resumed ? ' (resumed session)' : ''}</span>
+          <pre>{item.text}</pre>
+          {item.images.length > 0 && <span className="meta">{item.images.length} image(s) attached</span>}
+        </div>
+      );
+    case 'tool':
+      return (
+        <details className={`item tool${item.isError ? ' failed' : ''}`}>
+          <summary>
+            <span className="label">{item.title}</span> <span className="outcome">{item.outcome ?? 'running…'}</span>
+          </summary>
+          <pre>{JSON.stringify(item.input, null, 2)}</pre>
+        </details>
+      );
+    case 'thinking':
+      return (
+        <details className="item thinking">
+          <summary>Thinking</summary>
+          <pre>{item.text}</pre>
+        </details>
+      );
+    case 'answer':
+      return (
+        <div className="item answer">
+          <span className="label">Claude Code</span>
+          <div className="markdown">{item.text}</div>
+        </div>
+      );
+    case 'retry':
+    case 'task':
+      return <div className="item note">{item.text}</div>;
+    case 'turn-end':
+      return (
+        <div className={`item turn-end ${item.status}`}>
+          {item.status} · {item.target ?? ''} · {item.tokens.toLocaleString()} tokens · ${item.costUsd.toFixed(4)} · {(item.durationMs / 1000).toFixed(1)} s{item.error ? ` · ${item.error}` : ''}
+        </div>
+      );
+  }
+}
