@@ -36,7 +36,8 @@ export function buildTimeline(log: LogEntry[]): TimelineItem[] {
 
 /** Adds one run event in place: deltas extend the last answer or thinking item, results complete their call. */
 export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEvent): void {
-  const last = items.at(-1);
+  // Notes without a turn (background tasks) do not break a stretch of the turn's text.
+  const last = items.findLast((item) => 'turnId' in item && item.turnId === turnId);
   switch (event.type) {
     case 'text':
       if (last?.kind === 'answer' && last.turnId === turnId) last.text += event.text;

@@ -1,0 +1,99 @@
+/**
+ * The control panel in a real browser (Debian's Chromium driven by playwright-core) against the
+ * core with the real claude CLI: a chat appears live with its tool calls, a provider switch in the
+ * UI rewrites the YAML and moves the next turn, the API server restarts, and a broken hand edit
+ * shows an error while the last good config keeps serving. Screenshots go to test-artifacts/.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import OpenAI from 'openai';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasToolResults, text } from '../support/fake-anthropic';
+import { FakeOpenAi } from '../support/fake-openai';
+import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+let h: Harness;
+let openai: FakeOpenAi;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  openai = await new FakeOpenAi(() => ({ kind: 'text', text: 'Answer from the router.' })).start();
+  h = await startHarness(
+    (req) => (hasToolResults(req) ? text('The command printed ui-test.', { delayMs: 30 }) : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo ui-test' } }] }),
+    {
+      extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    models: [vendor/model-x]`,
+      role: '"local:claude-sonnet-4-5"   # the consultant, switched in the UI',
+    },
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(h.core.controlUrl);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+  await openai?.close();
+});
+
+const client = (): OpenAI => new OpenAI({ baseURL: h.core.apiBaseUrl, apiKey: API_KEY, maxRetries: 0 });
+const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('control panel in Chromium', () => {
+  it('shows an empty state, then a chat live with its tool call and answer', async () => {
+    await page.getByText('No sessions yet').waitFor();
+    await shot('sessions-empty');
+    const chat = client().chat.completions.create({ model: 'helix-consultant', stream: false, messages: [{ role: 'user', content: 'Run echo ui-test' }] });
+    await page.getByText('Bash: echo ui-test').first().waitFor({ timeout: 30_000 });
+    await chat;
+    await page.getByText('exit 0').first().waitFor();
+    await page.getByText('The command printed ui-test.').waitFor();
+    await page.getByText('Run echo ui-test').first().waitFor();
+    await shot('sessions-live');
+    // The key never shows unless asked for, and the token left the address bar.
+    expect(page.url()).not.toContain('token=');
+  });
+
+  it('switches a role in the UI: the YAML changes with its comment kept, and the next turn goes to the new provider', async () => {
+    await page.getByRole('tab', { name: 'Providers' }).click();
+    await page.getByLabel('Provider for consultant').selectOption('router:vendor/model-x');
+    await page.getByText('helix-consultant now runs on router:vendor/model-x').waitFor();
+    await shot('providers');
+    expect(readFileSync(h.core.configPath, 'utf8')).toContain('"router:vendor/model-x"   # the consultant, switched in the UI');
+    const answer = await client().chat.completions.create({ model: 'helix-consultant', messages: [{ role: 'user', content: 'Who answers?' }] });
+    expect(answer.choices[0]?.message.content).toBe('Answer from the router.');
+    expect(openai.requests).toHaveLength(1);
+  });
+
+  it('restarts the API server from the UI, and shows it back', async () => {
+    await page.getByRole('tab', { name: 'Server' }).click();
+    const before = (await (await h.api('/health')).json()) as { uptime_seconds: number };
+    expect(before.uptime_seconds).toBeGreaterThanOrEqual(0);
+    await page.locator('tr[data-component="api"] button', { hasText: 'Restart' }).click();
+    await page.locator('tr[data-component="api"] td.state', { hasText: 'running' }).waitFor();
+    expect((await h.api('/v1/models')).status).toBe(200);
+    await page.getByText(h.core.apiBaseUrl).waitFor();
+    await shot('server');
+  });
+
+  it('shows a broken hand edit of the YAML as an error, while the last good config keeps serving', async () => {
+    const good = readFileSync(h.core.configPath, 'utf8');
+    writeFileSync(h.core.configPath, good.replace('defaults:', 'defaults: [oops'));
+    await page.getByRole('alert').filter({ hasText: 'last good config keeps serving' }).waitFor({ timeout: 10_000 });
+    await shot('config-error');
+    const models = (await (await h.api('/v1/models')).json()) as { data: Array<{ id: string }> };
+    expect(models.data.map((m) => m.id)).toEqual(['helix-consultant']);
+    writeFileSync(h.core.configPath, good);
+    await page.getByRole('alert').waitFor({ state: 'detached', timeout: 10_000 });
+  });
+});

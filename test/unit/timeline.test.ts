@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../common/control';
+import { addRunEvent, buildTimeline, type TimelineItem } from '../../renderer/src/timeline';
+
+const at = '2026-11-23T10:00:00.000Z';
+const log: LogEntry[] = [
+  { type: 'session', at },
+  { type: 'prompt', at, turnId: 't1', text: 'Run the tests', images: [], resumed: null },
+  { type: 'event', at, turnId: 't1', event: { type: 'thinking', text: 'Let me run them.' } },
+  { type: 'event', at, turnId: 't1', event: { type: 'tool_use', id: 'a', name: 'Bash', title: 'Bash: npm test', input: { command: 'npm test' } } },
+  { type: 'event', at, turnId: 't1', event: { type: 'tool_use', id: 'b', name: 'Read', title: 'Read a.ts', input: {} } },
+  { type: 'event', at, turnId: 't1', event: { type: 'tool_result', id: 'b', name: 'Read', title: 'Read a.ts', outcome: '3 lines', isError: false } },
+  { type: 'event', at, turnId: 't1', event: { type: 'tool_result', id: 'a', name: 'Bash', title: 'Bash: npm test', outcome: 'exit 1', isError: true } },
+  { type: 'event', at, turnId: 't1', event: { type: 'text', text: 'One test ' } },
+  { type: 'turn', at, turn: { id: 't1', parentKey: 'k', user: 'Run the tests', assistant: '', status: 'running', delivered: false, startedAt: at } },
+  { type: 'task', at, task: 'title', via: 'local' },
+];
+
+describe('timeline', () => {
+  it('pairs each tool call with its result, whatever order results come in', () => {
+    const items = buildTimeline(log);
+    expect(items.map((i) => i.kind)).toEqual(['prompt', 'thinking', 'tool', 'tool', 'answer', 'task']);
+    expect(items[2]).toMatchObject({ title: 'Bash: npm test', outcome: 'exit 1', isError: true });
+    expect(items[3]).toMatchObject({ title: 'Read a.ts', outcome: '3 lines', isError: false });
+  });
+
+  it('extends the answer with live deltas and closes the turn with its totals', () => {
+    const items: TimelineItem[] = buildTimeline(log);
+    addRunEvent(items, 't1', { type: 'text', text: 'failed.' });
+    expect(items.filter((i) => i.kind === 'answer')).toEqual([{ kind: 'answer', turnId: 't1', text: 'One test failed.' }]);
+    const ended = buildTimeline([
+      ...log,
+      { type: 'turn', at, turn: { id: 't1', parentKey: 'k', user: 'x', assistant: 'y', status: 'done', delivered: true, startedAt: at, endedAt: '2026-11-23T10:00:02.500Z', target: 'local:m', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 0, thinkingTokens: 0 }, costUsd: 0.01 } },
+    ]);
+    expect(ended.at(-1)).toEqual({ kind: 'turn-end', turnId: 't1', status: 'done', target: 'local:m', tokens: 115, costUsd: 0.01, durationMs: 2500, error: undefined });
+  });
+});
