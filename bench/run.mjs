@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProxy } from './proxy.mjs';
+import { benchUi } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FAKE = path.join(here, 'fake-claude.mjs');
@@ -203,6 +204,14 @@ await benchProxy((what, helix, ccr, note) => {
   console.log(`${what.padEnd(44)} ${String(helix).padEnd(22)} ${String(ccr).padEnd(22)} ${note}`);
 });
 
+// 6. The control panel with a 100,000-event session.
+const uiRows = [];
+console.log(`\n${'measure'.padEnd(44)} ${'100,000 events'.padEnd(22)} ${'empty session'.padEnd(22)}`);
+await benchUi((what, full, empty, note) => {
+  uiRows.push({ what, full, empty, note });
+  console.log(`${what.padEnd(44)} ${String(full).padEnd(22)} ${String(empty).padEnd(22)} ${note}`);
+});
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const table = [
   '| measure | through server | baseline (direct) | note |',
@@ -213,6 +222,11 @@ const proxyTable = [
   '| measure | Helix proxy | claude-code-router 1.0.73 | baseline: upstream read directly |',
   '|---|---|---|---|',
   ...proxyRows.map((r) => `| ${r.what} | ${r.helix} | ${r.ccr} | ${r.note} |`),
+].join('\n');
+const uiTable = [
+  '| measure | a session of 100,000 events | baseline: an empty session | note |',
+  '|---|---|---|---|',
+  ...uiRows.map((r) => `| ${r.what} | ${r.full} | ${r.empty} | ${r.note} |`),
 ].join('\n');
 const results = `# Benchmark results
 
@@ -232,6 +246,15 @@ run: the Helix proxy as \`out/main/proxy.js\`, claude-code-router as its \`ccr s
 the same figure reading the upstream directly; the 30 sequential streams alternate between the three.
 
 ${proxyTable}
+
+## The control panel with 100,000 events
+
+\`bench/ui.mjs\` serves a data dir holding one session of 100,000 timeline events (tool calls with their
+results, answers) through \`out/main/serve.js\`, opens the control panel in Debian's Chromium (headless) and scrolls
+through the session; the baseline is the same page with an empty session, in the same run. The timeline is
+virtualised (@tanstack/react-virtual): only the rows in view are in the DOM.
+
+${uiTable}
 
 ## Reading these figures
 

@@ -1,5 +1,7 @@
 /** The sessions list and the selected session's timeline, updated live as Claude Code works. */
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import Markdown from 'react-markdown';
 import type { SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
@@ -34,7 +36,7 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
           ))}
         </ul>
       </aside>
-      {current ? <Timeline key={current} client={client} sessionId={current} running={sessions.find((s) => s.id === current)?.status === 'running'} /> : <section className="timeline empty">Select a session.</section>}
+      {current ? <Timeline key={current} client={client} sessionId={current} running={sessions.find((s) => s.id === current)?.status === 'running'} /> : <section className="timeline-pane empty">Select a session.</section>}
     </main>
   );
 }
@@ -42,8 +44,11 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
 function Timeline({ client, sessionId, running }: { client: ControlClient; sessionId: string; running: boolean }): React.JSX.Element {
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const end = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
+  // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
+  const rows = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 12 });
 
   useEffect(() => {
     client.invoke('session:get', sessionId).then((got) => setItems(buildTimeline(got.log)), (e: Error) => setError(e.message));
@@ -63,29 +68,35 @@ function Timeline({ client, sessionId, running }: { client: ControlClient; sessi
   );
 
   useEffect(() => {
-    if (follow.current) end.current?.scrollIntoView({ block: 'end' });
-  }, [items]);
+    if (follow.current && items.length > 0) rows.scrollToIndex(items.length - 1, { align: 'end' });
+  }, [items, rows]);
 
   const runningTurn = running ? items.findLast((i) => i.kind === 'prompt')?.turnId : undefined;
   return (
-    <section
-      className="timeline"
-      aria-label="Session timeline"
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
-      }}
-    >
+    <section className="timeline-pane" aria-label="Session timeline">
       {error && <div className="banner error">{error}</div>}
       {runningTurn && (
         <button className="cancel" onClick={() => void client.invoke('turn:cancel', runningTurn)}>
           Cancel the running turn
         </button>
       )}
-      {items.map((item, index) => (
-        <TimelineRow key={index} item={item} />
-      ))}
-      <div ref={end} />
+      <div
+        className="timeline"
+        ref={scroller}
+        data-testid="timeline"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+        }}
+      >
+        <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
+          {rows.getVirtualItems().map((row) => (
+            <div key={row.key} data-index={row.index} ref={rows.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+              <TimelineRow item={items[row.index] as TimelineItem} />
+            </div>
+          ))}
+        </div>
+      </div>
     </section>
   );
 }
@@ -120,7 +131,9 @@ function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
       return (
         <div className="item answer">
           <span className="label">Claude Code</span>
-          <div className="markdown">{item.text}</div>
+          <div className="markdown">
+            <Markdown>{item.text}</Markdown>
+          </div>
         </div>
       );
     case 'retry':

@@ -1,0 +1,102 @@
+// The control panel with a session of 100,000 events in Chromium: time to first render of the
+// timeline, frame times while scrolling through it, and JS heap — next to the same page showing
+// an empty session, measured in the same run.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const EVENTS = 100_000;
+
+/** A data dir holding one session of `events` timeline events (prompts, tool calls, answers). */
+function dataDirWith(events) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-ui-bench-'));
+  const id = '11111111-2222-4333-8444-555555555555';
+  const sessionDir = path.join(dir, 'data', 'sessions', id);
+  mkdirSync(sessionDir, { recursive: true });
+  const at = new Date().toISOString();
+  const session = { id, role: 'consultant', title: `${events.toLocaleString('en-US')} events`, cwd: sessionDir, createdAt: at, updatedAt: at, turns: [] };
+  const lines = [JSON.stringify({ type: 'session', at, session })];
+  for (let i = 0, turn = 0; i < events; turn++) {
+    const turnId = `t${turn}`;
+    lines.push(JSON.stringify({ type: 'prompt', at, turnId, text: `Request ${turn}: please look at the build`, images: [], resumed: null }));
+    for (let k = 0; k < 8 && i < events; k++, i++) {
+      const id = `${turnId}-${k}`;
+      lines.push(JSON.stringify({ type: 'event', at, turnId, event: { type: 'tool_use', id, name: 'Bash', title: `Bash: npm test -- --shard ${k}`, input: { command: `npm test -- --shard ${k}` } } }));
+      lines.push(JSON.stringify({ type: 'event', at, turnId, event: { type: 'tool_result', id, name: 'Bash', title: `Bash: npm test -- --shard ${k}`, outcome: 'exit 0', isError: false } }));
+    }
+    if (i < events) {
+      lines.push(JSON.stringify({ type: 'event', at, turnId, event: { type: 'text', text: `All shards pass in turn ${turn}. **Done.**` } }));
+      i++;
+    }
+  }
+  writeFileSync(path.join(sessionDir, 'events.ndjson'), `${lines.join('\n')}\n`);
+  writeFileSync(path.join(dir, 'data', 'sessions', 'index.json'), JSON.stringify({ version: 1, sessions: [session] }));
+  writeFileSync(path.join(dir, 'llm-providers.yaml'), 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n');
+  return dir;
+}
+
+async function measure(browser, events) {
+  const dir = dataDirWith(events);
+  const server = spawn('node', [path.join(here, '..', 'out/main/serve.js'), '--port', '0', '--config', path.join(dir, 'llm-providers.yaml'), '--data-dir', path.join(dir, 'data')], {
+    env: { ...process.env, HELIX_API_KEY: 'k' },
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /control panel: (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    server.on('exit', () => reject(new Error(out)));
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const started = Date.now();
+  await page.goto(url);
+  // An empty session shows an empty timeline; a full one, its first rows.
+  await page.locator(events > 0 ? '[data-testid="timeline"] [data-index]' : '[data-testid="timeline"]').first().waitFor({ timeout: 120_000 });
+  const firstRender = Date.now() - started;
+  // Scroll through the timeline for two seconds, recording the time between frames.
+  const frames = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid="timeline"]');
+    const gaps = [];
+    let last = performance.now();
+    const end = last + 2000;
+    el.scrollTop = 0;
+    while (performance.now() < end) {
+      await new Promise((r) => requestAnimationFrame(r));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+      el.scrollTop += 400;
+    }
+    return gaps;
+  });
+  const metrics = await cdp.send('Performance.getMetrics');
+  const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  const rendered = await page.locator('[data-testid="timeline"] [data-index]').count();
+  await page.close();
+  server.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+  const sorted = [...frames].sort((a, b) => a - b);
+  return { firstRender, medianFrame: sorted[Math.floor(sorted.length / 2)], p99Frame: sorted[Math.floor(sorted.length * 0.99)], heapMiB: heap / 2 ** 20, rendered };
+}
+
+export async function benchUi(rows) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  try {
+    const empty = await measure(browser, 0);
+    const full = await measure(browser, EVENTS);
+    rows('UI: time to first render of the timeline', `${full.firstRender} ms`, `${empty.firstRender} ms`, 'navigation → timeline shown with its first rows (baseline: the empty timeline)');
+    rows('UI: frame time while scrolling, median', `${full.medianFrame.toFixed(1)} ms`, `${empty.medianFrame.toFixed(1)} ms`, '2 s of scrolling, 400 px a frame');
+    rows('UI: frame time while scrolling, p99', `${full.p99Frame.toFixed(1)} ms`, `${empty.p99Frame.toFixed(1)} ms`, '');
+    rows('UI: JS heap after scrolling', `${full.heapMiB.toFixed(1)} MiB`, `${empty.heapMiB.toFixed(1)} MiB`, `rows in the DOM: ${full.rendered} of ${EVENTS.toLocaleString('en-US')}`);
+  } finally {
+    await browser.close();
+  }
+}
