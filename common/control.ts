@@ -61,12 +61,26 @@ export interface ConnectionDetails {
   headers: Record<string, string>;
 }
 
+/** A request the API server answered, or one the proxy forwarded to a provider. */
+export interface RequestEntry {
+  at: string;
+  source: 'api' | 'proxy';
+  method: string;
+  path: string;
+  model?: string;
+  status: number;
+  latencyMs: number;
+  tokens?: number;
+}
+
 export interface ControlSnapshot {
   version: string;
   components: ComponentState[];
   config: ConfigView;
   connection: ConnectionDetails;
   sessions: SessionSummary[];
+  /** The latest requests, newest first. */
+  requests: RequestEntry[];
 }
 
 /** A session log record as stored (type, at, and the record's own fields). */

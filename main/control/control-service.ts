@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, SessionSummary } from '../../common/control';
+import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, SessionSummary } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -24,6 +24,7 @@ export interface ControlDeps {
   keys: KeyLookup;
   components: Record<'api' | 'proxy', ServerComponent>;
   connection(): ConnectionDetails;
+  requests(): RequestEntry[];
 }
 
 export class ControlService {
@@ -72,6 +73,7 @@ export class ControlService {
       config: this.configView(),
       connection: this.deps.connection(),
       sessions: this.deps.sessions.list().map(summarize),
+      requests: this.deps.requests(),
     };
   }
 

@@ -14,6 +14,7 @@ import { providerStatuses } from '../providers/provider-status';
 import { buildProxyServer } from '../proxy/proxy-server';
 import { RequestLog } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
+import { ApiRequestLog } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
@@ -86,6 +87,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const turns = new TurnService(sessions, runs, slots, proxyRequests);
   const tasks = new TaskService(sessions, keys);
 
+  const apiRequests = new ApiRequestLog();
   const api = new ServerComponent(
     'api',
     () =>
@@ -98,6 +100,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         version: APP_VERSION,
         claudeBinPath: claudeBin.path,
         status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null }),
+        requests: apiRequests,
       }),
     options.host,
     options.port,
@@ -111,6 +114,13 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     keyStore,
     keys,
     components: { api, proxy: proxyComponent },
+    requests: () =>
+      [
+        ...apiRequests.latest().map((r) => ({ source: 'api' as const, ...r })),
+        ...proxyRequests.list().slice(-100).map((r) => ({ source: 'proxy' as const, at: r.at, method: 'POST', path: `/p/${r.provider}/v1/messages`, model: r.model, status: r.status, latencyMs: r.latencyMs, tokens: (r.inputTokens ?? 0) + (r.outputTokens ?? 0) || undefined })),
+      ]
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .slice(0, 100),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
   let apiUrl: string;

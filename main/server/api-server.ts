@@ -11,6 +11,7 @@ import type { TaskService } from '../tasks/task-service';
 import { checkBearer } from './auth';
 import { registerChatCompletions } from './chat-completions';
 import { registerModels } from './models';
+import type { ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
 
 export interface ApiServerDeps {
@@ -21,6 +22,7 @@ export interface ApiServerDeps {
   tasks: TaskService;
   version: string;
   claudeBinPath: string | null;
+  requests: ApiRequestLog;
   /** Provider readiness (keys set or missing) and the config file's state, for /health. */
   status(): { providers: ProviderStatus[]; configError: string | null };
 }
@@ -32,6 +34,11 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   // Runs are stopped before the server closes, so no connection is worth waiting for.
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
   const startedAt = Date.now();
+
+  // Streamed turns are hijacked and log themselves when they end (with their tokens).
+  app.addHook('onResponse', async (req, reply) => {
+    deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime) });
+  });
 
   app.addHook('onRequest', async (req) => {
     if (!checkBearer(req.headers.authorization, deps.apiKey)) {
@@ -67,6 +74,11 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   return app;
+}
+
+function modelOf(body: unknown): string | undefined {
+  const model = (body as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model.slice(0, 200) : undefined;
 }
 
 function toApiError(error: FastifyError | ApiError): ApiError {

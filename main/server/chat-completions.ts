@@ -13,6 +13,7 @@ import { detectTask } from '../tasks/detect-task';
 import type { TaskService } from '../tasks/task-service';
 import { messageText, parseChatRequest, type ChatRequest } from './chat-request';
 import { ChunkBuilder, toOpenAiUsage } from './chunks';
+import type { ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
 import { invalidRequest, type ApiError } from './openai-errors';
 import { createProgressRenderer, PROGRESS_STYLES, summarize, type Piece, type ProgressStyle } from './progress';
@@ -23,6 +24,7 @@ export interface ChatDeps {
   getConfig(): HelixConfig;
   turns: TurnService;
   tasks: TaskService;
+  requests: ApiRequestLog;
 }
 
 export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): void {
@@ -44,7 +46,10 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
-    return request.stream ? streamTurn(reply, handle, leave, config, role, request, style) : completeTurn(reply, handle, leave, config, role, request);
+    if (!request.stream) return completeTurn(reply, handle, leave, config, role, request);
+    const started = Date.now();
+    const tokens = await streamTurn(reply, handle, leave, config, role, request, style);
+    deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
   });
 }
 
@@ -84,7 +89,7 @@ async function streamTurn(
   role: Role,
   request: ChatRequest,
   style: ProgressStyle,
-): Promise<void> {
+): Promise<number | undefined> {
   reply.hijack();
   const started = Date.now();
   const sse = new SseStream(reply.raw, config.settings.keepalive_seconds * 1000);
@@ -104,6 +109,7 @@ async function streamTurn(
   sse.data(chunks.role());
   send(renderer.starting(`${role.name} · ${role.provider}:${role.model}`));
   let toolCalls = 0;
+  let tokens: number | undefined;
   await follow(reply, handle, leave, (event) => {
     if (event.type !== 'finished') {
       if (event.type === 'tool_use') toolCalls += 1;
@@ -112,6 +118,7 @@ async function streamTurn(
     }
     const { outcome } = event;
     if (outcome.ok) {
+      tokens = toOpenAiUsage(outcome.result).total_tokens;
       send(renderer.finished(summarize(outcome.result, toolCalls, Date.now() - started)));
       sse.data(chunks.finish('stop', request.includeUsage ? toOpenAiUsage(outcome.result) : undefined));
     } else if (outcome.error.code !== 'cancelled') {
@@ -120,6 +127,7 @@ async function streamTurn(
   });
   sse.data('[DONE]');
   sse.end();
+  return tokens;
 }
 
 async function completeTurn(reply: FastifyReply, handle: TurnHandle, leave: () => void, config: HelixConfig, role: Role, request: ChatRequest): Promise<object> {

@@ -83,6 +83,10 @@ describe('control panel in Chromium', () => {
     await page.locator('tr[data-component="api"] td.state', { hasText: 'running' }).waitFor();
     expect((await h.api('/v1/models')).status).toBe(200);
     await page.getByText(h.core.apiBaseUrl).waitFor();
+    // The request log lists the chat turns above, the proxied one and the API's own requests.
+    const log = page.getByRole('table', { name: 'Request log' });
+    await log.getByText('POST /v1/chat/completions').first().waitFor();
+    await log.getByText('POST /p/router/v1/messages').first().waitFor();
     await shot('server');
   });
 

@@ -53,6 +53,39 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           ))}
         </tbody>
       </table>
+      <h2>Requests</h2>
+      {snapshot.requests.length === 0 ? (
+        <p className="empty">No requests yet.</p>
+      ) : (
+        <table className="requests" aria-label="Request log">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Via</th>
+              <th>Request</th>
+              <th>Model</th>
+              <th>Status</th>
+              <th>Latency</th>
+              <th>Tokens</th>
+            </tr>
+          </thead>
+          <tbody>
+            {snapshot.requests.map((r, i) => (
+              <tr key={i}>
+                <td>{new Date(r.at).toLocaleTimeString()}</td>
+                <td>{r.source === 'api' ? 'API' : 'proxy'}</td>
+                <td>
+                  {r.method} {r.path}
+                </td>
+                <td>{r.model ?? ''}</td>
+                <td className={r.status >= 400 ? 'bad' : ''}>{r.status}</td>
+                <td>{r.latencyMs} ms</td>
+                <td>{r.tokens?.toLocaleString() ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Connect Open WebUI</h2>
       <dl className="connection">
         <dt>URL</dt>
