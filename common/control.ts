@@ -61,6 +61,20 @@ export interface ConnectionDetails {
   headers: Record<string, string>;
 }
 
+/** A process or command the app supervises for the user. */
+export interface ServiceState {
+  name: string;
+  kind: 'process' | 'command';
+  state: 'running' | 'stopped' | 'failed' | 'starting' | 'restarting';
+  pid: number | null;
+  startedAt: string | null;
+  lastError: string | null;
+  restarts: number;
+  health: 'ok' | 'failing' | 'unknown';
+  /** The latest lines it printed (bounded). */
+  output: string[];
+}
+
 /** A request the API server answered, or one the proxy forwarded to a provider. */
 export interface RequestEntry {
   at: string;
@@ -79,6 +93,7 @@ export interface ControlSnapshot {
   config: ConfigView;
   connection: ConnectionDetails;
   sessions: SessionSummary[];
+  services: ServiceState[];
   /** The latest requests, newest first. */
   requests: RequestEntry[];
 }
@@ -95,6 +110,9 @@ export interface ControlCommands {
   'key:set': { args: [name: string, value: string]; result: ConfigView };
   /** The API server or the proxy (the control panel does not restart itself under the UI). */
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
+  'service:start': { args: [name: string]; result: ServiceState };
+  'service:stop': { args: [name: string]; result: ServiceState };
+  'service:restart': { args: [name: string]; result: ServiceState };
 }
 
 export type CommandName = keyof ControlCommands;

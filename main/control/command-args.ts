@@ -14,6 +14,9 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   // An empty value removes a stored key.
   'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'component:restart': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+  'service:start': (args) => args.length === 1 && text(args[0]),
+  'service:stop': (args) => args.length === 1 && text(args[0]),
+  'service:restart': (args) => args.length === 1 && text(args[0]),
 };
 
 export function isCommand(name: string): name is CommandName {

@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, SessionSummary } from '../../common/control';
+import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -11,6 +11,7 @@ import { providerStatuses } from '../providers/provider-status';
 import { readLog } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../sessions/turn-service';
+import type { ServiceSupervisor } from '../services/service-supervisor';
 import path from 'node:path';
 
 export type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
@@ -25,6 +26,7 @@ export interface ControlDeps {
   components: Record<'api' | 'proxy', ServerComponent>;
   connection(): ConnectionDetails;
   requests(): RequestEntry[];
+  services: ServiceSupervisor;
 }
 
 export class ControlService {
@@ -58,6 +60,9 @@ export class ControlService {
         this.emit({ type: 'state-changed' });
         return state;
       },
+      'service:start': (name) => this.service(() => deps.services.start(name)),
+      'service:stop': (name) => this.service(() => deps.services.stop(name)),
+      'service:restart': (name) => this.service(() => deps.services.restart(name)),
     };
   }
 
@@ -73,6 +78,7 @@ export class ControlService {
       config: this.configView(),
       connection: this.deps.connection(),
       sessions: this.deps.sessions.list().map(summarize),
+      services: this.deps.services.list(),
       requests: this.deps.requests(),
     };
   }
@@ -86,6 +92,20 @@ export class ControlService {
       roles: config.current.roles.map(({ name, modelId, provider, model }) => ({ name, modelId, provider, model })),
       providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),
     };
+  }
+
+  /** Services not in the config are a refusal the UI can show, not an internal error. */
+  private async service(action: () => Promise<ServiceState>): Promise<ServiceState> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new ControlError('not_found', (error as Error).message);
+    }
+  }
+
+  /** Tells the UI something changed (a service's state, for instance). */
+  notify(): void {
+    this.emit({ type: 'state-changed' });
   }
 
   private emit(event: ControlEvent): void {

@@ -21,6 +21,7 @@ import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
 import { resolveApiKey, resolveConfigPath, runTmpDir } from './data-dir';
 import { RunService } from './run-service';
+import { ServiceSupervisor } from '../services/service-supervisor';
 import { RunSlots } from './run-slots';
 import { ServerComponent } from './server-component';
 import { APP_VERSION } from './version';
@@ -105,8 +106,13 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     options.host,
     options.port,
   );
+  // The supervisor reports to the control service, which is built after it.
+  let notify = (): void => undefined;
+  const services = new ServiceSupervisor({ onChange: () => notify() });
+  await services.sync(config.current.services);
+  config.onChange(({ config: current }) => void services.sync(current.services));
   const controlToken = randomBytes(18).toString('base64url');
-  const control = new ControlService({
+  const controlService = new ControlService({
     version: APP_VERSION,
     config,
     sessions,
@@ -114,6 +120,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     keyStore,
     keys,
     components: { api, proxy: proxyComponent },
+    services,
     requests: () =>
       [
         ...apiRequests.latest().map((r) => ({ source: 'api' as const, ...r })),
@@ -123,16 +130,19 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         .slice(0, 100),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
+  notify = () => controlService.notify();
+
   let apiUrl: string;
   let controlServer: ServerComponent | undefined;
   let controlUrl: string;
   try {
     apiUrl = await api.start();
     const controlPort = options.controlPort ?? (options.port === 0 ? 0 : Number(new URL(apiUrl).port) + 1);
-    controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: control, rendererDir: rendererDir() }), options.host, controlPort);
+    controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir() }), options.host, controlPort);
     controlUrl = await controlServer.start();
   } catch (error) {
     config.close();
+    await services.stopAll();
     await api.stop();
     await proxyComponent.stop();
     tasks.close();
@@ -151,7 +161,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     keys: keyStore,
     proxyUrl,
     proxyRequests,
-    control,
+    control: controlService,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
     async close() {
@@ -159,6 +169,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
       // No new turns first; then every run in flight is stopped before the logs close.
       await controlServer?.stop();
       await api.stop();
+      await services.stopAll();
       turns.cancelAll();
       await runs.stopAll();
       await proxyComponent.stop();

@@ -67,15 +67,35 @@ export const SettingsSchema = z.object({
   on_disconnect: z.enum(['cancel', 'finish']).default('cancel'),
 });
 
+const argv = z.array(z.string().min(1)).min(1);
+
+/**
+ * A process Helix supervises (e.g. an external y-router) and/or commands it runs for a server
+ * that lives elsewhere (e.g. `docker compose restart helix-api`). Commands are argument arrays.
+ */
+export const ServiceSchema = z
+  .object({
+    command: argv.optional(),
+    restart_command: argv.optional(),
+    stop_command: argv.optional(),
+    cwd: z.string().min(1).optional(),
+    health_url: z.url({ protocol: /^https?$/ }).optional(),
+    autostart: z.boolean().default(true),
+    restart_on_crash: z.boolean().default(true),
+  })
+  .refine((s) => s.command || s.restart_command, { message: 'a service needs a command (to run) or a restart_command' });
+
 const roleName = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'role names are lower-case letters, digits, - and _');
 
 export const ConfigSchema = z.object({
   providers: z.record(z.string().min(1), ProviderSchema),
   defaults: z.record(roleName, RoleSchema),
   settings: SettingsSchema.default(SettingsSchema.parse({})),
+  services: z.record(roleName, ServiceSchema).default({}),
 });
 
 export type ProviderConfig = z.infer<typeof ProviderSchema>;
 export type RawConfig = z.infer<typeof ConfigSchema>;
 export type Settings = z.infer<typeof SettingsSchema>;
+export type ServiceConfig = z.infer<typeof ServiceSchema>;
 export type PermissionMode = (typeof PERMISSION_MODES)[number];

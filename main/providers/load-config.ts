@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { ConfigSchema, type PermissionMode, type ProviderConfig, type Settings } from './config-schema';
+import { ConfigSchema, type PermissionMode, type ProviderConfig, type ServiceConfig, type Settings } from './config-schema';
 
 export interface Role {
   name: string;
@@ -27,6 +27,7 @@ export interface HelixConfig {
   providers: Record<string, ProviderConfig>;
   roles: Role[];
   settings: Settings;
+  services: Record<string, ServiceConfig>;
 }
 
 export class ConfigError extends Error {
@@ -102,7 +103,10 @@ export function parseConfig(text: string, file: string): HelixConfig {
     });
   }
 
-  return { file, providers: raw.providers, roles, settings: raw.settings };
+  const services = Object.fromEntries(
+    Object.entries(raw.services).map(([name, service]) => [name, { ...service, cwd: service.cwd ? path.resolve(baseDir, expandHome(service.cwd)) : undefined }]),
+  );
+  return { file, providers: raw.providers, roles, settings: raw.settings, services };
 
   function configErrorAt(at: string, keyPath: PropertyKey[], problem: string): ConfigError {
     // A missing key has no node: point at the nearest enclosing one.

@@ -30,6 +30,7 @@ beforeAll(async () => {
     {
       extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    models: [vendor/model-x]`,
       role: '"local:claude-sonnet-4-5"   # the consultant, switched in the UI',
+      extraYaml: 'services:\n  remote-api:\n    restart_command: ["sh", "-c", "echo restarted the remote api"]\n',
     },
   );
   browser = await chromium.launch({
@@ -87,6 +88,11 @@ describe('control panel in Chromium', () => {
     const log = page.getByRole('table', { name: 'Request log' });
     await log.getByText('POST /v1/chat/completions').first().waitFor();
     await log.getByText('POST /p/router/v1/messages').first().waitFor();
+    // A managed service's restart command runs from the panel.
+    await page.locator('tr[data-service="remote-api"] button', { hasText: 'Restart' }).click();
+    await page.locator('tr[data-service="remote-api"] td.state', { hasText: 'running' }).waitFor();
+    await page.locator('tr[data-service="remote-api"] summary').click();
+    await page.getByText('restarted the remote api').waitFor();
     await shot('server');
   });
 

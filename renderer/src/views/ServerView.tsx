@@ -53,6 +53,59 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           ))}
         </tbody>
       </table>
+      <h2>Managed services</h2>
+      {snapshot.services.length === 0 ? (
+        <p className="empty">
+          No managed services. Name processes or commands for Helix to supervise under <code>services:</code> in the config (e.g. an external y-router, or{' '}
+          <code>docker compose restart helix-api</code>).
+        </p>
+      ) : (
+        <table aria-label="Managed services">
+          <thead>
+            <tr>
+              <th>Service</th>
+              <th>State</th>
+              <th>Pid</th>
+              <th>Up since</th>
+              <th>Restarts</th>
+              <th>Health</th>
+              <th>Last error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {snapshot.services.map((s) => (
+              <tr key={s.name} data-service={s.name}>
+                <td>
+                  <details>
+                    <summary>{s.name}</summary>
+                    <pre className="output">{s.output.join('\n') || '(no output yet)'}</pre>
+                  </details>
+                </td>
+                <td className={`state ${s.state}`}>{s.state}</td>
+                <td>{s.pid ?? '—'}</td>
+                <td>{s.startedAt ? new Date(s.startedAt).toLocaleTimeString() : '—'}</td>
+                <td>{s.restarts}</td>
+                <td className={s.health === 'failing' ? 'bad' : ''}>{s.health}</td>
+                <td>{s.lastError ?? ''}</td>
+                <td className="actions">
+                  {s.kind === 'process' && (
+                    <button onClick={() => void client.invoke('service:start', s.name).finally(onChanged)} disabled={s.state === 'running'}>
+                      Start
+                    </button>
+                  )}
+                  {s.kind === 'process' && (
+                    <button onClick={() => void client.invoke('service:stop', s.name).finally(onChanged)} disabled={s.state === 'stopped'}>
+                      Stop
+                    </button>
+                  )}
+                  <button onClick={() => void client.invoke('service:restart', s.name).finally(onChanged)}>Restart</button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Requests</h2>
       {snapshot.requests.length === 0 ? (
         <p className="empty">No requests yet.</p>
