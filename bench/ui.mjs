@@ -1,3 +1,4 @@
+/* global document, requestAnimationFrame -- the page.evaluate() callback runs in the browser */
 // The control panel with a session of 100,000 events in Chromium: time to first render of the
 // timeline, frame times while scrolling through it, and JS heap — next to the same page showing
 // an empty session, measured in the same run.

@@ -117,6 +117,29 @@ export interface ControlCommands {
 
 export type CommandName = keyof ControlCommands;
 
+/** Every command name at run time (the preload builds one method per entry); the type keeps it complete. */
+export const COMMAND_NAMES = Object.keys({
+  'state:get': true,
+  'session:get': true,
+  'turn:cancel': true,
+  'role:set-model': true,
+  'key:set': true,
+  'component:restart': true,
+  'service:start': true,
+  'service:stop': true,
+  'service:restart': true,
+} satisfies Record<CommandName, true>) as CommandName[];
+
+/** IPC channels: one per command, and one for events. */
+export const commandChannel = (command: CommandName): string => `control:${command}`;
+export const EVENT_CHANNEL = 'control:event';
+
+/** What the preload exposes to the renderer as `window.helix`. */
+export interface DesktopControl {
+  invoke<K extends CommandName>(command: K, ...args: ControlCommands[K]['args']): Promise<ControlResult<ControlCommands[K]['result']>>;
+  subscribe(listener: (event: ControlEvent) => void): () => void;
+}
+
 export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 
 /** What the UI hears as it happens. */

@@ -1,7 +1,17 @@
 /**
- * The renderer's only door to the main process. The desktop shell's IPC adapter for the control
- * contract is wired here in a later step; until then the window uses the HTTP control panel.
+ * The renderer's only door to the main process: the control contract's calls and events, one
+ * channel per command. Never ipcRenderer itself, never the IPC event object.
  */
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { commandChannel, EVENT_CHANNEL, type ControlEvent, type DesktopControl } from '../common/control';
 
-contextBridge.exposeInMainWorld('helixDesktop', { platform: process.platform });
+const api: DesktopControl = {
+  invoke: (command, ...args) => ipcRenderer.invoke(commandChannel(command), ...args),
+  subscribe(listener) {
+    const wrapped = (_event: IpcRendererEvent, event: ControlEvent): void => listener(event);
+    ipcRenderer.on(EVENT_CHANNEL, wrapped);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, wrapped);
+  },
+};
+
+contextBridge.exposeInMainWorld('helix', api);

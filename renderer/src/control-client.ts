@@ -2,7 +2,14 @@
  * The renderer's way to the control service. In a browser (headless mode) it is HTTP with the
  * token from the control-panel URL; the desktop shell provides the same calls over IPC.
  */
-import type { CommandName, ControlCommands, ControlEvent, ControlResult } from '../../common/control';
+import type { CommandName, ControlCommands, ControlEvent, ControlResult, DesktopControl } from '../../common/control';
+
+declare global {
+  interface Window {
+    /** Set by the desktop shell's preload. */
+    helix?: DesktopControl;
+  }
+}
 
 export interface ControlClient {
   invoke<K extends CommandName>(command: K, ...args: ControlCommands[K]['args']): Promise<ControlCommands[K]['result']>;
@@ -47,4 +54,21 @@ export function httpControlClient(): ControlClient {
       return () => source.close();
     },
   };
+}
+
+/** The desktop window's client: the preload's IPC calls, with the same errors as over HTTP. */
+export function ipcControlClient(desktop: DesktopControl): ControlClient {
+  return {
+    async invoke(command, ...args) {
+      const result = await desktop.invoke(command, ...args);
+      if (!result.ok) throw new CommandError(result.error.code, result.error.message);
+      return result.data;
+    },
+    subscribe: (listener) => desktop.subscribe(listener),
+  };
+}
+
+/** IPC in the desktop window, HTTP in a browser. */
+export function controlClient(): ControlClient {
+  return window.helix ? ipcControlClient(window.helix) : httpControlClient();
 }

@@ -1,10 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { httpControlClient } from './control-client';
+import { controlClient } from './control-client';
 import './styles.css';
 
-const client = httpControlClient();
+const client = controlClient();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
