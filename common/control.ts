@@ -33,8 +33,26 @@ export interface ProviderView {
   roles: string[];
 }
 
+/** The runner and server settings the panel can change (port and host are start options). */
+export interface SettingsView {
+  run_timeout_seconds: number;
+  keepalive_seconds: number;
+  max_retries: number;
+  permission_mode: string;
+  max_concurrent_runs: number;
+  on_disconnect: string;
+}
+
+export interface ConnectionTest {
+  ok: boolean;
+  status: number | null;
+  latencyMs: number;
+  message: string;
+}
+
 export interface ConfigView {
   file: string;
+  settings: SettingsView;
   /** Why the file on disk is not in force (the last good config keeps serving). */
   error: { message: string; line?: number; column?: number } | null;
   roles: RoleView[];
@@ -110,6 +128,9 @@ export interface ControlCommands {
   'key:set': { args: [name: string, value: string]; result: ConfigView };
   /** The API server or the proxy (the control panel does not restart itself under the UI). */
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
+  'settings:set': { args: [key: keyof SettingsView, value: string | number]; result: ConfigView };
+  'provider:models': { args: [provider: string]; result: string[] };
+  'provider:test': { args: [provider: string]; result: ConnectionTest };
   'service:start': { args: [name: string]; result: ServiceState };
   'service:stop': { args: [name: string]; result: ServiceState };
   'service:restart': { args: [name: string]; result: ServiceState };
@@ -125,6 +146,9 @@ export const COMMAND_NAMES = Object.keys({
   'role:set-model': true,
   'key:set': true,
   'component:restart': true,
+  'settings:set': true,
+  'provider:models': true,
+  'provider:test': true,
   'service:start': true,
   'service:stop': true,
   'service:restart': true,

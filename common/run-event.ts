@@ -20,7 +20,7 @@ export type RunEvent =
   /** Text already relayed from these blocks was discarded by the CLI (stalled stream, retried). */
   | { type: 'text_discarded' }
   | { type: 'tool_use'; id: string; name: string; title: string; input: unknown }
-  | { type: 'tool_result'; id: string; name: string; title: string; outcome: string; isError: boolean }
+  | { type: 'tool_result'; id: string; name: string; title: string; outcome: string; isError: boolean; /** The start of what the tool returned. */ output?: string }
   | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; httpStatus: number | null; error: string }
   | { type: 'result'; result: RunResult };
 

@@ -4,6 +4,8 @@
  */
 import type { CommandName } from '../../common/control';
 
+const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
+
 const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length < 10_000;
 
 export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
@@ -14,6 +16,9 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   // An empty value removes a stored key.
   'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'component:restart': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+  'settings:set': (args) => args.length === 2 && SETTING_KEYS.has(String(args[0])) && (typeof args[1] === 'number' || text(args[1])),
+  'provider:models': (args) => args.length === 1 && text(args[0]),
+  'provider:test': (args) => args.length === 1 && text(args[0]),
   'service:start': (args) => args.length === 1 && text(args[0]),
   'service:stop': (args) => args.length === 1 && text(args[0]),
   'service:restart': (args) => args.length === 1 && text(args[0]),

@@ -7,6 +7,7 @@ import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
+import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLog } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
@@ -60,6 +61,12 @@ export class ControlService {
         this.emit({ type: 'state-changed' });
         return state;
       },
+      'settings:set': (key, value) => {
+        deps.config.setSetting(key, value);
+        return this.configView();
+      },
+      'provider:models': (name) => this.provider(() => listProviderModels(name, deps.config.current, deps.keys)),
+      'provider:test': (name) => this.provider(() => testProvider(name, deps.config.current, deps.keys)),
       'service:start': (name) => this.service(() => deps.services.start(name)),
       'service:stop': (name) => this.service(() => deps.services.stop(name)),
       'service:restart': (name) => this.service(() => deps.services.restart(name)),
@@ -88,6 +95,7 @@ export class ControlService {
     const error = config.error;
     return {
       file: config.file,
+      settings: { ...config.current.settings },
       error: error ? { message: error.message, line: error.line, column: error.column } : null,
       roles: config.current.roles.map(({ name, modelId, provider, model }) => ({ name, modelId, provider, model })),
       providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),
@@ -100,6 +108,14 @@ export class ControlService {
       return await action();
     } catch (error) {
       throw new ControlError('not_found', (error as Error).message);
+    }
+  }
+
+  private async provider<T>(action: () => Promise<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      throw new ControlError('provider_failed', (error as Error).message);
     }
   }
 

@@ -90,6 +90,20 @@ export class ConfigStore {
     return this.write(text.slice(0, start) + quoted + text.slice(end));
   }
 
+  /** Changes one setting: in place when the file has it (formatting kept), else added under settings. */
+  setSetting(key: string, value: string | number): HelixConfig {
+    const text = readFileSync(this.file, 'utf8');
+    const doc = parseDocument(text);
+    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const typed = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+    const node = doc.getIn(['settings', key], true);
+    if (isScalar(node) && node.range) {
+      const quoted = typeof typed === 'number' ? String(typed) : /^[\w-]+$/.test(typed) ? typed : JSON.stringify(typed);
+      return this.write(text.slice(0, node.range[0]) + quoted + text.slice(node.range[1]));
+    }
+    return this.edit((d) => d.setIn(['settings', key], typed));
+  }
+
   /**
    * Adds or replaces a provider, written as a block at the providers' indentation; the rest of the
    * file is left as it was. Keys are never written: only the name of their variable.

@@ -57,6 +57,14 @@ export function describeToolOutcome(name: string, content: unknown, structured: 
   return 'done';
 }
 
+const MAX_OUTPUT = 4000;
+
+/** The start of a tool's result, for the session log. */
+export function toolOutputExcerpt(content: unknown): string {
+  const text = contentText(content);
+  return text.length > MAX_OUTPUT ? `${text.slice(0, MAX_OUTPUT)}\n… (${text.length - MAX_OUTPUT} more characters)` : text;
+}
+
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {

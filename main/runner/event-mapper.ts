@@ -7,7 +7,7 @@
  */
 import type { RunEvent, RunResult, RunUsage } from '../../common/run-event';
 import type { CliEvent } from './stream-json';
-import { describeToolCall, describeToolOutcome } from './describe-tool';
+import { describeToolCall, describeToolOutcome, toolOutputExcerpt } from './describe-tool';
 
 interface Block {
   type: string;
@@ -149,7 +149,7 @@ export class CliEventMapper {
       const tool = this.tools.get(id) ?? { name: 'Tool', title: 'Tool' };
       const isError = part.is_error === true;
       const outcome = describeToolOutcome(tool.name, part.content, event.tool_use_result, isError);
-      out.push({ type: 'tool_result', id, name: tool.name, title: tool.title, outcome, isError });
+      out.push({ type: 'tool_result', id, name: tool.name, title: tool.title, outcome, isError, output: toolOutputExcerpt(part.content) });
       // A new text block after tools starts a new paragraph of the answer.
       this.newTextBlock = true;
     }

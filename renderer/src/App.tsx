@@ -5,8 +5,9 @@ import type { ControlClient } from './control-client';
 import { ProvidersView } from './views/ProvidersView';
 import { ServerView } from './views/ServerView';
 import { SessionsView } from './views/SessionsView';
+import { SettingsView } from './views/SettingsView';
 
-const TABS = ['Sessions', 'Providers', 'Server'] as const;
+const TABS = ['Sessions', 'Providers', 'Server', 'Settings'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
@@ -54,6 +55,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
       {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
       {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
+      {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import type { TurnRecord } from '../../common/session';
 
 export type TimelineItem =
   | { kind: 'prompt'; turnId: string; text: string; images: string[]; resumed: boolean }
-  | { kind: 'tool'; turnId: string; id: string; title: string; input: unknown; outcome?: string; isError?: boolean }
+  | { kind: 'tool'; turnId: string; id: string; name: string; title: string; input: unknown; outcome?: string; isError?: boolean; output?: string }
   | { kind: 'thinking'; turnId: string; text: string }
   | { kind: 'answer'; turnId: string; text: string }
   | { kind: 'retry'; turnId: string; text: string }
@@ -48,11 +48,11 @@ export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEve
       else items.push({ kind: 'thinking', turnId, text: event.text });
       return;
     case 'tool_use':
-      items.push({ kind: 'tool', turnId, id: event.id, title: event.title, input: event.input });
+      items.push({ kind: 'tool', turnId, id: event.id, name: event.name, title: event.title, input: event.input });
       return;
     case 'tool_result': {
       const call = items.findLast((item) => item.kind === 'tool' && item.id === event.id);
-      if (call?.kind === 'tool') Object.assign(call, { outcome: event.outcome, isError: event.isError });
+      if (call?.kind === 'tool') Object.assign(call, { outcome: event.outcome, isError: event.isError, output: event.output });
       return;
     }
     case 'retry':

@@ -42,6 +42,11 @@ export class FakeOpenAi {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     let raw = '';
     for await (const chunk of req) raw += chunk;
+    if (req.method === 'GET' && req.url?.endsWith('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: 'vendor/model-x' }, { id: 'vendor/model-y' }] }));
+      return;
+    }
     if (!req.url?.endsWith('/chat/completions')) {
       res.writeHead(404).end();
       return;

@@ -69,6 +69,13 @@ describe('control panel in Chromium', () => {
     await page.getByRole('tab', { name: 'Providers' }).click();
     await page.getByLabel('Provider for consultant').selectOption('router:vendor/model-x');
     await page.getByText('helix-consultant now runs on router:vendor/model-x').waitFor();
+    // Models fetched from the provider's /models join the picker; the connection test answers.
+    const router = page.locator('td[data-provider="router"]');
+    await router.getByRole('button', { name: 'Fetch models' }).click();
+    await page.getByText('router lists 2 models').waitFor();
+    expect(await page.getByLabel('Provider for consultant').locator('option').allTextContents()).toContain('router:vendor/model-y');
+    await router.getByRole('button', { name: 'Test connection' }).click();
+    await router.getByText(/Reachable, answered in \d+ ms/).waitFor();
     await shot('providers');
     expect(readFileSync(h.core.configPath, 'utf8')).toContain('"router:vendor/model-x"   # the consultant, switched in the UI');
     const answer = await client().chat.completions.create({ model: 'helix-consultant', messages: [{ role: 'user', content: 'Who answers?' }] });
@@ -94,6 +101,15 @@ describe('control panel in Chromium', () => {
     await page.locator('tr[data-service="remote-api"] summary').click();
     await page.getByText('restarted the remote api').waitFor();
     await shot('server');
+  });
+
+  it('changes a setting from the Settings tab, written into the YAML', async () => {
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.getByLabel('When a client leaves').selectOption('finish');
+    await page.getByText('Saved on_disconnect.').waitFor();
+    expect(readFileSync(h.core.configPath, 'utf8')).toContain('on_disconnect: finish');
+    expect(h.core.config.current.settings.on_disconnect).toBe('finish');
+    await shot('settings');
   });
 
   it('shows a broken hand edit of the YAML as an error, while the last good config keeps serving', async () => {

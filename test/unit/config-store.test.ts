@@ -39,6 +39,17 @@ describe('ConfigStore edits', () => {
     expect(Object.keys(store.current.providers)).toEqual(['anthropic', 'openrouter']);
   });
 
+  it('changes a setting in place, or adds it under settings, and refuses an invalid value', () => {
+    const store = storeOnCopy();
+    const before = readFileSync(store.file, 'utf8');
+    store.setSetting('max_retries', '7');
+    expect(readFileSync(store.file, 'utf8')).toBe(before.replace('max_retries: 2', 'max_retries: 7'));
+    store.setSetting('on_disconnect', 'finish');
+    expect(readFileSync(store.file, 'utf8')).toContain('  max_retries: 7\n  on_disconnect: finish\n');
+    expect(store.current.settings).toMatchObject({ max_retries: 7, on_disconnect: 'finish' });
+    expect(() => store.setSetting('on_disconnect', 'explode')).toThrow(/on_disconnect/);
+  });
+
   it('refuses an edit that would make the config invalid, writing nothing', () => {
     const store = storeOnCopy();
     const before = readFileSync(store.file, 'utf8');

@@ -1,6 +1,6 @@
 /** Per role: which provider and model it runs on; per provider: whether its key is there. */
 import { useState } from 'react';
-import type { ConfigView } from '../../../common/control';
+import type { ConfigView, ConnectionTest } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 
 interface Props {
@@ -11,7 +11,26 @@ interface Props {
 
 export function ProvidersView({ client, config, onChanged }: Props): React.JSX.Element {
   const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const options = config.providers.flatMap((p) => p.models.map((m) => `${p.name}:${m}`));
+  const [fetched, setFetched] = useState<Record<string, string[]>>({});
+  const [tests, setTests] = useState<Record<string, ConnectionTest | 'testing'>>({});
+  const options = config.providers.flatMap((p) => [...new Set([...p.models, ...(fetched[p.name] ?? [])])].map((m) => `${p.name}:${m}`));
+
+  const fetchModels = (provider: string): void => {
+    client.invoke('provider:models', provider).then(
+      (models) => {
+        setFetched((previous) => ({ ...previous, [provider]: models }));
+        setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the pickers above.`, error: false });
+      },
+      (e: Error) => setMessage({ text: e.message, error: true }),
+    );
+  };
+  const test = (provider: string): void => {
+    setTests((previous) => ({ ...previous, [provider]: 'testing' }));
+    client.invoke('provider:test', provider).then(
+      (result) => setTests((previous) => ({ ...previous, [provider]: result })),
+      (e: Error) => setTests((previous) => ({ ...previous, [provider]: { ok: false, status: null, latencyMs: 0, message: e.message } })),
+    );
+  };
 
   const switchRole = (role: string, ref: string): void => {
     client.invoke('role:set-model', role, ref).then(
@@ -61,6 +80,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
             <th>Type</th>
             <th>Endpoint</th>
             <th>Key</th>
+            <th>Connection</th>
           </tr>
         </thead>
         <tbody>
@@ -73,12 +93,23 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
                 <span className={`key ${p.key.replace(' ', '-')}`}>{p.key}</span>
                 {p.keyEnv && <KeyInput client={client} name={p.keyEnv} onSaved={onChanged} />}
               </td>
+              <td className="actions" data-provider={p.name}>
+                <button onClick={() => test(p.name)}>Test connection</button>
+                {p.type === 'openai' && <button onClick={() => fetchModels(p.name)}>Fetch models</button>}
+                <TestResult result={tests[p.name]} />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </main>
   );
+}
+
+function TestResult({ result }: { result: ConnectionTest | 'testing' | undefined }): React.JSX.Element | null {
+  if (!result) return null;
+  if (result === 'testing') return <span className="meta"> testing…</span>;
+  return <span className={result.ok ? 'good' : 'bad'}> {result.message}</span>;
 }
 
 function KeyInput({ client, name, onSaved }: { client: ControlClient; name: string; onSaved(): void }): React.JSX.Element {

@@ -14,13 +14,24 @@ interface Props {
 export function SessionsView({ client, sessions }: Props): React.JSX.Element {
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const shown = useMemo(() => sessions.filter((s) => `${s.title} ${s.role} ${s.target ?? ''}`.toLowerCase().includes(filter.toLowerCase())), [sessions, filter]);
+  const [status, setStatus] = useState('all');
+  const shown = useMemo(
+    () => sessions.filter((s) => (status === 'all' || s.status === status) && `${s.title} ${s.role} ${s.target ?? ''}`.toLowerCase().includes(filter.toLowerCase())),
+    [sessions, filter, status],
+  );
   const current = selected ?? shown[0]?.id ?? null;
 
   return (
     <main className="sessions">
       <aside>
-        <input type="search" placeholder="Search sessions" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Search sessions" />
+        <div className="filters">
+          <input type="search" placeholder="Search sessions" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Search sessions" />
+          <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
+            {['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'].map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
         {shown.length === 0 && <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>}
         <ul>
           {shown.map((s) => (
@@ -29,7 +40,7 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
                 <span className="title">{s.title}</span>
                 <span className={`status ${s.status}`}>{s.status}</span>
                 <span className="meta">
-                  {s.role} · {s.target ?? '—'} · {s.turns} turn{s.turns === 1 ? '' : 's'} · {s.tokens.toLocaleString()} tokens · ${s.costUsd.toFixed(4)}
+                  {s.role} · {s.target ?? '—'} · {new Date(s.createdAt).toLocaleString()} · {s.turns} turn{s.turns === 1 ? '' : 's'} · {s.tokens.toLocaleString()} tokens · ${s.costUsd.toFixed(4)}
                 </span>
               </button>
             </li>
@@ -101,6 +112,25 @@ function Timeline({ client, sessionId, running }: { client: ControlClient; sessi
   );
 }
 
+/** An edit as a diff of the text it replaces; anything else as its JSON input. */
+function ToolInput({ name, input }: { name: string; input: unknown }): React.JSX.Element {
+  const edit = input as { old_string?: unknown; new_string?: unknown; content?: unknown };
+  if ((name === 'Edit' || name === 'MultiEdit') && typeof edit.old_string === 'string' && typeof edit.new_string === 'string') {
+    return (
+      <pre className="diff">
+        {edit.old_string.split('\n').map((line, i) => (
+          <span key={`-${i}`} className="removed">{`- ${line}\n`}</span>
+        ))}
+        {edit.new_string.split('\n').map((line, i) => (
+          <span key={`+${i}`} className="added">{`+ ${line}\n`}</span>
+        ))}
+      </pre>
+    );
+  }
+  if (name === 'Write' && typeof edit.content === 'string') return <pre className="diff added">{edit.content}</pre>;
+  return <pre>{JSON.stringify(input, null, 2)}</pre>;
+}
+
 function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
   switch (item.kind) {
     case 'prompt':
@@ -117,7 +147,8 @@ function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
           <summary>
             <span className="label">{item.title}</span> <span className="outcome">{item.outcome ?? 'running…'}</span>
           </summary>
-          <pre>{JSON.stringify(item.input, null, 2)}</pre>
+          <ToolInput name={item.name} input={item.input} />
+          {item.output && <pre className="output">{item.output}</pre>}
         </details>
       );
     case 'thinking':

@@ -1,0 +1,48 @@
+/**
+ * Asking a provider directly, for the control panel: the models an OpenAI-compatible provider
+ * lists at `/models`, and a connection test (one tiny request) with its status and latency.
+ */
+import type { ConnectionTest } from '../../common/control';
+import type { KeyLookup } from './key-store';
+import type { HelixConfig } from './load-config';
+
+const TIMEOUT_MS = 10_000;
+
+export async function listProviderModels(name: string, config: HelixConfig, keys: KeyLookup): Promise<string[]> {
+  const provider = config.providers[name];
+  if (!provider) throw new Error(`No provider "${name}".`);
+  if (provider.type !== 'openai' || !provider.base_url) return provider.models;
+  const response = await fetch(`${provider.base_url.replace(/\/+$/, '')}/models`, { headers: authHeaders(provider.api_key_env, keys, 'bearer'), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  if (!response.ok) throw new Error(`Provider "${name}" answered HTTP ${response.status} at /models.`);
+  const body = (await response.json()) as { data?: Array<{ id?: unknown }> };
+  return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string').sort();
+}
+
+export async function testProvider(name: string, config: HelixConfig, keys: KeyLookup): Promise<ConnectionTest> {
+  const provider = config.providers[name];
+  if (!provider) throw new Error(`No provider "${name}".`);
+  if (provider.type === 'claude-login') return { ok: true, status: null, latencyMs: 0, message: "Uses Claude Code's own login: nothing to test from here." };
+  if (provider.api_key_env && !keys(provider.api_key_env)) return { ok: false, status: null, latencyMs: 0, message: `No key: set ${provider.api_key_env}.` };
+  const started = Date.now();
+  try {
+    const response =
+      provider.type === 'openai'
+        ? await fetch(`${(provider.base_url ?? '').replace(/\/+$/, '')}/models`, { headers: authHeaders(provider.api_key_env, keys, 'bearer'), signal: AbortSignal.timeout(TIMEOUT_MS) })
+        : await fetch(`${(provider.base_url ?? 'https://api.anthropic.com').replace(/\/+$/, '')}/v1/messages`, {
+            method: 'POST',
+            headers: { ...authHeaders(provider.api_key_env, keys, 'x-api-key'), 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+            body: JSON.stringify({ model: provider.models[0] ?? 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
+            signal: AbortSignal.timeout(TIMEOUT_MS),
+          });
+    const latencyMs = Date.now() - started;
+    return { ok: response.ok, status: response.status, latencyMs, message: response.ok ? `Reachable, answered in ${latencyMs} ms.` : `Answered HTTP ${response.status}.` };
+  } catch (error) {
+    return { ok: false, status: null, latencyMs: Date.now() - started, message: `Cannot reach it: ${(error as Error).cause ?? (error as Error).message}` };
+  }
+}
+
+function authHeaders(keyEnv: string | undefined, keys: KeyLookup, style: 'bearer' | 'x-api-key'): Record<string, string> {
+  const key = keyEnv ? keys(keyEnv) : undefined;
+  if (!key) return {};
+  return style === 'bearer' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key };
+}
