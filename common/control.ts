@@ -128,6 +128,8 @@ export interface ControlCommands {
   'key:set': { args: [name: string, value: string]; result: ConfigView };
   /** The API server or the proxy (the control panel does not restart itself under the UI). */
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
+  'component:start': { args: [name: 'api' | 'proxy']; result: ComponentState };
+  'component:stop': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'settings:set': { args: [key: keyof SettingsView, value: string | number]; result: ConfigView };
   'provider:models': { args: [provider: string]; result: string[] };
   'provider:test': { args: [provider: string]; result: ConnectionTest };
@@ -146,6 +148,8 @@ export const COMMAND_NAMES = Object.keys({
   'role:set-model': true,
   'key:set': true,
   'component:restart': true,
+  'component:start': true,
+  'component:stop': true,
   'settings:set': true,
   'provider:models': true,
   'provider:test': true,

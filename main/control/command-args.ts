@@ -16,6 +16,8 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   // An empty value removes a stored key.
   'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'component:restart': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+  'component:start': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+  'component:stop': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
   'settings:set': (args) => args.length === 2 && SETTING_KEYS.has(String(args[0])) && (typeof args[1] === 'number' || text(args[1])),
   'provider:models': (args) => args.length === 1 && text(args[0]),
   'provider:test': (args) => args.length === 1 && text(args[0]),

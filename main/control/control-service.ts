@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -56,11 +56,16 @@ export class ControlService {
         this.emit({ type: 'state-changed' });
         return this.configView();
       },
-      'component:restart': async (name) => {
-        const state = await deps.components[name].restart();
-        this.emit({ type: 'state-changed' });
-        return state;
-      },
+      'component:restart': (name) => this.component(() => deps.components[name].restart()),
+      'component:start': (name) => this.component(async () => {
+        const component = deps.components[name];
+        if (component.state.state !== 'running') await component.start().catch(() => undefined); // the failure is in the state
+        return component.state;
+      }),
+      'component:stop': (name) => this.component(async () => {
+        await deps.components[name].stop();
+        return deps.components[name].state;
+      }),
       'settings:set': (key, value) => {
         deps.config.setSetting(key, value);
         return this.configView();
@@ -109,6 +114,12 @@ export class ControlService {
     } catch (error) {
       throw new ControlError('not_found', (error as Error).message);
     }
+  }
+
+  private async component(action: () => Promise<ComponentState>): Promise<ComponentState> {
+    const state = await action();
+    this.emit({ type: 'state-changed' });
+    return state;
   }
 
   private async provider<T>(action: () => Promise<T>): Promise<T> {

@@ -100,6 +100,15 @@ describe('control panel over HTTP', () => {
     expect((await h.api('/v1/models')).status).toBe(200);
   });
 
+  it('stops and starts the API server', async () => {
+    const stopped = (await (await call('component:stop', ['api'])).json()) as { data: { state: string } };
+    expect(stopped.data.state).toBe('stopped');
+    await expect(h.api('/v1/models')).rejects.toThrow();
+    const started = (await (await call('component:start', ['api'])).json()) as { data: { state: string } };
+    expect(started.data.state).toBe('running');
+    expect((await h.api('/v1/models')).status).toBe(200);
+  });
+
   it('switches a role and stores a key from the panel, never returning a key', async () => {
     const switched = (await (await call('role:set-model', ['consultant', 'local:claude-opus-4-1'])).json()) as { ok: true; data: { roles: Array<{ model: string }> } };
     expect(switched.data.roles[0]!.model).toBe('claude-opus-4-1');

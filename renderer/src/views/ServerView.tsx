@@ -12,9 +12,9 @@ interface Props {
 export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
-  const restart = (name: 'api' | 'proxy'): void => {
+  const act = (command: 'component:restart' | 'component:start' | 'component:stop', name: 'api' | 'proxy'): void => {
     setBusy(name);
-    void client.invoke('component:restart', name).finally(() => {
+    void client.invoke(command, name).finally(() => {
       setBusy(null);
       onChanged();
     });
@@ -44,9 +44,17 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
               <td>{c.lastError ?? ''}</td>
               <td>
                 {(c.name === 'api' || c.name === 'proxy') && (
-                  <button onClick={() => restart(c.name as 'api' | 'proxy')} disabled={busy !== null}>
-                    Restart
-                  </button>
+                  <span className="actions">
+                    <button onClick={() => act('component:restart', c.name as 'api' | 'proxy')} disabled={busy !== null}>
+                      Restart
+                    </button>
+                    <button onClick={() => act('component:stop', c.name as 'api' | 'proxy')} disabled={busy !== null || c.state === 'stopped'}>
+                      Stop
+                    </button>
+                    <button onClick={() => act('component:start', c.name as 'api' | 'proxy')} disabled={busy !== null || c.state === 'running'}>
+                      Start
+                    </button>
+                  </span>
                 )}
               </td>
             </tr>
