@@ -93,6 +93,21 @@ describe('control panel over HTTP', () => {
     expect(got.data.log.map((r) => r.type)).toEqual(expect.arrayContaining(['session', 'prompt', 'event', 'turn']));
   });
 
+  it('cancels a running turn from the panel, and its claude process goes', async () => {
+    h.fake.setScript(() => ({ kind: 'hang' }));
+    const stream = h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hang on', {}), headers: { 'x-helix-chat-id': 'to-cancel' } }).then(readSse);
+    const turn = async (): Promise<{ id: string; status: string } | undefined> => h.core.sessions.findByChatId('to-cancel')?.turns[0];
+    for (let i = 0; i < 200 && (await turn())?.status !== 'running'; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && h.fake.requests.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    const cancelled = (await (await call('turn:cancel', [(await turn())!.id])).json()) as { data: { cancelled: boolean } };
+    expect(cancelled.data.cancelled).toBe(true);
+    await stream;
+    expect((await turn())!.status).toBe('cancelled');
+    for (let i = 0; i < 80 && h.processesInDataDir().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(h.processesInDataDir()).toEqual([]);
+    h.fake.setScript(() => text('Controlled.'));
+  });
+
   it('restarts the API server, which comes back on the same address', async () => {
     const result = (await (await call('component:restart', ['api'])).json()) as { ok: true; data: { state: string; url: string } };
     expect(result.data.state).toBe('running');
