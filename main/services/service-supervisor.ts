@@ -6,7 +6,7 @@
 import { execa, type ResultPromise } from 'execa';
 import type { ServiceState } from '../../common/control';
 import type { ServiceConfig } from '../providers/config-schema';
-import { isAlive, listDescendants, signalAll } from '../runner/process-tree';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from '../runner/process-tree';
 
 const OUTPUT_LINES = 200;
 const HEALTH_EVERY_MS = 10_000;
@@ -121,7 +121,8 @@ export class ServiceSupervisor {
     const [file, ...args] = service.config.command as string[];
     service.stopping = false;
     service.state.state = 'starting';
-    const child = execa(file as string, args, { cwd: service.config.cwd, reject: false, buffer: false, cleanup: true, stdin: 'ignore', all: true });
+    // Its own process group, so stopping it reaches everything it started (stop() ends the group).
+    const child = execa(file as string, args, { cwd: service.config.cwd, reject: false, buffer: false, detached: process.platform !== 'win32', stdin: 'ignore', all: true });
     service.child = child;
     service.state.pid = child.pid ?? null;
     service.state.startedAt = new Date().toISOString();
@@ -198,14 +199,22 @@ export class ServiceSupervisor {
   }
 }
 
-/** SIGTERM to the process and everything it started, then SIGKILL of what is left after 3 s. */
+/**
+ * SIGTERM to the service's process group and every descendant found, then SIGKILL of what is
+ * left after 3 s; the group also catches children forked after the tree was listed.
+ */
 async function terminate(child: ResultPromise): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    killTreeWindows(pid);
+    await child;
+    return;
+  }
   const tree = listDescendants(pid);
-  signalAll([pid, ...tree], 'SIGTERM');
-  const killer = setTimeout(() => signalAll([pid, ...tree].filter(isAlive), 'SIGKILL'), 3000);
+  signalAll([-pid, pid, ...tree], 'SIGTERM');
+  const killer = setTimeout(() => signalAll([-pid, pid, ...tree].filter((p) => p < 0 || isAlive(p)), 'SIGKILL'), 3000);
   await child;
   clearTimeout(killer);
-  signalAll(tree.filter(isAlive), 'SIGKILL');
+  signalAll([-pid, ...tree.filter(isAlive)], 'SIGKILL');
 }
