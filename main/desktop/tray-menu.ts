@@ -1,0 +1,51 @@
+/**
+ * What the tray menu shows, as plain data built from the control snapshot: the server's state,
+ * each role's provider:model to switch between, restart, open, quit. The shell turns it into an
+ * Electron menu; the logic stays testable without Electron.
+ */
+import type { ControlSnapshot } from '../../common/control';
+
+export type TrayAction =
+  | { type: 'switch-role'; role: string; ref: string }
+  | { type: 'restart-api' }
+  | { type: 'open-window' }
+  | { type: 'quit' };
+
+export type TrayItem =
+  | { kind: 'label'; label: string }
+  | { kind: 'separator' }
+  | { kind: 'action'; label: string; action: TrayAction; enabled?: boolean }
+  | { kind: 'radio'; label: string; checked: boolean; action: TrayAction }
+  | { kind: 'submenu'; label: string; items: TrayItem[] };
+
+export function trayMenu(snapshot: ControlSnapshot): TrayItem[] {
+  const api = snapshot.components.find((c) => c.name === 'api');
+  const running = snapshot.sessions.filter((s) => s.status === 'running').length;
+  const choices = snapshot.config.providers.flatMap((p) => p.models.map((m) => `${p.name}:${m}`));
+  const roles: TrayItem[] = snapshot.config.roles.map((role) => {
+    const current = `${role.provider}:${role.model}`;
+    return {
+      kind: 'submenu',
+      label: `${role.modelId} — ${current}`,
+      items: [...new Set([current, ...choices])].map((ref) => ({ kind: 'radio', label: ref, checked: ref === current, action: { type: 'switch-role', role: role.name, ref } })),
+    };
+  });
+  return [
+    { kind: 'label', label: `API server: ${api?.state ?? 'unknown'}${api?.url ? ` (${api.url})` : ''}` },
+    { kind: 'label', label: running === 0 ? 'No runs in progress' : `${running} run${running === 1 ? '' : 's'} in progress` },
+    ...(snapshot.config.error ? [{ kind: 'label' as const, label: 'Config error — open Helix for details' }] : []),
+    { kind: 'separator' },
+    ...roles,
+    { kind: 'separator' },
+    { kind: 'action', label: 'Restart API server', action: { type: 'restart-api' } },
+    { kind: 'action', label: 'Open Helix', action: { type: 'open-window' } },
+    { kind: 'separator' },
+    { kind: 'action', label: 'Quit Helix', action: { type: 'quit' } },
+  ];
+}
+
+/** The tray icon's tooltip: state at a glance. */
+export function trayTooltip(snapshot: ControlSnapshot): string {
+  const api = snapshot.components.find((c) => c.name === 'api');
+  return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}`;
+}
