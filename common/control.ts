@@ -107,6 +107,8 @@ export interface RequestEntry {
 
 export interface ControlSnapshot {
   version: string;
+  /** The claude executable in use, or null when none was found. */
+  claudeCli: string | null;
   components: ComponentState[];
   config: ConfigView;
   connection: ConnectionDetails;
@@ -162,10 +164,10 @@ export const COMMAND_NAMES = Object.keys({
 export const commandChannel = (command: CommandName): string => `control:${command}`;
 export const EVENT_CHANNEL = 'control:event';
 
-/** What the preload exposes to the renderer as `window.helix`. */
+/** What the preload exposes to the renderer as `window.helix`: one method per command, and the events. */
 export interface DesktopControl {
-  invoke<K extends CommandName>(command: K, ...args: ControlCommands[K]['args']): Promise<ControlResult<ControlCommands[K]['result']>>;
-  subscribe(listener: (event: ControlEvent) => void): () => void;
+  commands: { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlResult<ControlCommands[K]['result']>> };
+  onEvent(listener: (event: ControlEvent) => void): () => void;
 }
 
 export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };

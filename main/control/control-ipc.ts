@@ -18,6 +18,11 @@ export interface IpcMainLike {
   removeHandler(channel: string): void;
 }
 
+/** Only the app's own window, its top frame, showing the app's own page, may call. */
+export function isOwnWindow(event: IpcSender, windowId: number | undefined, origin: string): boolean {
+  return windowId !== undefined && event.sender.id === windowId && event.senderFrame?.parent === null && (event.senderFrame?.url ?? '').startsWith(`${origin}/`);
+}
+
 /** Registers every command; returns the function that removes them again. */
 export function registerControlIpc(ipc: IpcMainLike, service: ControlService, isTrusted: (event: IpcSender) => boolean): () => void {
   for (const command of COMMAND_NAMES) {

@@ -19,6 +19,7 @@ export type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]
 
 export interface ControlDeps {
   version: string;
+  claudeCli: string | null;
   config: ConfigStore;
   sessions: SessionStore;
   turns: TurnService;
@@ -86,6 +87,7 @@ export class ControlService {
   snapshot(): ControlSnapshot {
     return {
       version: this.deps.version,
+      claudeCli: this.deps.claudeCli,
       components: Object.values(this.deps.components).map((c) => c.state),
       config: this.configView(),
       connection: this.deps.connection(),

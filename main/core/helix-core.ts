@@ -114,6 +114,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const controlToken = randomBytes(18).toString('base64url');
   const controlService = new ControlService({
     version: APP_VERSION,
+    claudeCli: claudeBin.path,
     config,
     sessions,
     turns,

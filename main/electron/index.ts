@@ -1,65 +1,113 @@
 /**
- * The desktop shell: the only code that imports 'electron'. It starts the same core as `serve`,
- * wires the control contract over IPC for its own window only, and opens a locked-down window.
+ * The desktop shell, and its composition root: the only code that imports 'electron'. It starts
+ * the same core as `serve`, wires the control contract over IPC for its own window only, and
+ * adds what a desktop app needs: tray, single instance, remembered window, notifications,
+ * graceful quit.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, shell, type WebContents } from 'electron';
-import { EVENT_CHANNEL } from '../../common/control';
-import { registerControlIpc, type IpcSender } from '../control/control-ipc';
+import { app, BrowserWindow, ipcMain, Menu, Notification, screen, session, shell, type WebContents } from 'electron';
+import { EVENT_CHANNEL, type ControlEvent } from '../../common/control';
+import { isOwnWindow, registerControlIpc, type IpcSender } from '../control/control-ipc';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
+import { loginShellPath, mergePath } from '../desktop/login-shell-path';
+import { gracefulQuit, shouldNotify } from '../desktop/quit';
+import type { TrayAction } from '../desktop/tray-menu';
+import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { createTray } from './tray';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const resources = app.isPackaged ? process.resourcesPath : path.join(here, '../../build');
 let core: HelixCore | undefined;
-const trusted = new Set<number>();
+let window: BrowserWindow | undefined;
+
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', () => showWindow());
+app.on('web-contents-created', (_event, contents) => lockDown(contents));
 
 async function onReady(): Promise<void> {
-  core = await startHelixCore({ dataDir: app.getPath('userData'), host: '127.0.0.1', port: 8765 });
-  // Only our own window's top frame, showing our own page, may send commands.
-  const isTrusted = (event: IpcSender): boolean =>
-    trusted.has(event.sender.id) && event.senderFrame?.parent === null && (event.senderFrame?.url ?? '').startsWith(rendererOrigin());
+  // A GUI launch does not inherit the login shell's PATH, where claude usually is.
+  process.env.PATH = mergePath(await loginShellPath(process.env.SHELL), process.env.PATH);
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  // HELIX_DATA_DIR and HELIX_PORT let a second copy (or a test) run beside the usual one.
+  const dataDir = process.env.HELIX_DATA_DIR || app.getPath('userData');
+  core = await startHelixCore({ dataDir, configPath: process.env.HELIX_DATA_DIR ? `${dataDir}/llm-providers.yaml` : undefined, host: '127.0.0.1', port: Number(process.env.HELIX_PORT ?? 8765) });
+  serveRenderer(path.join(here, '../renderer'));
   registerControlIpc(ipcMain, core.control, isTrusted);
-  const window = createWindow();
-  core.control.subscribe((event) => {
-    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
-  });
+  core.control.subscribe(forward);
+  Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
+  createTray(core.control, resources, runTrayAction);
+  showWindow();
 }
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
+function isTrusted(event: IpcSender): boolean {
+  return isOwnWindow(event, window && !window.isDestroyed() ? window.webContents.id : undefined, APP_ORIGIN);
+}
+
+const runningSince = new Map<string, number>();
+
+/** Events go to the window; a long run or a failure ending while it is hidden is also a notification. */
+function forward(event: ControlEvent): void {
+  if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  if (event.type !== 'session-changed') return;
+  const { session: s } = event;
+  if (s.status === 'running') runningSince.set(s.id, runningSince.get(s.id) ?? Date.now());
+  else if (runningSince.has(s.id)) {
+    const duration = Date.now() - (runningSince.get(s.id) as number);
+    runningSince.delete(s.id);
+    const visible = window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused();
+    if (shouldNotify(s.status, duration, visible) && Notification.isSupported()) {
+      new Notification({ title: s.status === 'failed' ? 'Helix: a run failed' : 'Helix: a run finished', body: s.title }).show();
+    }
+  }
+}
+
+function runTrayAction(action: TrayAction): void {
+  if (!core) return;
+  if (action.type === 'switch-role') void core.control.handlers['role:set-model'](action.role, action.ref);
+  else if (action.type === 'restart-api') void core.control.handlers['component:restart']('api');
+  else if (action.type === 'open-window') showWindow();
+  else app.quit();
+}
+
+function showWindow(): void {
+  if (window && !window.isDestroyed()) {
+    if (window.isMinimized()) window.restore();
+    window.show();
+    window.focus();
+    return;
+  }
+  const stateFile = path.join(app.getPath('userData'), 'window-state.json');
+  const bounds = loadBounds(stateFile, screen.getAllDisplays().map((d) => d.workArea)) ?? DEFAULT_SIZE;
+  window = new BrowserWindow({
+    ...bounds,
     title: 'Helix Desktop',
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
+    webPreferences: { preload: path.join(here, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   });
-  trusted.add(window.webContents.id);
-  lockDown(window.webContents);
-  if (process.env.ELECTRON_RENDERER_URL) void window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void window.loadFile(path.join(here, '../renderer/index.html'));
-  return window;
+  window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 
-function rendererOrigin(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? 'file://';
-}
-
-/** No new windows, no navigation away, links open in the browser (http/https only). */
+/** No new windows, no navigation away, no webviews; links open in the browser, https only. */
 function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
 app.whenReady().then(onReady, (error: unknown) => {
   console.error(error);
   app.quit();
 });
-app.on('window-all-closed', () => app.quit());
-app.on('before-quit', () => void core?.close());
+// The app lives on in the tray when its window is closed.
+app.on('window-all-closed', () => undefined);
+app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));

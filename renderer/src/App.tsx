@@ -52,10 +52,35 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
         </div>
       )}
       {!snapshot && !failure && <p className="empty">Loading…</p>}
+      {snapshot && <FirstRun snapshot={snapshot} />}
       {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
       {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
       {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
       {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
     </div>
+  );
+}
+
+/** What is missing before a first chat can work: the claude CLI, or a key for the roles' providers. */
+function FirstRun({ snapshot }: { snapshot: ControlSnapshot }): React.JSX.Element | null {
+  const used = new Set(snapshot.config.roles.map((r) => r.provider));
+  const keyless = snapshot.config.providers.filter((p) => used.has(p.name) && p.key === 'missing');
+  if (snapshot.claudeCli && keyless.length === 0) return null;
+  return (
+    <section className="banner first-run" aria-label="Getting started">
+      <strong>Before the first chat</strong>
+      <ul>
+        {!snapshot.claudeCli && (
+          <li>
+            The Claude Code CLI was not found. Install it with <code>npm install -g @anthropic-ai/claude-code</code> (or set <code>HELIX_CLAUDE_BIN</code>), then restart Helix.
+          </li>
+        )}
+        {keyless.map((p) => (
+          <li key={p.name}>
+            Provider <code>{p.name}</code> has no key: set <code>{p.keyEnv}</code> in your environment, or enter it under Providers.
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

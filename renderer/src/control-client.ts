@@ -60,11 +60,12 @@ export function httpControlClient(): ControlClient {
 export function ipcControlClient(desktop: DesktopControl): ControlClient {
   return {
     async invoke(command, ...args) {
-      const result = await desktop.invoke(command, ...args);
+      const call = desktop.commands[command] as (...a: typeof args) => Promise<ControlResult<never>>;
+      const result = await call(...args);
       if (!result.ok) throw new CommandError(result.error.code, result.error.message);
       return result.data;
     },
-    subscribe: (listener) => desktop.subscribe(listener),
+    subscribe: (listener) => desktop.onEvent(listener),
   };
 }
 

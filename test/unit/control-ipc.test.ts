@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../common/control';
-import { registerControlIpc, type IpcMainLike, type IpcSender } from '../../main/control/control-ipc';
+import { isOwnWindow, registerControlIpc, type IpcMainLike, type IpcSender } from '../../main/control/control-ipc';
 import { ControlError, type ControlService } from '../../main/control/control-service';
 
 /** A stand-in for ipcMain: records handlers so the test can call them as Electron would. */
@@ -54,5 +54,17 @@ describe('control over IPC', () => {
     expect(await ipc.call('control:turn:cancel', ours, 42)).toMatchObject({ ok: false, error: { code: 'invalid_arguments' } });
     expect(await ipc.call('control:turn:cancel', ours)).toMatchObject({ ok: false, error: { code: 'invalid_arguments' } });
     expect(await ipc.call('control:session:get', ours, 'x')).toEqual({ ok: false, error: { code: 'not_found', message: 'No session x.' } });
+  });
+});
+
+describe('the desktop window check', () => {
+  const own = (url: string, parent: unknown = null, id = 7): IpcSender => ({ sender: { id }, senderFrame: { url, parent } });
+  it('accepts only the app window, its top frame, on the app origin', () => {
+    expect(isOwnWindow(own('app://helix/index.html'), 7, 'app://helix')).toBe(true);
+    expect(isOwnWindow(own('app://helix/index.html', {}), 7, 'app://helix')).toBe(false);
+    expect(isOwnWindow(own('https://evil.example/'), 7, 'app://helix')).toBe(false);
+    expect(isOwnWindow(own('app://helix.evil/'), 7, 'app://helix')).toBe(false);
+    expect(isOwnWindow(own('app://helix/index.html', null, 8), 7, 'app://helix')).toBe(false);
+    expect(isOwnWindow(own('app://helix/index.html'), undefined, 'app://helix')).toBe(false);
   });
 });

@@ -1,0 +1,44 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ControlSnapshot } from '../../common/control';
+import { App } from '../../renderer/src/App';
+import type { ControlClient } from '../../renderer/src/control-client';
+
+afterEach(cleanup);
+
+function snapshot(claudeCli: string | null, key: 'set' | 'missing'): ControlSnapshot {
+  return {
+    version: '0.1.0',
+    claudeCli,
+    components: [],
+    connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
+    sessions: [],
+    services: [],
+    requests: [],
+    config: {
+      file: 'x.yaml',
+      settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
+      error: null,
+      roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'm' }],
+      providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: null, key, keyEnv: 'ANTHROPIC_API_KEY', models: ['m'], roles: ['consultant'] }],
+    },
+  };
+}
+
+const client = (state: ControlSnapshot): ControlClient => ({ invoke: (async () => state) as ControlClient['invoke'], subscribe: () => () => undefined });
+
+describe('first run', () => {
+  it('says what is missing before the first chat: the CLI, a key', async () => {
+    render(<App client={client(snapshot(null, 'missing'))} />);
+    const panel = await screen.findByLabelText('Getting started');
+    expect(panel.textContent).toContain('npm install -g @anthropic-ai/claude-code');
+    expect(panel.textContent).toContain('ANTHROPIC_API_KEY');
+  });
+
+  it('says nothing once everything is there', async () => {
+    render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    expect(screen.queryByLabelText('Getting started')).toBeNull();
+  });
+});
