@@ -2,16 +2,9 @@
  * The API server's request log for the control panel: method, path, model, status, latency and,
  * for chat turns, tokens. Bounded. Nothing from headers or bodies beyond the model name.
  */
+import type { RequestEntry } from '../../common/control';
 
-export interface ApiRequestEntry {
-  at: string;
-  method: string;
-  path: string;
-  model?: string;
-  status: number;
-  latencyMs: number;
-  tokens?: number;
-}
+export type ApiRequestEntry = Omit<RequestEntry, 'source'>;
 
 const KEEP = 500;
 
