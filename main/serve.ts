@@ -59,6 +59,9 @@ async function main(): Promise<void> {
     exit(`Cannot start: ${(error as Error).message}`);
   }
 
+  if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
+    console.warn(`Listening on ${values.host}: other machines (or containers) can reach Helix; every request still needs the API key, so keep it secret.`);
+  }
   console.log(`Helix API ready at ${core.apiBaseUrl}`);
   console.log(`  control panel: ${core.controlUrl}`);
   console.log(`  models:  ${core.config.current.roles.map((r) => `${r.modelId} (${r.provider}:${r.model})`).join(', ')}`);

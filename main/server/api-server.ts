@@ -41,6 +41,10 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   app.addHook('onRequest', async (req) => {
+    if (!hostAllowed(req.headers.host, req.socket.localAddress, req.socket.localPort)) {
+      // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) sends its own Host.
+      throw new ApiError(403, 'This server answers only to its own address (the Host header names another).', 'invalid_request_error', 'forbidden_host');
+    }
     if (!checkBearer(req.headers.authorization, deps.apiKey)) {
       throw new ApiError(
         401,
@@ -74,6 +78,16 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   });
 
   return app;
+}
+
+/**
+ * On a loopback address the Host must name loopback; bound to another address (e.g. for Open
+ * WebUI in Docker, reaching it as host.docker.internal) any name may be used, and the key guards it.
+ */
+export function hostAllowed(host: string | undefined, localAddress: string | undefined, port: number | undefined): boolean {
+  const loopback = localAddress === '127.0.0.1' || localAddress === '::1' || localAddress === '::ffff:127.0.0.1';
+  if (!loopback) return true;
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
 }
 
 function modelOf(body: unknown): string | undefined {
