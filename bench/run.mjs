@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProxy } from './proxy.mjs';
+import { benchSoak } from './soak.mjs';
 import { benchUi } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -212,6 +213,14 @@ await benchUi((what, full, empty, note) => {
   console.log(`${what.padEnd(44)} ${String(full).padEnd(22)} ${String(empty).padEnd(22)} ${note}`);
 });
 
+// 7. Load and soak.
+const soakRows = [];
+console.log(`\n${'measure'.padEnd(44)} ${'under load'.padEnd(22)} ${'baseline'.padEnd(22)}`);
+await benchSoak((what, value, baseline, note) => {
+  soakRows.push({ what, value, baseline, note });
+  console.log(`${what.padEnd(44)} ${String(value).padEnd(22)} ${String(baseline).padEnd(22)} ${note}`);
+}, 600);
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const table = [
   '| measure | through server | baseline (direct) | note |',
@@ -227,6 +236,11 @@ const uiTable = [
   '| measure | a session of 100,000 events | baseline: an empty session | note |',
   '|---|---|---|---|',
   ...uiRows.map((r) => `| ${r.what} | ${r.full} | ${r.empty} | ${r.note} |`),
+].join('\n');
+const soakTable = [
+  '| measure | under load | baseline | note |',
+  '|---|---|---|---|',
+  ...soakRows.map((r) => `| ${r.what} | ${r.value} | ${r.baseline} | ${r.note} |`),
 ].join('\n');
 const results = `# Benchmark results
 
@@ -255,6 +269,15 @@ through the session; the baseline is the same page with an empty session, in the
 virtualised (@tanstack/react-virtual): only the rows in view are in the DOM.
 
 ${uiTable}
+
+## Load and soak
+
+\`bench/soak.mjs\`: the built server with the fake CLI (20 events a turn); first 100 streaming clients at once, then
+600 sequential turns across 100 chats, sampling the server's resident memory and open file descriptors (the
+client's kept-alive connections count among them) at each quarter and at the end, then counting processes left
+under the server. Baseline: the same server idle before the load.
+
+${soakTable}
 
 ## Reading these figures
 

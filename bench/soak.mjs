@@ -1,0 +1,87 @@
+// Load and soak against the built server with the fake claude: 100 concurrent streaming clients,
+// then a long run of sequential turns, sampling the server's memory and open file descriptors and
+// counting leftover processes. Baseline: the same server idle, before the load.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const KEY = 'sk-soak';
+
+const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
+function children(pid) {
+  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+function turn(port, agent, chat, content) {
+  return new Promise((resolve) => {
+    const body = JSON.stringify({ model: 'helix-soak', stream: true, messages: [{ role: 'user', content }] });
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-chat-id': chat } }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve(res.statusCode === 200 && text.includes('"finish_reason":"stop"') && !text.includes('"error"')));
+    });
+    req.on('error', () => resolve(false));
+    req.end(body);
+  });
+}
+
+export async function benchSoak(rows, sequentialTurns = 1000) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-soak-'));
+  const config = path.join(dir, 'llm-providers.yaml');
+  writeFileSync(config, 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  soak: "p:m"\nsettings:\n  max_concurrent_runs: 64\n');
+  const server = spawn('node', [path.join(here, '..', 'out/main/serve.js'), '--port', '0', '--config', config, '--data-dir', path.join(dir, 'data')], {
+    env: { ...process.env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' },
+  });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    server.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+  try {
+    await turn(port, agent, 'warm-up', 'hello');
+    const idle = { rss: rssMiB(server.pid), fds: fds(server.pid) };
+
+    const started = Date.now();
+    const concurrent = await Promise.all(Array.from({ length: 100 }, (_, i) => turn(port, agent, `c${i}`, `hello ${i}`)));
+    const concurrentMs = Date.now() - started;
+    const afterConcurrent = { rss: rssMiB(server.pid), fds: fds(server.pid) };
+    rows('soak: 100 concurrent streaming clients', `${concurrent.filter(Boolean).length} of 100 complete, ${(concurrentMs / 1000).toFixed(1)} s`, '—', 'fake claude, 20 events each, up to 64 runs at once, the rest queued');
+
+    const samples = [];
+    let ok = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < sequentialTurns; i++) {
+      if (await turn(port, agent, `s${i % 100}`, `turn ${i}`)) ok += 1;
+      if (i % Math.floor(sequentialTurns / 4) === 0) samples.push({ rss: rssMiB(server.pid), fds: fds(server.pid) });
+    }
+    await new Promise((r) => setTimeout(r, 2500)); // idle session logs give their handles back
+    const end = { rss: rssMiB(server.pid), fds: fds(server.pid) };
+    const seconds = (Date.now() - t0) / 1000;
+    rows(`soak: ${sequentialTurns.toLocaleString('en-US')} sequential turns`, `${ok} ok, ${(sequentialTurns / seconds).toFixed(1)} turns/s`, '—', '100 chats, 10 turns each');
+    rows('soak: server RSS', `${samples.map((s) => s.rss.toFixed(0)).join(' → ')} → ${end.rss.toFixed(0)} MiB`, `${idle.rss.toFixed(0)} MiB idle`, `after the 100 concurrent: ${afterConcurrent.rss.toFixed(0)} MiB`);
+    rows('soak: open file descriptors', `${samples.map((s) => s.fds).join(' → ')} → ${end.fds}`, `${idle.fds} idle`, `after the 100 concurrent: ${afterConcurrent.fds}`);
+    rows('soak: processes left under the server', String(children(server.pid)), '0 expected', '');
+  } finally {
+    agent.destroy();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.on('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
