@@ -12,7 +12,7 @@ import type { TurnService } from '../sessions/turn-service';
 import { detectTask } from '../tasks/detect-task';
 import type { TaskService } from '../tasks/task-service';
 import { messageText, parseChatRequest, type ChatRequest } from './chat-request';
-import { ChunkBuilder, toOpenAiUsage } from './chunks';
+import { ChunkBuilder, toOpenAiUsage, type OpenAiUsage } from './chunks';
 import type { ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
 import { invalidRequest, type ApiError } from './openai-errors';
@@ -46,8 +46,12 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
-    if (!request.stream) return completeTurn(reply, handle, leave, config, role, request);
     const started = Date.now();
+    if (!request.stream) {
+      const completion = await completeTurn(reply, handle, leave, config, role, request);
+      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens: completion.usage.total_tokens });
+      return completion;
+    }
     const tokens = await streamTurn(reply, handle, leave, config, role, request, style);
     deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
   });
@@ -130,7 +134,14 @@ async function streamTurn(
   return tokens;
 }
 
-async function completeTurn(reply: FastifyReply, handle: TurnHandle, leave: () => void, config: HelixConfig, role: Role, request: ChatRequest): Promise<object> {
+async function completeTurn(
+  reply: FastifyReply,
+  handle: TurnHandle,
+  leave: () => void,
+  config: HelixConfig,
+  role: Role,
+  request: ChatRequest,
+): Promise<{ usage: OpenAiUsage }> {
   let answer = '';
   let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
   await follow(reply, handle, leave, (event) => {

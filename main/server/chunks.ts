@@ -67,7 +67,7 @@ export class ChunkBuilder {
     };
   }
 
-  completion(content: string, reason: 'stop' | 'length', usage: OpenAiUsage): object {
+  completion(content: string, reason: 'stop' | 'length', usage: OpenAiUsage): Record<string, unknown> & { usage: OpenAiUsage } {
     return {
       id: this.id,
       object: 'chat.completion',

@@ -51,6 +51,9 @@ describe('openai client', () => {
     expect(completion.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'Paris is the capital of France.' });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 9 });
+    // The request log has the turn once, with its tokens.
+    const logged = h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions');
+    expect(logged[0]).toMatchObject({ source: 'api', status: 200, model: 'helix-consultant', tokens: 49 });
     // The system message reached Claude Code's system prompt.
     expect(JSON.stringify(h.fake.requests.at(-1)!.body)).toContain('Answer in one sentence.');
   });
