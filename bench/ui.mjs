@@ -35,7 +35,7 @@ function dataDirWith(events) {
     }
   }
   writeFileSync(path.join(sessionDir, 'events.ndjson'), `${lines.join('\n')}\n`);
-  writeFileSync(path.join(dir, 'data', 'sessions', 'index.json'), JSON.stringify({ version: 1, sessions: [session] }));
+  writeFileSync(path.join(sessionDir, 'session.json'), JSON.stringify(session));
   writeFileSync(path.join(dir, 'llm-providers.yaml'), 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n');
   return dir;
 }

@@ -1,7 +1,9 @@
 /**
- * Every session on disk: `sessions/index.json` (written whole, temp file + rename) lists them
- * and their turns; `sessions/<id>/events.ndjson` holds each session's full log. Session ids are
- * generated here and checked before they become paths; chat ids from clients never do.
+ * Every session on disk, one folder each: `sessions/<id>/session.json` holds the session and its
+ * turns (written whole, temp file + rename, so a change costs the same however many sessions
+ * there are) and `sessions/<id>/events.ndjson` its full log. The index is those folders, read
+ * once at start. Session ids are generated here and checked before they become paths; chat ids
+ * from clients never do.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -26,14 +28,17 @@ export class SessionStore {
   }
 
   /**
-   * Loads the index (rebuilding it from the logs if it is missing or damaged) and marks turns
+   * Loads every session (rebuilding one from its log if its file is missing or damaged) and marks turns
    * that were in flight when the app stopped as interrupted, ending their processes if alive.
    */
   load(): void {
     mkdirSync(this.dir, { recursive: true });
-    for (const session of this.readIndex() ?? this.rebuildFromLogs()) {
-      if (!SESSION_ID.test(session.id)) continue;
+    for (const id of readdirSync(this.dir)) {
+      if (!SESSION_ID.test(id)) continue;
+      const session = this.readSession(id) ?? this.rebuildFromLog(id);
+      if (!session) continue;
       this.sessions.set(session.id, session);
+      let interrupted = false;
       for (const turn of session.turns) {
         if (turn.status !== 'running' && turn.status !== 'queued') continue;
         if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
@@ -41,9 +46,10 @@ export class SessionStore {
         turn.endedAt = new Date().toISOString();
         delete turn.pid;
         this.log(session.id).append({ type: 'interrupted', turnId: turn.id });
+        interrupted = true;
       }
+      if (interrupted) this.save(session);
     }
-    this.save();
   }
 
   list(): SessionRecord[] {
@@ -85,14 +91,14 @@ export class SessionStore {
     const session: SessionRecord = { id, chatId: fields.chatId, role: fields.role, title: fields.title, cwd, createdAt: now, updatedAt: now, turns: [] };
     this.sessions.set(id, session);
     this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
-    this.save();
+    this.save(session);
     return session;
   }
 
   /** Records a change to a session (its turns, title) in the index. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
-    this.save();
+    this.save(session);
     for (const listener of this.listeners) listener(session);
   }
 
@@ -129,46 +135,41 @@ export class SessionStore {
     this.logs.clear();
   }
 
-  private save(): void {
-    writeFileAtomic(path.join(this.dir, 'index.json'), `${JSON.stringify({ version: 1, sessions: [...this.sessions.values()] })}\n`);
+  private save(session: SessionRecord): void {
+    writeFileAtomic(path.join(this.sessionDir(session.id), 'session.json'), `${JSON.stringify(session)}\n`);
   }
 
-  private readIndex(): SessionRecord[] | undefined {
-    const file = path.join(this.dir, 'index.json');
+  private readSession(id: string): SessionRecord | undefined {
+    const file = path.join(this.dir, id, 'session.json');
     if (!existsSync(file)) return undefined;
     try {
-      const index = JSON.parse(readFileSync(file, 'utf8')) as { sessions?: SessionRecord[] };
-      if (Array.isArray(index.sessions)) return index.sessions;
+      const session = JSON.parse(readFileSync(file, 'utf8')) as SessionRecord;
+      if (session?.id === id && Array.isArray(session.turns)) return session;
     } catch {
-      // damaged: keep it for inspection and rebuild from the logs
+      // damaged: kept aside for inspection, and rebuilt from the log
     }
     renameSync(file, `${file}.damaged-${Date.now()}`);
     return undefined;
   }
 
-  /** The index as the logs tell it: each log starts with its session and records every turn. */
-  private rebuildFromLogs(): SessionRecord[] {
-    const sessions: SessionRecord[] = [];
-    for (const id of readdirSync(this.dir)) {
-      if (!SESSION_ID.test(id)) continue;
-      let session: SessionRecord | undefined;
-      for (const record of readLog(path.join(this.dir, id, 'events.ndjson'))) {
-        if (record.type === 'session') session = { ...(record.session as SessionRecord), turns: [] };
-        if (!session) continue;
-        if (record.type === 'turn') {
-          const turn = record.turn as TurnRecord;
-          session.turns = [...session.turns.filter((t) => t.id !== turn.id), turn];
-        }
-        if (record.type === 'title') session.title = String(record.title);
-        session.updatedAt = record.at;
+  /** A session as its log tells it: the log starts with the session and records every turn. */
+  private rebuildFromLog(id: string): SessionRecord | undefined {
+    let session: SessionRecord | undefined;
+    for (const record of readLog(path.join(this.dir, id, 'events.ndjson'))) {
+      if (record.type === 'session') session = { ...(record.session as SessionRecord), turns: [] };
+      if (!session) continue;
+      if (record.type === 'turn') {
+        const turn = record.turn as TurnRecord;
+        session.turns = [...session.turns.filter((t) => t.id !== turn.id), turn];
       }
-      if (session) sessions.push(session);
+      if (record.type === 'title') session.title = String(record.title);
+      session.updatedAt = record.at;
     }
-    return sessions;
+    if (session) this.save(session);
+    return session;
   }
 }
 
-/** Whether a pid is (still) a claude process, and not another program that got the number since. */
 function isClaude(pid: number): boolean {
   try {
     const command = process.platform === 'linux' ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });

@@ -1,5 +1,5 @@
 /** `npm run serve`'s entry as built (out/main/serve.js), run on plain Node as a user runs it. */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -118,9 +118,10 @@ describe('serve', () => {
     proc.kill('SIGKILL');
     await proc;
 
-    const index = JSON.parse(readFileSync(path.join(dataDir, 'sessions', 'index.json'), 'utf8')) as { sessions: Array<{ turns: Array<{ status: string; pid: number }> }> };
-    const orphan = index.sessions[0]!.turns[0]!.pid;
-    expect(index.sessions[0]!.turns[0]!.status).toBe('running');
+    const [sessionId] = readdirSync(path.join(dataDir, 'sessions')).filter((f) => /^[0-9a-f-]{36}$/.test(f));
+    const recorded = JSON.parse(readFileSync(path.join(dataDir, 'sessions', sessionId!, 'session.json'), 'utf8')) as { turns: Array<{ status: string; pid: number }> };
+    const orphan = recorded.turns[0]!.pid;
+    expect(recorded.turns[0]!.status).toBe('running');
     expect(isAlive(orphan)).toBe(true); // the app died, its claude did not
 
     const restarted = await serveReady(['--port', '0', '--config', config, '--data-dir', dataDir], env);

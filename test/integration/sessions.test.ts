@@ -102,7 +102,7 @@ describe('follow-ups', () => {
     const session = h.core.sessions.list()[0]!;
     expect(session.chatId).toBe('../../../../tmp/escape');
     expect(session.cwd).toBe(path.join(h.dataDir, 'sessions', session.id, 'workspace'));
-    expect(readdirSync(path.join(h.dataDir, 'sessions')).sort()).toEqual([session.id, 'index.json'].sort());
+    expect(readdirSync(path.join(h.dataDir, 'sessions'))).toEqual([session.id]);
   });
 });
 

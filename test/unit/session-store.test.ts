@@ -67,7 +67,7 @@ describe('SessionStore', () => {
     expect(again.get(id)?.turns[0]?.pid).toBeUndefined();
   });
 
-  it('rebuilds the index from the logs when it is damaged, keeping the damaged file aside', () => {
+  it("rebuilds a session from its log when its file is damaged, keeping the damaged file aside", () => {
     const store = freshStore();
     const session = store.create({ chatId: 'c9', role: 'developer', title: 'Cats' });
     const turn = { ...runningTurn(), status: 'done' as const, key: 'k1', assistant: 'Meow.' };
@@ -76,15 +76,15 @@ describe('SessionStore', () => {
     store.log(session.id).append({ type: 'title', title: 'All about cats' });
     store.touch(session);
     store.close();
-    writeFileSync(path.join(store.dir, 'index.json'), '{"version":1,"sessions":[{"id":'); // damaged
+    writeFileSync(path.join(store.dir, session.id, 'session.json'), '{"id":"'); // damaged
 
     const again = new SessionStore(path.dirname(store.dir));
     again.load();
     expect(again.list()).toHaveLength(1);
     expect(again.findByChatId('c9')).toMatchObject({ role: 'developer', title: 'All about cats' });
     expect(again.findByKey('k1')?.turn.assistant).toBe('Meow.');
-    expect(readdirSync(again.dir).some((f) => f.startsWith('index.json.damaged-'))).toBe(true);
-    expect(JSON.parse(readFileSync(path.join(again.dir, 'index.json'), 'utf8')).sessions).toHaveLength(1);
+    expect(readdirSync(path.join(again.dir, session.id)).some((f) => f.startsWith('session.json.damaged-'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(again.dir, session.id, 'session.json'), 'utf8'))).toMatchObject({ id: session.id, title: 'All about cats' });
   });
 
   it('never turns anything but its own ids into paths', () => {
