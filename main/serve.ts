@@ -54,6 +54,10 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
     const code = (error as NodeJS.ErrnoException).code;
+    const dataDir = values['data-dir'] ?? defaultDataDir();
+    if (['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST'].includes(code ?? '') && (error as { path?: string }).path?.startsWith(dataDir)) {
+      exit(`The data dir ${dataDir} cannot be used (${(error as Error).message}). Choose a writable folder with --data-dir.`);
+    }
     const taken = (error as { port?: number }).port ?? port;
     if (code === 'EADDRINUSE') exit(`Port ${taken} on ${values.host} is already in use; choose another with --port or --control-port (0 = any free port).`);
     exit(`Cannot start: ${(error as Error).message}`);

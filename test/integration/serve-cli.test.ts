@@ -135,6 +135,13 @@ describe('serve', () => {
     await fake.close();
   });
 
+  it('says when the data dir cannot be used', async () => {
+    const result = await serve(['--port', '0', '--config', CONFIG, '--data-dir', '/dev/null/helix'], { HELIX_API_KEY: 'k' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('The data dir /dev/null/helix cannot be used (ENOTDIR');
+    expect(result.stderr).toContain('--data-dir');
+  });
+
   it('explains its options, and refuses unknown ones', async () => {
     const help = await serve(['--help']);
     expect(help.exitCode).toBe(0);

@@ -13,7 +13,9 @@ export type Block =
 
 export type Reply =
   | { kind: 'message'; blocks: Block[]; chunkSize?: number; delayMs?: number; usage?: { input: number; output: number } }
-  | { kind: 'error'; status: number; message?: string }
+  | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
+  /** message_start and one text delta, then the connection is cut. */
+  | { kind: 'cut' }
   /** Headers and message_start, then silence until the connection is closed. */
   | { kind: 'hang' };
 
@@ -68,12 +70,20 @@ export class FakeAnthropic {
 
     if (reply.kind === 'error') {
       const type = reply.status === 401 ? 'authentication_error' : reply.status === 429 ? 'rate_limit_error' : 'api_error';
-      res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_fake_${request.index}` });
+      res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': `req_fake_${request.index}`, ...reply.headers });
       res.end(JSON.stringify({ type: 'error', error: { type, message: reply.message ?? `fake error ${reply.status}` } }));
       return;
     }
     const id = `msg_fake_${request.index}`;
     const model = request.body.model ?? 'claude-fake';
+    if (reply.kind === 'cut') {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(res, 'message_start', { type: 'message_start', message: messageShell(id, model, []) });
+      sse(res, 'content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+      sse(res, 'content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Half an ans' } });
+      setTimeout(() => res.socket?.destroy(), 20);
+      return;
+    }
     if (reply.kind === 'hang') {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       sse(res, 'message_start', { type: 'message_start', message: messageShell(id, model, []) });

@@ -1,0 +1,71 @@
+/**
+ * More upstream faults with the real claude CLI (retries off or short, so each takes seconds):
+ * rate limits with retry-after, overload (529), nothing listening, a stream cut mid-answer.
+ * Each ends as a clear error, and the server keeps serving.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { text, type Script } from '../support/fake-anthropic';
+import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+async function errorOf(script: Script, retries: number, extra = ''): Promise<{ h: Harness; error: { code: string; message: string }; text: string }> {
+  const h = (harness = await startHarness(script, { extraYaml: `settings:\n  max_retries: ${retries}\n${extra}` }));
+  const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
+  const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as { error: { code: string; message: string } } | undefined)?.error;
+  expect(error, JSON.stringify(events)).toBeDefined();
+  return { h, error: error!, text: JSON.stringify(events) };
+}
+
+async function stillServes(h: Harness): Promise<void> {
+  h.fake.setScript(() => text('Back.'));
+  const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Again', { stream: false }) });
+  expect(response.status).toBe(200);
+}
+
+describe('upstream faults', () => {
+  it('429 with retry-after: retried as shown, then reported as a rate limit', async () => {
+    const { h, error, text: stream } = await errorOf(() => ({ kind: 'error', status: 429, message: 'slow down (fake)', headers: { 'retry-after': '1' } }), 1);
+    expect(stream).toContain('Provider error (HTTP 429), retry 1 of 1');
+    expect(error.code).toBe('upstream_rate_limit');
+    expect(error.message).toContain('rate-limiting');
+    await stillServes(h);
+  });
+
+  it('529 overloaded: reported as the provider failing', async () => {
+    const { h, error } = await errorOf(() => ({ kind: 'error', status: 529, message: 'Overloaded (fake)', headers: { 'retry-after': '0' } }), 1);
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.message).toMatch(/HTTP 529|Overloaded/);
+    await stillServes(h);
+  });
+
+  it('nothing listening at the provider: a connection error, not a hang', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const h = (harness = await startHarness(() => text('unused'), {
+      extraProviders: `  dead:\n    type: anthropic\n    base_url: http://127.0.0.1:${closed}\n    models: [m]`,
+      role: '"dead:m"',
+      extraYaml: 'settings:\n  max_retries: 0\n',
+    }));
+    const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
+    const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('upstream_unavailable');
+    expect(error.message).toContain(`Provider "dead" (http://127.0.0.1:${closed})`);
+  });
+
+  it('a stream cut mid-answer: the partial text was shown, then a clear error', async () => {
+    const { h, error, text: stream } = await errorOf(() => ({ kind: 'cut' }), 0);
+    expect(stream).toContain('Half an ans');
+    expect(error.code).toBe('upstream_unavailable');
+    await stillServes(h);
+  });
+});
