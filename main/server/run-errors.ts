@@ -9,7 +9,9 @@ import { ApiError } from './openai-errors';
 const MAX_DETAIL = 1000;
 
 export function describeRunError(runError: RunError, role: Role, config: HelixConfig): ApiError {
-  const error = { ...runError, detail: runError.detail.length > MAX_DETAIL ? `${runError.detail.slice(0, MAX_DETAIL)}…` : runError.detail };
+  // The detail sits mid-sentence: without its own final full stop.
+  const said = runError.detail.replace(/[.\s]+$/, '');
+  const error = { ...runError, detail: said.length > MAX_DETAIL ? `${said.slice(0, MAX_DETAIL)}…` : said };
   const provider = config.providers[role.provider];
   const who = `Provider "${role.provider}"${provider?.base_url ? ` (${provider.base_url})` : ''}`;
   const switchHint = `switch role "${role.name}" to another provider in ${config.file}`;

