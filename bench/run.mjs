@@ -3,18 +3,18 @@
 // that prints a recorded stream; every figure is printed next to a baseline measured in the same
 // run by reading the same fake CLI's output directly. Results go to bench/RESULTS.md.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchProxy } from './proxy.mjs';
+import { startServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
 import { benchUi } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FAKE = path.join(here, 'fake-claude.mjs');
-const SERVE = path.join(here, '..', 'out', 'main', 'serve.js');
 const KEY = 'sk-bench';
 const now = () => process.hrtime.bigint();
 const ms = (ns) => Number(ns) / 1e6;
@@ -92,32 +92,12 @@ function rssKiB(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
 }
 
-async function startServer(env) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-bench-'));
-  const config = path.join(dir, 'llm-providers.yaml');
+function startServer(env) {
   // Enough run slots for 50 streams at once: the relay is measured here, not the queue.
-  writeFileSync(config, 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\nsettings:\n  max_concurrent_runs: 64\n');
-  const child = spawn('node', [SERVE, '--port', '0', '--config', config, '--data-dir', path.join(dir, 'data')], {
-    env: { ...process.env, ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE },
+  return startServe({
+    config: 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\nsettings:\n  max_concurrent_runs: 64\n',
+    env: { ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE },
   });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.on('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
-  return {
-    port,
-    pid: child.pid,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.on('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function repeat(times, fn) {

@@ -1,12 +1,11 @@
 // Load and soak against the built server with the fake claude: 100 concurrent streaming clients,
 // then a long run of sequential turns, sampling the server's memory and open file descriptors and
 // counting leftover processes. Baseline: the same server idle, before the load.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startServe } from './serve.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const KEY = 'sk-soak';
@@ -38,21 +37,11 @@ function turn(port, agent, chat, content) {
 }
 
 export async function benchSoak(rows, sequentialTurns = 1000) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-soak-'));
-  const config = path.join(dir, 'llm-providers.yaml');
-  writeFileSync(config, 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  soak: "p:m"\nsettings:\n  max_concurrent_runs: 64\n');
-  const server = spawn('node', [path.join(here, '..', 'out/main/serve.js'), '--port', '0', '--config', config, '--data-dir', path.join(dir, 'data')], {
-    env: { ...process.env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' },
+  const server = await startServe({
+    config: 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  soak: "p:m"\nsettings:\n  max_concurrent_runs: 64\n',
+    env: { HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' },
   });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /http:\/\/127\.0\.0\.1:(\d+)\/v1/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    server.on('exit', () => reject(new Error(`server exited: ${out}`)));
-  });
+  const { port } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   try {
     await turn(port, agent, 'warm-up', 'hello');
@@ -80,8 +69,6 @@ export async function benchSoak(rows, sequentialTurns = 1000) {
     rows('soak: processes left under the server', String(children(server.pid)), '0 expected', '');
   } finally {
     agent.destroy();
-    server.kill('SIGTERM');
-    await new Promise((r) => server.on('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    await server.stop();
   }
 }

@@ -2,14 +2,12 @@
 // The control panel with a session of 100,000 events in Chromium: time to first render of the
 // timeline, frame times while scrolling through it, and JS heap — next to the same page showing
 // an empty session, measured in the same run.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startServe } from './serve.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const EVENTS = 100_000;
 
 /** A data dir holding one session of `events` timeline events (prompts, tool calls, answers). */
@@ -42,18 +40,8 @@ function dataDirWith(events) {
 
 async function measure(browser, events) {
   const dir = dataDirWith(events);
-  const server = spawn('node', [path.join(here, '..', 'out/main/serve.js'), '--port', '0', '--config', path.join(dir, 'llm-providers.yaml'), '--data-dir', path.join(dir, 'data')], {
-    env: { ...process.env, HELIX_API_KEY: 'k' },
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /control panel: (\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    server.on('exit', () => reject(new Error(out)));
-  });
+  const server = await startServe({ dir, env: { HELIX_API_KEY: 'k' } });
+  const url = server.controlUrl;
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -82,8 +70,7 @@ async function measure(browser, events) {
   const heap = metrics.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
   const rendered = await page.locator('[data-testid="timeline"] [data-index]').count();
   await page.close();
-  server.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
   const sorted = [...frames].sort((a, b) => a - b);
   return { firstRender, medianFrame: sorted[Math.floor(sorted.length / 2)], p99Frame: sorted[Math.floor(sorted.length * 0.99)], heapMiB: heap / 2 ** 20, rendered };
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../common/control';
-import { checkBearer, checkKey } from '../server/auth';
+import { checkBearer, checkKey, isLoopbackHost } from '../server/auth';
 import { ARG_CHECKS, isCommand } from './command-args';
 import { ControlError, type ControlService } from './control-service';
 
@@ -75,8 +75,8 @@ function sameOrigin(req: FastifyRequest): boolean {
   const host = req.headers.host ?? '';
   const local = req.socket.localAddress ?? '';
   const port = String(req.socket.localPort);
-  const allowed = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `${local.includes(':') ? `[${local}]` : local}:${port}`]);
-  if (!allowed.has(host)) return false;
+  const bound = `${local.includes(':') ? `[${local}]` : local}:${port}`;
+  if (!isLoopbackHost(host, port) && host !== bound) return false;
   const origin = req.headers.origin;
   return origin === undefined || origin === `http://${host}`;
 }

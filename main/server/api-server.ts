@@ -8,7 +8,7 @@ import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
 import type { TurnService } from '../sessions/turn-service';
 import type { TaskService } from '../tasks/task-service';
-import { checkBearer } from './auth';
+import { checkBearer, isLoopbackHost } from './auth';
 import { registerChatCompletions } from './chat-completions';
 import { registerModels } from './models';
 import type { ApiRequestLog } from './api-request-log';
@@ -88,7 +88,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
 export function hostAllowed(host: string | undefined, localAddress: string | undefined, port: number | undefined): boolean {
   const loopback = localAddress === '127.0.0.1' || localAddress === '::1' || localAddress === '::ffff:127.0.0.1';
   if (!loopback) return true;
-  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+  return isLoopbackHost(host, port);
 }
 
 function modelOf(body: unknown): string | undefined {

@@ -9,6 +9,11 @@ export function checkKey(given: string | undefined, key: string): boolean {
   return timingSafeEqual(digest(given), digest(key));
 }
 
+/** The Host values that name this machine's loopback interface on `port`. */
+export function isLoopbackHost(host: string | undefined, port: number | string | undefined): boolean {
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}` || host === `[::1]:${port}`;
+}
+
 /** `Authorization: Bearer <key>`. */
 export function checkBearer(header: string | undefined, apiKey: string): boolean {
   return checkKey(/^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1], apiKey);
