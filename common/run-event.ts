@@ -53,6 +53,8 @@ export type RunErrorCode =
   | 'upstream_unavailable'
   | 'model_not_found'
   | 'provider_misconfigured'
+  /** Helix could not write to its data dir (disk full, read-only). */
+  | 'storage_failed'
   | 'run_failed';
 
 export interface RunError {

@@ -3,7 +3,7 @@
  * llm-providers.yaml. Files are written whole (temp file + rename), never half.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,11 +27,46 @@ export function shippedConfigPath(): string {
   throw new Error('the shipped config/llm-providers.yaml is missing from this installation');
 }
 
+/**
+ * A write in the data dir that failed: the disk is full, read-only or not ours. It fails the
+ * request or the run that needed it, never the app; `code` and `path` are the OS's.
+ */
+export class StorageError extends Error {
+  readonly code: string | undefined;
+
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${path} (${(cause as Error).message})`, { cause });
+    this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
+
+/**
+ * For a record whose loss must not undo what it records (an answer already given): a failed write
+ * is reported on stderr, and what is in memory is written with the next change.
+ */
+export function writeOrWarn(write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    if (!(error instanceof StorageError)) throw error;
+    console.error(`Helix: ${error.message}`);
+  }
+}
+
+/** Writes a file whole or not at all: a failed write leaves the old file and no temp file behind. */
 export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o644): void {
-  mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  writeFileSync(temp, content, { mode });
-  renameSync(temp, file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(temp, content, { mode });
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw new StorageError(file, error);
+  }
 }
 
 /** The config to use: the one given, else the data dir's copy (created from the shipped one). */

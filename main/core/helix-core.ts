@@ -19,7 +19,7 @@ import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
-import { resolveApiKey, resolveConfigPath, runTmpDir } from './data-dir';
+import { resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
 import { RunService } from './run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
 import { RunSlots } from './run-slots';
@@ -78,7 +78,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const proxyUrl = await proxyComponent.start();
   proxyRequests.onEntry(({ turnId, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
-    if (owner) sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry });
+    if (owner) writeOrWarn(() => sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry }));
   });
 
   const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, key: proxyKey } });

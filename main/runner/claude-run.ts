@@ -4,6 +4,7 @@
  */
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
+import { StorageError } from '../core/data-dir';
 import { CliEventMapper } from './event-mapper';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
 import { StreamJsonParser } from './stream-json';
@@ -74,7 +75,7 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
       emit(parser.push(chunk));
     } catch (error) {
       // A consumer failed (e.g. the disk is full): end the run rather than the app.
-      stop({ code: 'run_failed', detail: `Helix could not record the run: ${(error as Error).message}` });
+      stop({ code: error instanceof StorageError ? 'storage_failed' : 'run_failed', detail: (error as Error).message });
     }
   });
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -3,6 +3,7 @@
  * Every request needs the app's Bearer key; every error has OpenAI's shape.
  */
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { StorageError } from '../core/data-dir';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
@@ -13,6 +14,7 @@ import { registerChatCompletions } from './chat-completions';
 import { registerModels } from './models';
 import type { ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
+import { storageFailure } from './run-errors';
 
 export interface ApiServerDeps {
   apiKey: string;
@@ -72,7 +74,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     throw new ApiError(404, `No route ${req.method} ${req.url.split('?')[0]}.`, 'invalid_request_error', 'not_found');
   });
 
-  app.setErrorHandler(async (error: FastifyError | ApiError, req, reply) => {
+  app.setErrorHandler(async (error: FastifyError | ApiError | StorageError, req, reply) => {
     const apiError = toApiError(error);
     if (apiError.status >= 500) req.log.error(error);
     return reply.status(apiError.status).send(apiError.toBody());
@@ -96,8 +98,9 @@ function modelOf(body: unknown): string | undefined {
   return typeof model === 'string' ? model.slice(0, 200) : undefined;
 }
 
-function toApiError(error: FastifyError | ApiError): ApiError {
+function toApiError(error: FastifyError | ApiError | StorageError): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof StorageError) return storageFailure(error.message);
   const status = error.statusCode ?? 500;
   if (status < 500) {
     const message =

@@ -74,7 +74,19 @@ export function describeRunError(runError: RunError, role: Role, config: HelixCo
       return new ApiError(499, 'The run was cancelled.', 'cancelled', error.code);
     case 'provider_misconfigured':
       return new ApiError(503, error.detail, 'server_error', error.code);
+    case 'storage_failed':
+      return storageFailure(error.detail);
     case 'run_failed':
       return new ApiError(500, `Claude Code ended with an error: ${error.detail}`, 'server_error', error.code);
   }
+}
+
+/** The data dir refused a write (full, read-only): 507, with what to do. */
+export function storageFailure(detail: string): ApiError {
+  return new ApiError(
+    507,
+    `Helix could not write to its data dir: ${detail}. Free some space there (or make it writable), then send the message again; what was recorded before is kept.`,
+    'server_error',
+    'storage_failed',
+  );
 }

@@ -4,6 +4,7 @@
  * line torn; readers skip such a line instead of failing.
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { StorageError } from '../core/data-dir';
 
 export type LogRecord = { type: string; at: string } & Record<string, unknown>;
 
@@ -16,9 +17,18 @@ export class EventLog {
 
   constructor(readonly file: string) {}
 
+  /** Throws a StorageError if the line cannot be written (e.g. the disk is full). */
   append(record: Record<string, unknown> & { type: string }): void {
-    this.fd ??= this.open();
-    writeSync(this.fd, `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+    const line = Buffer.from(`${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`);
+    try {
+      this.fd ??= this.open();
+      const written = writeSync(this.fd, line);
+      if (written < line.length) throw Object.assign(new Error(`ENOSPC: no space left on device, ${written} of ${line.length} bytes written`), { code: 'ENOSPC' });
+    } catch (error) {
+      // Reopened for the next record, which then starts on a line of its own.
+      this.close();
+      throw new StorageError(this.file, error);
+    }
     clearTimeout(this.idle);
     this.idle = setTimeout(() => this.close(), IDLE_CLOSE_MS).unref();
   }

@@ -7,10 +7,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { SessionRecord, TurnRecord } from '../../common/session';
-import { writeFileAtomic } from '../core/data-dir';
+import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
@@ -82,24 +82,37 @@ export class SessionStore {
     return undefined;
   }
 
+  /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
   create(fields: { chatId?: string; role: string; title: string; cwd?: string }): SessionRecord {
     const id = randomUUID();
     const now = new Date().toISOString();
-    mkdirSync(this.sessionDir(id), { recursive: true });
-    const cwd = fields.cwd ?? path.join(this.sessionDir(id), 'workspace');
-    mkdirSync(cwd, { recursive: true });
+    const dir = this.sessionDir(id);
+    const cwd = fields.cwd ?? path.join(dir, 'workspace');
     const session: SessionRecord = { id, chatId: fields.chatId, role: fields.role, title: fields.title, cwd, createdAt: now, updatedAt: now, turns: [] };
+    try {
+      makeDir(dir);
+      makeDir(cwd);
+      this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
+      this.save(session);
+    } catch (error) {
+      this.log(id).close();
+      this.logs.delete(id);
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
     this.sessions.set(id, session);
-    this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
-    this.save(session);
     return session;
   }
 
   /** Records a change to a session (its turns, title) in the index. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
-    this.save(session);
-    for (const listener of this.listeners) listener(session);
+    try {
+      this.save(session);
+    } finally {
+      // The app shows what is in memory, saved or not.
+      for (const listener of this.listeners) listener(session);
+    }
   }
 
   onChange(listener: (session: SessionRecord) => void): () => void {
@@ -167,6 +180,14 @@ export class SessionStore {
     }
     if (session) this.save(session);
     return session;
+  }
+}
+
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StorageError(dir, error);
   }
 }
 

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
+import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
@@ -65,11 +66,17 @@ export class TurnService {
       startedAt: new Date().toISOString(),
     };
     session.turns.push(turn);
+    const logger = new TurnLogger(this.store.log(session.id), turn.id);
+    try {
+      logger.turn(turn);
+      this.store.touch(session);
+    } catch (error) {
+      // Not recorded (e.g. the disk is full), so not taken: the request fails, the session stays as it was.
+      session.turns.splice(session.turns.indexOf(turn), 1);
+      throw error;
+    }
     const handle = new TurnHandle(turn.id);
     this.live.set(turn.id, handle);
-    const logger = new TurnLogger(this.store.log(session.id), turn.id);
-    logger.turn(turn);
-    this.store.touch(session);
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
       .finally(() => this.live.delete(turn.id));
@@ -125,6 +132,7 @@ export class TurnService {
     let answer = '';
     const unlock = await this.lockSession(session.id, handle);
     let release: (() => void) | undefined;
+    let run: ReturnType<RunService['start']> | undefined;
     try {
       if (handle.signal.aborted) return;
       release = await this.slots.acquire((position, queued) => handle.emit({ type: 'queued', position, queued }), handle.signal);
@@ -135,7 +143,7 @@ export class TurnService {
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
-      const run = this.runs.start(
+      run = this.runs.start(
         role,
         config,
         {
@@ -154,7 +162,8 @@ export class TurnService {
           for (const listener of this.turnListeners) listener(session.id, turn.id, event);
         },
       );
-      handle.onCancel(() => run.cancel());
+      const started = run;
+      handle.onCancel(() => started.cancel());
       turn.pid = run.pid;
       logger.turn(turn);
       this.store.touch(session);
@@ -163,9 +172,11 @@ export class TurnService {
       if (!outcome.ok && said && outcome.error.code.startsWith('upstream_')) outcome = { ...outcome, error: { ...outcome.error, detail: said } };
     } catch (error) {
       // Leaving the queue is a cancel; anything else is reported to the client, never thrown.
+      run?.cancel();
       if (!handle.signal.aborted) {
         const detail = error instanceof Error ? error.message : String(error);
-        outcome = { ok: false, error: { code: error instanceof ProviderError ? 'provider_misconfigured' : 'run_failed', detail } };
+        const code = error instanceof ProviderError ? 'provider_misconfigured' : error instanceof StorageError ? 'storage_failed' : 'run_failed';
+        outcome = { ok: false, error: { code, detail } };
       }
     } finally {
       release?.();
@@ -196,9 +207,11 @@ export class TurnService {
     if (outcome.ok) turn.key = conversationKey([...history, { user: turn.user, assistant: turn.assistant }]);
     handle.emit({ type: 'finished', outcome });
     turn.delivered = handle.delivered;
-    logger.flush();
-    logger.turn(turn);
-    this.store.touch(session);
+    writeOrWarn(() => {
+      logger.flush();
+      logger.turn(turn);
+    });
+    writeOrWarn(() => this.store.touch(session));
   }
 
   /** Serves a recorded answer that no client received, without running anything. */
@@ -220,8 +233,8 @@ export class TurnService {
     handle.emit({ type: 'text', text: turn.assistant });
     handle.emit({ type: 'finished', outcome: { ok: true, result } });
     turn.delivered = true;
-    this.store.log(session.id).append({ type: 'replayed', turnId: turn.id });
-    this.store.touch(session);
+    writeOrWarn(() => this.store.log(session.id).append({ type: 'replayed', turnId: turn.id }));
+    writeOrWarn(() => this.store.touch(session));
     return handle;
   }
 

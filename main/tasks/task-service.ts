@@ -3,6 +3,7 @@
  * can be called directly, else locally — and records them in the chat's session log as tasks.
  */
 import path from 'node:path';
+import { writeOrWarn } from '../core/data-dir';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { EventLog } from '../sessions/event-log';
@@ -32,11 +33,17 @@ export class TaskService {
     const fromProvider = await providerTaskAnswer(kind, prompt, role, config, this.keys);
     const answer: TaskAnswer = fromProvider ? { content: fromProvider, via: 'provider' } : { content: localTaskAnswer(kind, prompt), via: 'local' };
 
-    const record = { type: 'task', task: kind, via: answer.via, answer: answer.content, durationMs: Date.now() - started };
+    // The answer is given even if the data dir cannot take its record.
+    writeOrWarn(() => this.record(kind, answer, Date.now() - started, role, chatId));
+    return answer;
+  }
+
+  private record(kind: TaskKind, answer: TaskAnswer, durationMs: number, role: Role, chatId: string | undefined): void {
+    const record = { type: 'task', task: kind, via: answer.via, answer: answer.content, durationMs };
     const session = chatId ? (this.store.findByChatId(chatId) ?? this.store.create({ chatId, role: role.name, title: 'New chat', cwd: role.cwd })) : undefined;
     if (!session) {
       this.looseLog.append(record);
-      return answer;
+      return;
     }
     this.store.log(session.id).append(record);
     const title = kind === 'title' ? parsedTitle(answer.content) : undefined;
@@ -45,7 +52,6 @@ export class TaskService {
       this.store.log(session.id).append({ type: 'title', title });
     }
     this.store.touch(session);
-    return answer;
   }
 
   close(): void {

@@ -1,46 +1,24 @@
 /** `npm run serve`'s entry as built (out/main/serve.js), run on plain Node as a user runs it. */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../main/runner/process-tree';
 import { SessionStore } from '../../main/sessions/session-store';
 import { FakeAnthropic } from '../support/fake-anthropic';
+import { buildServeIfMissing, serve, serveReady } from '../support/serve-process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SERVE = path.join(ROOT, 'out/main/serve.js');
 const root = mkdtempSync(path.join(os.tmpdir(), 'helix-serve-'));
 const CONFIG = path.join(root, 'llm-providers.yaml');
 
 beforeAll(async () => {
-  if (!existsSync(SERVE)) await execa('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { cwd: ROOT });
+  await buildServeIfMissing();
   writeFileSync(CONFIG, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
 }, 120_000);
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-function serve(args: string[], env: Record<string, string> = {}): ResultPromise<{ reject: false; env: Record<string, string> }> {
-  const base = { ...process.env, ...env };
-  if (!('HELIX_API_KEY' in env)) delete base.HELIX_API_KEY;
-  return execa('node', [SERVE, ...args], { reject: false, env: base as Record<string, string>, extendEnv: false });
-}
-
-/** Starts serve and resolves with the base URL it prints. */
-async function serveReady(args: string[], env?: Record<string, string>): Promise<{ url: string; proc: ReturnType<typeof serve>; output: () => string }> {
-  const proc = serve(args, env);
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(output);
-      if (match) resolve(match[0]);
-    });
-    void proc.then((result) => reject(new Error(`serve exited: ${result.stderr}`)));
-  });
-  return { url, proc, output: () => output };
-}
 
 const models = async (url: string, key: string): Promise<number> => (await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } })).status;
 

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../common/session';
+import { StorageError } from '../../main/core/data-dir';
 import { EventLog, readLog } from '../../main/sessions/event-log';
 import { SessionStore } from '../../main/sessions/session-store';
 import { isAlive } from '../../main/runner/process-tree';
@@ -41,6 +42,25 @@ describe('EventLog', () => {
     after.append({ type: 'c', n: 3 });
     after.close();
     expect(readLog(file).map((r) => r.type)).toEqual(['a', 'c']);
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('reports a full disk as a StorageError naming its file, and writes again once it can', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-log-')), 'events.ndjson');
+    symlinkSync('/dev/full', file); // every write: ENOSPC
+    const log = new EventLog(file);
+    let error: unknown;
+    try {
+      log.append({ type: 'a' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StorageError);
+    expect(error).toMatchObject({ code: 'ENOSPC', path: file });
+    expect((error as Error).message).toContain('no space left on device');
+    rmSync(file);
+    log.append({ type: 'b' });
+    log.close();
+    expect(readLog(file).map((r) => r.type)).toEqual(['b']);
   });
 });
 
