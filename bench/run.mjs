@@ -8,6 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDurability } from './durability.mjs';
 import { benchProxy } from './proxy.mjs';
 import { startServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
@@ -106,14 +107,23 @@ async function repeat(times, fn) {
   return out;
 }
 
-const rows = [];
-const row = (what, server, baseline, note = '') => {
-  rows.push({ what, server, baseline, note });
-  console.log(`${what.padEnd(44)} ${String(server).padEnd(22)} ${String(baseline).padEnd(22)} ${note}`);
-};
+/** One results table: rows are printed as they come and kept for RESULTS.md. */
+function section(columns) {
+  const rows = [];
+  console.log(`\n${columns.map((c, i) => (i < 3 ? c.padEnd(i ? 22 : 44) : c)).join(' ')}`);
+  return {
+    row(...cells) {
+      rows.push(cells);
+      console.log(cells.map((c, i) => (i < 3 ? String(c).padEnd(i ? 22 : 44) : c)).join(' '));
+    },
+    table: () => [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n'),
+  };
+}
+
 const f = (v, unit = 'ms', digits = 2) => `${v.toFixed(digits)} ${unit}`;
 
-console.log(`${'measure'.padEnd(44)} ${'through server'.padEnd(22)} ${'baseline (direct)'.padEnd(22)}`);
+const relay = section(['measure', 'through server', 'baseline (direct)', 'note']);
+const row = (what, server, baseline, note = '') => relay.row(what, server, baseline, note);
 
 // 1. Time to first byte and to the first answer token (paced run, 20 events).
 {
@@ -178,50 +188,23 @@ console.log(`${'measure'.padEnd(44)} ${'through server'.padEnd(22)} ${'baseline 
 }
 
 // 5. The translating proxy next to claude-code-router.
-const proxyRows = [];
-console.log(`\n${'measure'.padEnd(44)} ${'Helix proxy'.padEnd(22)} ${'claude-code-router'.padEnd(22)}`);
-await benchProxy((what, helix, ccr, note) => {
-  proxyRows.push({ what, helix, ccr, note });
-  console.log(`${what.padEnd(44)} ${String(helix).padEnd(22)} ${String(ccr).padEnd(22)} ${note}`);
-});
+const proxy = section(['measure', 'Helix proxy', 'claude-code-router 1.0.73', 'baseline: upstream read directly']);
+await benchProxy(proxy.row);
 
 // 6. The control panel with a 100,000-event session.
-const uiRows = [];
-console.log(`\n${'measure'.padEnd(44)} ${'100,000 events'.padEnd(22)} ${'empty session'.padEnd(22)}`);
-await benchUi((what, full, empty, note) => {
-  uiRows.push({ what, full, empty, note });
-  console.log(`${what.padEnd(44)} ${String(full).padEnd(22)} ${String(empty).padEnd(22)} ${note}`);
-});
+const ui = section(['measure', 'a session of 100,000 events', 'baseline: an empty session', 'note']);
+await benchUi(ui.row);
 
 // 7. Load and soak.
-const soakRows = [];
-console.log(`\n${'measure'.padEnd(44)} ${'under load'.padEnd(22)} ${'baseline'.padEnd(22)}`);
-await benchSoak((what, value, baseline, note) => {
-  soakRows.push({ what, value, baseline, note });
-  console.log(`${what.padEnd(44)} ${String(value).padEnd(22)} ${String(baseline).padEnd(22)} ${note}`);
-}, 600);
+const SEQUENTIAL_TURNS = 2000;
+const soak = section(['measure', 'under load', 'baseline', 'note']);
+await benchSoak(soak.row, SEQUENTIAL_TURNS);
+
+// 8. Many sessions on disk; a crash-looping service.
+const durability = section(['measure', 'measured', 'baseline', 'note']);
+await benchDurability(durability.row);
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-const table = [
-  '| measure | through server | baseline (direct) | note |',
-  '|---|---|---|---|',
-  ...rows.map((r) => `| ${r.what} | ${r.server} | ${r.baseline} | ${r.note} |`),
-].join('\n');
-const proxyTable = [
-  '| measure | Helix proxy | claude-code-router 1.0.73 | baseline: upstream read directly |',
-  '|---|---|---|---|',
-  ...proxyRows.map((r) => `| ${r.what} | ${r.helix} | ${r.ccr} | ${r.note} |`),
-].join('\n');
-const uiTable = [
-  '| measure | a session of 100,000 events | baseline: an empty session | note |',
-  '|---|---|---|---|',
-  ...uiRows.map((r) => `| ${r.what} | ${r.full} | ${r.empty} | ${r.note} |`),
-].join('\n');
-const soakTable = [
-  '| measure | under load | baseline | note |',
-  '|---|---|---|---|',
-  ...soakRows.map((r) => `| ${r.what} | ${r.value} | ${r.baseline} | ${r.note} |`),
-].join('\n');
 const results = `# Benchmark results
 
 Measured by \`npm run bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version},
@@ -229,7 +212,7 @@ ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB. The s
 running \`bench/fake-claude.mjs\`, which prints a recorded stream-json run at full speed; the baseline reads the
 same fake CLI's output directly, in the same run.
 
-${table}
+${relay.table()}
 
 ## The translating proxy next to claude-code-router
 
@@ -239,7 +222,7 @@ run: the Helix proxy as \`out/main/proxy.js\`, claude-code-router as its \`ccr s
 \`@musistudio/claude-code-router@1.0.73\`; later majors need Node 22). "Added" is the figure through the proxy minus
 the same figure reading the upstream directly; the 30 sequential streams alternate between the three.
 
-${proxyTable}
+${proxy.table()}
 
 ## The control panel with 100,000 events
 
@@ -248,16 +231,25 @@ results, answers) through \`out/main/serve.js\`, opens the control panel in Debi
 through the session; the baseline is the same page with an empty session, in the same run. The timeline is
 virtualised (@tanstack/react-virtual): only the rows in view are in the DOM.
 
-${uiTable}
+${ui.table()}
 
 ## Load and soak
 
 \`bench/soak.mjs\`: the built server with the fake CLI (20 events a turn); first 100 streaming clients at once, then
-600 sequential turns across 100 chats, sampling the server's resident memory and open file descriptors (the
+${SEQUENTIAL_TURNS.toLocaleString('en-US')} sequential turns across 100 chats, sampling the server's resident memory and open file descriptors (the
 client's kept-alive connections count among them) at each quarter and at the end, then counting processes left
 under the server. Baseline: the same server idle before the load.
 
-${soakTable}
+${soak.table()}
+
+## Many sessions, and a crash-looping service
+
+\`bench/durability.mjs\`: the same server started on a data dir holding 2,000 recorded sessions (10 turns each),
+then 40 turns one after another, next to a data dir holding one session; each session is a file of its own, so a
+change costs the same however many there are. Then the server supervising a service that exits the moment it
+starts, for 30 s, next to the same server with no service; CPU counts the server and the processes it started.
+
+${durability.table()}
 
 ## Reading these figures
 

@@ -36,7 +36,7 @@ function turn(port, agent, chat, content) {
   });
 }
 
-export async function benchSoak(rows, sequentialTurns = 1000) {
+export async function benchSoak(rows, sequentialTurns) {
   const server = await startServe({
     config: 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  soak: "p:m"\nsettings:\n  max_concurrent_runs: 64\n',
     env: { HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' },
@@ -63,7 +63,7 @@ export async function benchSoak(rows, sequentialTurns = 1000) {
     await new Promise((r) => setTimeout(r, 2500)); // idle session logs give their handles back
     const end = { rss: rssMiB(server.pid), fds: fds(server.pid) };
     const seconds = (Date.now() - t0) / 1000;
-    rows(`soak: ${sequentialTurns.toLocaleString('en-US')} sequential turns`, `${ok} ok, ${(sequentialTurns / seconds).toFixed(1)} turns/s`, '—', '100 chats, 10 turns each');
+    rows(`soak: ${sequentialTurns.toLocaleString('en-US')} sequential turns`, `${ok} ok, ${(sequentialTurns / seconds).toFixed(1)} turns/s`, '—', `100 chats, ${sequentialTurns / 100} turns each`);
     rows('soak: server RSS', `${samples.map((s) => s.rss.toFixed(0)).join(' → ')} → ${end.rss.toFixed(0)} MiB`, `${idle.rss.toFixed(0)} MiB idle`, `after the 100 concurrent: ${afterConcurrent.rss.toFixed(0)} MiB`);
     rows('soak: open file descriptors', `${samples.map((s) => s.fds).join(' → ')} → ${end.fds}`, `${idle.fds} idle`, `after the 100 concurrent: ${afterConcurrent.fds}`);
     rows('soak: processes left under the server', String(children(server.pid)), '0 expected', '');
