@@ -4,7 +4,7 @@
  * UI rewrites the YAML and moves the next turn, the API server restarts, and a broken hand edit
  * shows an error while the last good config keeps serving. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,7 +28,7 @@ beforeAll(async () => {
   h = await startHarness(
     (req) => (hasToolResults(req) ? text('The command printed ui-test.', { delayMs: 30 }) : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo ui-test' } }] }),
     {
-      extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    models: [vendor/model-x]`,
+      extraProviders: `  router:\n    type: openai\n    base_url: ${openai.url}\n    api_key_env: ROUTER_KEY\n    models: [vendor/model-x]`,
       role: '"local:claude-sonnet-4-5"   # the consultant, switched in the UI',
       extraYaml: 'services:\n  remote-api:\n    restart_command: ["sh", "-c", "echo restarted the remote api"]\n',
     },
@@ -48,7 +48,16 @@ afterAll(async () => {
 });
 
 const client = (): OpenAI => new OpenAI({ baseURL: h.core.apiBaseUrl, apiKey: API_KEY, maxRetries: 0 });
-const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+/** What each screenshot showed, as markup and field values, to search for secrets afterwards. */
+const screens: Array<{ name: string; content: string }> = [];
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const values = await page.locator('input, textarea, select').evaluateAll((fields) => fields.map((f) => (f as HTMLInputElement).value));
+  screens.push({ name, content: `${await page.content()}\n${values.join('\n')}` });
+}
+
+/** A key typed into the panel for the router provider. */
+const ROUTER_SECRET = 'sk-or-v1-typed-in-the-panel-0123456789';
 
 describe('control panel in Chromium', () => {
   it('shows an empty state, then a chat live with its tool call and answer', async () => {
@@ -69,6 +78,10 @@ describe('control panel in Chromium', () => {
     await page.getByRole('tab', { name: 'Providers' }).click();
     await page.getByLabel('Provider for consultant').selectOption('router:vendor/model-x');
     await page.getByText('helix-consultant now runs on router:vendor/model-x').waitFor();
+    // Its key is missing until typed in here; it is stored, never shown.
+    await page.getByLabel('Key for ROUTER_KEY').fill(ROUTER_SECRET);
+    await page.getByLabel('Key for ROUTER_KEY').press('Enter');
+    await expect.poll(() => page.getByLabel('Key for ROUTER_KEY').inputValue()).toBe('');
     // Models fetched from the provider's /models join the picker; the connection test answers.
     const router = page.locator('td[data-provider="router"]');
     await router.getByRole('button', { name: 'Fetch models' }).click();
@@ -81,6 +94,7 @@ describe('control panel in Chromium', () => {
     const answer = await client().chat.completions.create({ model: 'helix-consultant', messages: [{ role: 'user', content: 'Who answers?' }] });
     expect(answer.choices[0]?.message.content).toBe('Answer from the router.');
     expect(openai.requests).toHaveLength(1);
+    expect(openai.requests.every((r) => r.headers.authorization === `Bearer ${ROUTER_SECRET}`)).toBe(true);
   });
 
   it('restarts the API server from the UI, and shows it back', async () => {
@@ -122,4 +136,46 @@ describe('control panel in Chromium', () => {
     writeFileSync(h.core.configPath, good);
     await page.getByRole('alert').waitFor({ state: 'detached', timeout: 10_000 });
   });
+
+  it('exports a session as Markdown: prompts, tool calls with their output, answers', async () => {
+    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await page.getByRole('button', { name: /^Run echo ui-test/ }).click();
+    await page.getByText('The command printed ui-test.').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()]);
+    expect(download.suggestedFilename()).toBe('run-echo-ui-test.md');
+    exported = readFileSync((await download.path())!, 'utf8');
+    expect(exported).toMatch(/^# Run echo ui-test\n/);
+    expect(exported).toContain('## You\n\nRun echo ui-test');
+    expect(exported).toContain('**Bash: echo ui-test** — exit 0');
+    expect(exported).toContain('"command": "echo ui-test"');
+    expect(exported).toContain('## Claude Code\n\nThe command printed ui-test.');
+    await shot('sessions-export');
+  });
+
+  it('shows and writes no secret: every screen, the export, and every file Helix wrote but the key store', () => {
+    const secrets = [API_KEY, h.env.LOCAL_KEY!, ROUTER_SECRET];
+    expect(screens.map((s) => s.name)).toEqual(['sessions-empty', 'sessions-live', 'providers', 'server', 'settings', 'config-error', 'sessions-export']);
+    for (const screen of screens) for (const secret of secrets) expect(screen.content, screen.name).not.toContain(secret);
+    for (const secret of secrets) expect(exported).not.toContain(secret);
+
+    const written = filesUnder(path.dirname(h.dataDir)).filter((f) => !f.startsWith(path.join(path.dirname(h.dataDir), 'home')));
+    const keyStore = path.join(h.dataDir, 'keys.json');
+    expect(written).toContain(keyStore);
+    expect(statSync(keyStore).mode & 0o777).toBe(0o600);
+    expect(readFileSync(keyStore, 'utf8')).toContain(ROUTER_SECRET); // the one place it is kept
+    expect(written.filter((f) => f.endsWith('events.ndjson')).length).toBeGreaterThanOrEqual(2);
+    for (const file of written.filter((f) => f !== keyStore)) {
+      const content = readFileSync(file, 'latin1');
+      for (const secret of secrets) expect(content, file).not.toContain(secret);
+    }
+  });
 });
+
+let exported = '';
+
+/** Every file under a folder (Claude Code's own HOME aside, which the caller filters). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
+}

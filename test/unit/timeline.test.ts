@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../common/control';
+import type { LogEntry, SessionSummary } from '../../common/control';
+import { exportFileName, sessionMarkdown } from '../../renderer/src/session-export';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../../renderer/src/timeline';
 
 const at = '2026-11-23T10:00:00.000Z';
@@ -33,5 +34,29 @@ describe('timeline', () => {
       { type: 'turn', at, turn: { id: 't1', parentKey: 'k', user: 'x', assistant: 'y', status: 'done', delivered: true, startedAt: at, endedAt: '2026-11-23T10:00:02.500Z', target: 'local:m', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 0, thinkingTokens: 0 }, costUsd: 0.01 } },
     ]);
     expect(ended.at(-1)).toEqual({ kind: 'turn-end', turnId: 't1', status: 'done', target: 'local:m', tokens: 115, costUsd: 0.01, durationMs: 2500, error: undefined });
+  });
+});
+
+describe('session export', () => {
+  const session: SessionSummary = { id: 's', title: 'Fix the `build` script!', role: 'developer', target: 'local:m', status: 'done', createdAt: at, updatedAt: at, turns: 1, tokens: 1234, costUsd: 0.01 };
+
+  it('writes prompts, tool calls with input and output, thinking and answers, in order', () => {
+    const items: TimelineItem[] = [
+      ...buildTimeline(log),
+      { kind: 'tool', turnId: 't1', id: 'c', name: 'Bash', title: 'Bash: cat notes.md', input: { command: 'cat notes.md' }, outcome: 'exit 0', output: 'has ``` and ```` inside' },
+    ];
+    const markdown = sessionMarkdown(session, items);
+    expect(markdown.startsWith('# Fix the `build` script!\n\ndeveloper · local:m · started 2026-11-23T10:00:00.000Z · 1 turn · 1,234 tokens · $0.0100\n')).toBe(true);
+    const order = ['## You\n\nRun the tests', '<summary>Thinking</summary>', '**Bash: npm test** — exit 1', '**Read a.ts** — 3 lines', '## Claude Code\n\nOne test', '> Background task'];
+    const positions = order.map((part) => markdown.indexOf(part));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    // An output holding fences gets a longer fence, so it cannot end its block early.
+    expect(markdown).toContain('`````\nhas ``` and ```` inside\n`````');
+  });
+
+  it('names the file after the title', () => {
+    expect(exportFileName(session)).toBe('fix-the-build-script.md');
+    expect(exportFileName({ ...session, title: '¿?' })).toBe('session.md');
   });
 });

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import type { SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { exportFileName, sessionMarkdown } from '../session-export';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
 
 interface Props {
@@ -20,6 +21,7 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
     [sessions, filter, status],
   );
   const current = selected ?? shown[0]?.id ?? null;
+  const currentSession = sessions.find((s) => s.id === current);
 
   return (
     <main className="sessions">
@@ -47,12 +49,14 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
           ))}
         </ul>
       </aside>
-      {current ? <Timeline key={current} client={client} sessionId={current} running={sessions.find((s) => s.id === current)?.status === 'running'} /> : <section className="timeline-pane empty">Select a session.</section>}
+      {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
     </main>
   );
 }
 
-function Timeline({ client, sessionId, running }: { client: ControlClient; sessionId: string; running: boolean }): React.JSX.Element {
+function Timeline({ client, session }: { client: ControlClient; session: SessionSummary }): React.JSX.Element {
+  const sessionId = session.id;
+  const running = session.status === 'running';
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [error, setError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -86,11 +90,14 @@ function Timeline({ client, sessionId, running }: { client: ControlClient; sessi
   return (
     <section className="timeline-pane" aria-label="Session timeline">
       {error && <div className="banner error">{error}</div>}
-      {runningTurn && (
-        <button className="cancel" onClick={() => void client.invoke('turn:cancel', runningTurn)}>
-          Cancel the running turn
-        </button>
-      )}
+      <div className="timeline-actions">
+        {runningTurn && (
+          <button onClick={() => void client.invoke('turn:cancel', runningTurn)}>
+            Cancel the running turn
+          </button>
+        )}
+        <button onClick={() => download(exportFileName(session), sessionMarkdown(session, items))}>Export as Markdown</button>
+      </div>
       <div
         className="timeline"
         ref={scroller}
@@ -110,6 +117,13 @@ function Timeline({ client, sessionId, running }: { client: ControlClient; sessi
       </div>
     </section>
   );
+}
+
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** An edit as a diff of the text it replaces; anything else as its JSON input. */

@@ -1,0 +1,54 @@
+/**
+ * A session as a Markdown document to keep or share: what was asked, what Claude Code did (each
+ * tool call with its input and output), what it answered, and each turn's totals. Built from the
+ * same timeline the panel shows, so it holds nothing the panel does not.
+ */
+import type { SessionSummary } from '../../common/control';
+import type { TimelineItem } from './timeline';
+
+export function sessionMarkdown(session: SessionSummary, items: TimelineItem[]): string {
+  const header = [
+    `# ${session.title}`,
+    '',
+    `${session.role} · ${session.target ?? '—'} · started ${session.createdAt} · ${session.turns} turn${session.turns === 1 ? '' : 's'} · ${session.tokens.toLocaleString('en-US')} tokens · $${session.costUsd.toFixed(4)}`,
+  ];
+  return `${[...header, ...items.flatMap((item) => ['', ...itemMarkdown(item)])].join('\n')}\n`;
+}
+
+/** A file name from the title: letters, digits and dashes. */
+export function exportFileName(session: SessionSummary): string {
+  const slug = session.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return `${slug || 'session'}.md`;
+}
+
+function itemMarkdown(item: TimelineItem): string[] {
+  switch (item.kind) {
+    case 'prompt':
+      return [`## You${item.resumed ? ' (resumed session)' : ''}`, '', item.text, ...(item.images.length ? ['', `_${item.images.length} image(s) attached_`] : [])];
+    case 'tool':
+      return [
+        `**${item.title}**${item.outcome ? ` — ${item.outcome}` : ''}`,
+        '',
+        ...fenced(JSON.stringify(item.input, null, 2), 'json'),
+        ...(item.output ? ['', ...fenced(item.output)] : []),
+      ];
+    case 'thinking':
+      return ['<details><summary>Thinking</summary>', '', item.text, '', '</details>'];
+    case 'answer':
+      return ['## Claude Code', '', item.text];
+    case 'retry':
+    case 'task':
+      return [`> ${item.text}`];
+    case 'turn-end':
+      return [
+        `_${item.status} · ${item.target ?? ''} · ${item.tokens.toLocaleString('en-US')} tokens · $${item.costUsd.toFixed(4)} · ${(item.durationMs / 1000).toFixed(1)} s${item.error ? ` · ${item.error}` : ''}_`,
+      ];
+  }
+}
+
+/** A code block whose fence is longer than any run of backticks inside it. */
+function fenced(text: string, language = ''): string[] {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${language}`, text, fence];
+}
