@@ -2,23 +2,18 @@
  * The renderer is served from `app://helix/` rather than file:// (Electron security checklist
  * #18): only files inside the built renderer folder, nothing else on disk.
  */
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { net, protocol } from 'electron';
-
-export const APP_ORIGIN = 'app://helix';
+import { APP_SCHEME, rendererFile } from '../desktop/window-security';
 
 /** Must run before the app is ready. */
 export function registerAppScheme(): void {
-  protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+  protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 }
 
 export function serveRenderer(rendererDir: string): void {
-  const root = path.resolve(rendererDir);
-  protocol.handle('app', (request) => {
-    const { pathname } = new URL(request.url);
-    const file = path.resolve(root, `.${decodeURIComponent(pathname === '/' ? '/index.html' : pathname)}`);
-    if (!file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = rendererFile(rendererDir, new URL(request.url).pathname);
+    return file ? net.fetch(pathToFileURL(file).toString()) : new Response('Not found', { status: 404 });
   });
 }

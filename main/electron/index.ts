@@ -14,7 +14,8 @@ import { loginShellPath, mergePath } from '../desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
 import type { TrayAction } from '../desktop/tray-menu';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
+import { registerAppScheme, serveRenderer } from './app-protocol';
 import { createTray } from './tray';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -86,7 +87,7 @@ function showWindow(): void {
   window = new BrowserWindow({
     ...bounds,
     title: 'Helix Desktop',
-    webPreferences: { preload: path.join(here, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },
   });
   window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
@@ -95,12 +96,14 @@ function showWindow(): void {
 /** No new windows, no navigation away, no webviews; links open in the browser, https only. */
 function lockDown(contents: WebContents): void {
   contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (isSafeExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
+  const stayInApp = (event: { preventDefault(): void }, url: string): void => {
+    if (!isAppUrl(url)) event.preventDefault();
+  };
+  contents.on('will-navigate', stayInApp);
+  contents.on('will-redirect', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 

@@ -1,6 +1,7 @@
 /**
  * The desktop app end to end with Playwright's Electron driver: the window opens on the control
- * panel, a provider switch from the UI, a restart, and `GET /v1/models` answering. Electron's
+ * panel, a provider switch from the UI, a restart, `GET /v1/models` answering, and the security
+ * checklist at run time (no Node in the page, no popups, navigation or permissions). Electron's
  * binary is fetched at first launch from outside the package registries, so where it is absent
  * this file is skipped, and says why.
  */
@@ -55,6 +56,35 @@ describe.skipIf('missing' in found)(title, () => {
       await window.locator('tr[data-component="api"] td.state', { hasText: 'running' }).waitFor();
       const models = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer k' } });
       expect(((await models.json()) as { data: Array<{ id: string }> }).data.map((m) => m.id)).toEqual(['helix-consultant']);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
+
+  it('keeps the page without Node, on app://helix, unable to open windows, navigate away or get permissions', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-electron-'));
+    writeFileSync(path.join(dir, 'llm-providers.yaml'), 'providers:\n  a:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  consultant: "a:m1"\n');
+    const app = await electron.launch({
+      executablePath: (found as { path: string }).path,
+      args: [path.join(ROOT, 'out/main/index.js')],
+      env: { ...process.env, HELIX_DATA_DIR: dir, HELIX_PORT: '0', HELIX_API_KEY: 'k' },
+    });
+    try {
+      const window = await app.firstWindow();
+      await window.getByRole('tab', { name: 'Sessions' }).waitFor();
+      const page = await window.evaluate(async () => ({
+        url: location.href,
+        node: typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process,
+        exposed: Object.keys((window as unknown as { helix: object }).helix).sort(),
+        popup: window.open('https://example.com') === null,
+        permission: await Notification.requestPermission(),
+      }));
+      expect(page).toEqual({ url: 'app://helix/index.html', node: 'undefinedundefined', exposed: ['commands', 'onEvent'], popup: true, permission: 'denied' });
+      await window.evaluate(() => (location.href = 'https://example.com/'));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(window.url()).toBe('app://helix/index.html');
+      const outside = await window.evaluate(async () => (await fetch('app://helix/../../etc/passwd')).status);
+      expect(outside).toBe(404);
     } finally {
       await app.close();
     }
