@@ -70,20 +70,20 @@ describe.skipIf('missing' in found)(title, () => {
       env: { ...process.env, HELIX_DATA_DIR: dir, HELIX_PORT: '0', HELIX_API_KEY: 'k' },
     });
     try {
-      const window = await app.firstWindow();
-      await window.getByRole('tab', { name: 'Sessions' }).waitFor();
-      const page = await window.evaluate(async () => ({
+      const page = await app.firstWindow();
+      await page.getByRole('tab', { name: 'Sessions' }).waitFor();
+      const inside = await page.evaluate(async () => ({
         url: location.href,
         node: typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process,
         exposed: Object.keys((window as unknown as { helix: object }).helix).sort(),
         popup: window.open('https://example.com') === null,
         permission: await Notification.requestPermission(),
       }));
-      expect(page).toEqual({ url: 'app://helix/index.html', node: 'undefinedundefined', exposed: ['commands', 'onEvent'], popup: true, permission: 'denied' });
-      await window.evaluate(() => (location.href = 'https://example.com/'));
+      expect(inside).toEqual({ url: 'app://helix/index.html', node: 'undefinedundefined', exposed: ['commands', 'onEvent'], popup: true, permission: 'denied' });
+      await page.evaluate(() => (location.href = 'https://example.com/'));
       await new Promise((r) => setTimeout(r, 500));
-      expect(window.url()).toBe('app://helix/index.html');
-      const outside = await window.evaluate(async () => (await fetch('app://helix/../../etc/passwd')).status);
+      expect(page.url()).toBe('app://helix/index.html');
+      const outside = await page.evaluate(async () => (await fetch('app://helix/../../etc/passwd')).status);
       expect(outside).toBe(404);
     } finally {
       await app.close();
