@@ -35,6 +35,11 @@ export interface CoreOptions {
   /** The control panel's port; default: the API port + 1 (any free port when the API port is 0). */
   controlPort?: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The desktop app: a port already in use leaves that server failed, its reason shown in the
+   * panel and a Start button to retry, instead of failing the whole start.
+   */
+  keepGoingIfPortTaken?: boolean;
 }
 
 export interface HelixCore {
@@ -136,11 +141,20 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   let apiUrl: string;
   let controlServer: ServerComponent | undefined;
   let controlUrl: string;
+  const start = async (server: ServerComponent): Promise<void> => {
+    try {
+      await server.start();
+    } catch (error) {
+      if (!options.keepGoingIfPortTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  };
   try {
-    apiUrl = await api.start();
+    await start(api);
+    apiUrl = api.state.url ?? `http://${options.host}:${options.port}`;
     const controlPort = options.controlPort ?? (options.port === 0 ? 0 : Number(new URL(apiUrl).port) + 1);
     controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir() }), options.host, controlPort);
-    controlUrl = await controlServer.start();
+    await start(controlServer);
+    controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
   } catch (error) {
     config.close();
     await services.stopAll();

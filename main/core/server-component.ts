@@ -29,7 +29,9 @@ export class ServerComponent {
     try {
       await server.listen({ host: this.host, port: this.port });
     } catch (error) {
-      this.status = { ...this.status, state: 'failed', lastError: (error as Error).message };
+      const taken = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      const reason = taken ? `Port ${this.port} on ${this.host} is already in use (by another program, or another copy of Helix)` : (error as Error).message;
+      this.status = { ...this.status, state: 'failed', lastError: reason };
       throw error;
     }
     const address = server.server.address() as AddressInfo;

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, Notification, screen, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, screen, session, shell, type WebContents } from 'electron';
 import { EVENT_CHANNEL, type ControlEvent } from '../../common/control';
 import { isOwnWindow, registerControlIpc, type IpcSender } from '../control/control-ipc';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
@@ -36,7 +36,7 @@ async function onReady(): Promise<void> {
 
   // HELIX_DATA_DIR and HELIX_PORT let a second copy (or a test) run beside the usual one.
   const dataDir = process.env.HELIX_DATA_DIR || app.getPath('userData');
-  core = await startHelixCore({ dataDir, configPath: process.env.HELIX_DATA_DIR ? `${dataDir}/llm-providers.yaml` : undefined, host: '127.0.0.1', port: Number(process.env.HELIX_PORT ?? 8765) });
+  core = await startHelixCore({ dataDir, configPath: process.env.HELIX_DATA_DIR ? `${dataDir}/llm-providers.yaml` : undefined, host: '127.0.0.1', port: Number(process.env.HELIX_PORT ?? 8765), keepGoingIfPortTaken: true });
   serveRenderer(path.join(here, '../renderer'));
   registerControlIpc(ipcMain, core.control, isTrusted);
   core.control.subscribe(forward);
@@ -107,10 +107,14 @@ function lockDown(contents: WebContents): void {
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
-app.whenReady().then(onReady, (error: unknown) => {
-  console.error(error);
-  app.quit();
-});
+// What stops the start (an invalid config with no good one before it, an unusable data dir) is said, not swallowed.
+app
+  .whenReady()
+  .then(onReady)
+  .catch((error: unknown) => {
+    dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+  });
 // The app lives on in the tray when its window is closed.
 app.on('window-all-closed', () => undefined);
 app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));

@@ -65,6 +65,8 @@ export const SettingsSchema = z.object({
   max_concurrent_runs: z.number().int().min(1).max(64).default(4),
   /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
   on_disconnect: z.enum(['cancel', 'finish']).default('cancel'),
+  /** Web pages allowed to call the API from the browser (CORS), e.g. "http://localhost:3000"; none by default. */
+  cors_origins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
 });
 
 const argv = z.array(z.string().min(1)).min(1);

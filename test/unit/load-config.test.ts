@@ -30,7 +30,7 @@ describe('parseConfig', () => {
     expect(config.roles).toEqual([
       { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined },
     ]);
-    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' });
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel', cors_origins: [] });
   });
 
   it('accepts the shipped config', () => {
@@ -48,6 +48,13 @@ describe('parseConfig', () => {
     expect(config.roles[1]).toMatchObject({ modelId: 'helix-developer', model: 'claude-opus-4-1', cwd: '/etc/project', permissionMode: 'acceptEdits', allowedTools: ['Bash'], maxTurns: 12 });
     const home = parseConfig(`${MINIMAL}  developer:\n    model: "local:claude-sonnet-4-5"\n    cwd: ~/work\n`, '/etc/helix/llm-providers.yaml');
     expect(home.roles[1]?.cwd).toBe(path.join(os.homedir(), 'work'));
+  });
+
+  it('reads CORS origins as origins, and refuses what is not one with its line', () => {
+    const config = parseConfig(`${MINIMAL}settings:\n  cors_origins: ["http://localhost:3000/", "https://chat.example.com"]\n`, '/etc/helix/llm-providers.yaml');
+    expect(config.settings.cors_origins).toEqual(['http://localhost:3000', 'https://chat.example.com']);
+    const error = configError(`${MINIMAL}settings:\n  cors_origins: ["*"]\n`);
+    expect(error.message).toContain('settings.cors_origins.0');
   });
 
   it('reports broken YAML with its line and column', () => {
