@@ -137,9 +137,13 @@ export class TurnService {
       if (handle.signal.aborted) return;
       release = await this.slots.acquire((position, queued) => handle.emit({ type: 'queued', position, queued }), handle.signal);
 
-      const parent = conversation.history.length > 0 ? this.store.findByKey(conversation.historyKey, session)?.turn : undefined;
+      const cwd = role.cwd ?? session.cwd;
+      const recorded = conversation.history.length > 0 ? this.store.findByKey(conversation.historyKey, session)?.turn : undefined;
+      // A Claude Code session can only be resumed in the folder it ran in; elsewhere the transcript seeds a new one.
+      const parent = recorded && (recorded.cwd ?? session.cwd) === cwd ? recorded : undefined;
       turn.status = 'running';
       turn.target = `${role.provider}:${role.model}`;
+      turn.cwd = cwd;
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
@@ -150,7 +154,7 @@ export class TurnService {
           prompt,
           images: conversation.images,
           systemPrompt: conversation.system,
-          cwd: role.cwd ?? session.cwd,
+          cwd,
           resumeSessionId: parent?.claudeSessionId,
           turnId: turn.id,
         },

@@ -19,8 +19,8 @@ it('starts with the API server failed and saying why, and starts it once the por
   const port = (blocker.address() as { port: number }).port;
   const core = await startHelixCore({ dataDir: path.join(root, 'data'), configPath, host: '127.0.0.1', port, controlPort: 0, env: { HELIX_API_KEY: 'k' }, keepGoingIfPortTaken: true });
   try {
-    const api = () => core.control.handlers['state:get']().components.find((c) => c.name === 'api');
-    expect(api()).toMatchObject({ state: 'failed', lastError: `Port ${port} on 127.0.0.1 is already in use (by another program, or another copy of Helix)` });
+    const api = async () => (await core.control.handlers['state:get']()).components.find((c) => c.name === 'api');
+    expect(await api()).toMatchObject({ state: 'failed', lastError: `Port ${port} on 127.0.0.1 is already in use (by another program, or another copy of Helix)` });
     expect((await core.control.handlers['component:start']('api')).state).toBe('failed'); // still taken
 
     await new Promise<void>((resolve) => blocker.close(() => resolve()));

@@ -3,7 +3,8 @@
  * session (only the new message is sent), branches get exactly the history the client shows,
  * and sessions survive a restart.
  */
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHelixCore } from '../../main/core/helix-core';
@@ -67,6 +68,33 @@ describe('follow-ups', () => {
     expect(sessions[0]!.chatId).toBe(Object.values(headers)[0]);
     // Each turn forks: the first turn's Claude Code session stays as it was, for later branches.
     expect(sessions[0]!.turns[0]!.claudeSessionId).not.toBe(sessions[0]!.turns[1]!.claudeSessionId);
+  });
+
+  it('a chat that switches to a role working in another folder carries its history there', async () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'helix-project-'));
+    const h = (harness = await startHarness(numbered, { extraYaml: `  developer:\n    model: "local:claude-opus-4-1"\n    cwd: ${project}\n` }));
+    const headers = { 'x-helix-chat-id': 'switcher' };
+    const first = await chat(h, [user('My name is Ada.')], headers);
+    // Open WebUI's model picker changed mid-chat: Claude Code keeps sessions per folder, so the
+    // earlier one cannot be resumed there; the new run starts from the transcript instead.
+    const response = await h.api('/v1/chat/completions', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ model: 'helix-developer', messages: [user('My name is Ada.'), assistant(first), user('What is my name?')] }),
+    });
+    expect(response.status).toBe(200);
+    const seeded = lastUserText(h.fake.requests[1]!);
+    expect(seeded).toContain('<user>\nMy name is Ada.\n</user>');
+    expect(seeded).toContain('What is my name?');
+    const turns = h.core.sessions.list()[0]!.turns;
+    expect(turns.map((t) => [t.status, t.cwd])).toEqual([
+      ['done', h.core.sessions.list()[0]!.cwd],
+      ['done', project],
+    ]);
+    // And back again: the developer's turn was in the project, so the consultant starts from the transcript too.
+    const third = await chat(h, [user('My name is Ada.'), assistant(first), user('What is my name?'), assistant('Answer 2.'), user('Thanks.')], headers);
+    expect(third).toBe('Answer 3.');
+    expect(lastUserText(h.fake.requests[2]!)).toContain('<assistant>\nAnswer 2.\n</assistant>');
   });
 
   it('a regenerated answer is made from the history before it, not from the answer it replaces', async () => {
