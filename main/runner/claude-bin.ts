@@ -4,7 +4,7 @@
  * package's install script, so its `bin/` entry may be a placeholder; the per-platform optional
  * dependency (`@anthropic-ai/claude-code-<platform>-<arch>/claude`) always holds the real binary.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -19,8 +19,9 @@ export function findClaudeBin(env: NodeJS.ProcessEnv = process.env): ClaudeBinLo
   const searched: string[] = [];
   const explicit = env.HELIX_CLAUDE_BIN?.trim();
   if (explicit) {
-    searched.push(`HELIX_CLAUDE_BIN=${explicit}`);
-    return { path: isExecutable(explicit) ? path.resolve(explicit) : null, searched };
+    if (isExecutable(explicit)) return { path: path.resolve(explicit), searched: [`HELIX_CLAUDE_BIN=${explicit}`] };
+    const why = existsSync(explicit) ? (statSync(explicit).isFile() ? 'not executable: chmod +x it' : 'not a file') : 'no such file';
+    return { path: null, searched: [`HELIX_CLAUDE_BIN=${explicit} (${why})`] };
   }
 
   const exe = process.platform === 'win32' ? 'claude.exe' : 'claude';

@@ -103,6 +103,34 @@ describe('the CLI itself', () => {
     expect((await h.api('/health')).status).toBe(200);
   });
 
+  it('a CLI file that is not executable is named as such', async () => {
+    const bin = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-noexec-')), 'claude');
+    writeFileSync(bin, '#!/bin/sh\nexit 0\n', { mode: 0o644 });
+    const h = await start(() => text('unused'), { env: { HELIX_CLAUDE_BIN: bin } });
+    const { status, error } = await nonStreamError(h);
+    expect(status).toBe(503);
+    expect(error.message).toContain(`HELIX_CLAUDE_BIN=${bin} (not executable: chmod +x it)`);
+  });
+
+  it('a CLI crashing mid-answer: what was relayed stays, then the crash is reported, and the server keeps serving', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-crash-'));
+    // A real run's opening lines up to its first words, then a segfault.
+    const lines = readFileSync(path.join(import.meta.dirname, '../fixtures/claude/text.jsonl'), 'utf8').split('\n');
+    const upToText = lines.slice(0, lines.findIndex((l) => l.includes('"text_delta"')) + 1);
+    writeFileSync(path.join(dir, 'start.jsonl'), `${upToText.join('\n')}\n`);
+    const bin = path.join(dir, 'claude');
+    writeFileSync(bin, `#!/bin/sh\ncat ${JSON.stringify(path.join(dir, 'start.jsonl'))}\necho "assertion failed: heap corrupted" >&2\nkill -SEGV $$\n`, { mode: 0o755 });
+    const h = await start(() => text('unused'), { env: { HELIX_CLAUDE_BIN: bin } });
+    const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
+    const chunks = events.filter((e) => e !== '[DONE]') as Array<{ choices?: Array<{ delta: { content?: string } }>; error?: ErrorBody['error'] }>;
+    const firstWords = (JSON.parse(upToText.at(-1)!) as { event: { delta: { text: string } } }).event.delta.text;
+    expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? '').join('')).toBe(firstWords);
+    expect(chunks.find((c) => c.error)?.error).toMatchObject({ code: 'cli_crashed', message: expect.stringContaining('signal SIGSEGV: assertion failed: heap corrupted') });
+    expect(events.at(-1)).toBe('[DONE]');
+    expect((await h.api('/health')).status).toBe(200);
+    expect(await processesAfter(h, 2000)).toEqual([]);
+  });
+
   it('a crashing CLI is reported with what it said on stderr', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-crash-'));
     const bin = path.join(dir, 'claude');
