@@ -121,10 +121,20 @@ export interface ControlSnapshot {
 /** A session log record as stored (type, at, and the record's own fields). */
 export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 
+/** A session with a page of its log: whole turns, the latest first asked for. */
+export interface SessionPage {
+  session: SessionRecord;
+  log: LogEntry[];
+  /** Position of log[0] among the session's records; 0 when nothing is earlier. */
+  start: number;
+  total: number;
+}
+
 /** Every command: its arguments and its result. Adding a command is one entry here and one in the service. */
 export interface ControlCommands {
   'state:get': { args: []; result: ControlSnapshot };
-  'session:get': { args: [sessionId: string]; result: { session: SessionRecord; log: LogEntry[] } };
+  /** The session and its latest log records, or those before `before` (a record position). */
+  'session:get': { args: [sessionId: string, before?: number]; result: SessionPage };
   'turn:cancel': { args: [turnId: string]; result: { cancelled: boolean } };
   'role:set-model': { args: [role: string, ref: string]; result: ConfigView };
   'key:set': { args: [name: string, value: string]; result: ConfigView };

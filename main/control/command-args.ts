@@ -10,7 +10,7 @@ const text = (value: unknown): boolean => typeof value === 'string' && value.len
 
 export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'state:get': (args) => args.length === 0,
-  'session:get': (args) => args.length === 1 && text(args[0]),
+  'session:get': (args) => (args.length === 1 || (args.length === 2 && Number.isSafeInteger(args[1]) && (args[1] as number) >= 0)) && text(args[0]),
   'turn:cancel': (args) => args.length === 1 && text(args[0]),
   'role:set-model': (args) => args.length === 2 && text(args[0]) && text(args[1]),
   // An empty value removes a stored key.

@@ -2,6 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
+import path from 'node:path';
 import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
@@ -9,11 +10,13 @@ import type { ConfigStore } from '../providers/config-store';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
 import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
-import { readLog } from '../sessions/event-log';
+import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
-import path from 'node:path';
+
+/** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
+const LOG_PAGE = 5000;
 
 export type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
 
@@ -42,10 +45,11 @@ export class ControlService {
 
     this.handlers = {
       'state:get': () => this.snapshot(),
-      'session:get': (sessionId) => {
+      'session:get': (sessionId, before) => {
         const session = deps.sessions.get(sessionId);
         if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
-        return { session, log: readLog(path.join(deps.sessions.sessionDir(sessionId), 'events.ndjson')) };
+        const page = readLogPage(path.join(deps.sessions.sessionDir(sessionId), 'events.ndjson'), LOG_PAGE, before);
+        return { session, log: page.records, start: page.start, total: page.total };
       },
       'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
       'role:set-model': (role, ref) => {

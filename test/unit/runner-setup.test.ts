@@ -61,7 +61,7 @@ describe('findClaudeBin', () => {
 
   it('uses HELIX_CLAUDE_BIN when set, and reports it missing rather than guessing', () => {
     expect(findClaudeBin({ HELIX_CLAUDE_BIN: fakeClaude }).path).toBe(fakeClaude);
-    expect(findClaudeBin({ HELIX_CLAUDE_BIN: path.join(dir, 'nope') })).toEqual({ path: null, searched: [`HELIX_CLAUDE_BIN=${path.join(dir, 'nope')}`] });
+    expect(findClaudeBin({ HELIX_CLAUDE_BIN: path.join(dir, 'nope') })).toEqual({ path: null, searched: [`HELIX_CLAUDE_BIN=${path.join(dir, 'nope')} (no such file)`] });
   });
 
   it('prefers claude on PATH, skipping node_modules/.bin placeholders', () => {

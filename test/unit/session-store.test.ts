@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../common/session';
 import { StorageError } from '../../main/core/data-dir';
-import { EventLog, readLog } from '../../main/sessions/event-log';
+import { EventLog, readLog, readLogPage, type LogRecord } from '../../main/sessions/event-log';
 import { SessionStore } from '../../main/sessions/session-store';
 import { isAlive } from '../../main/runner/process-tree';
 
@@ -61,6 +61,57 @@ describe('EventLog', () => {
     log.append({ type: 'b' });
     log.close();
     expect(readLog(file).map((r) => r.type)).toEqual(['b']);
+  });
+});
+
+describe('log pages', () => {
+  /** A log of `turns` turns, the nth with n tool calls (each a call and a result). */
+  function logOfTurns(turns: number, pad = ''): string {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-pages-')), 'events.ndjson');
+    const log = new EventLog(file);
+    log.append({ type: 'session' });
+    for (let t = 0; t < turns; t++) {
+      log.append({ type: 'prompt', turnId: `t${t}` });
+      for (let c = 0; c < t; c++) {
+        log.append({ type: 'event', turnId: `t${t}`, event: { type: 'tool_use', id: `${t}-${c}`, pad } });
+        log.append({ type: 'event', turnId: `t${t}`, event: { type: 'tool_result', id: `${t}-${c}` } });
+      }
+    }
+    log.close();
+    return file;
+  }
+
+  it('pages back through a log in whole turns, and the pages together are the log', () => {
+    // 3 MB, read from the end a megabyte at a time: reads end mid-line and mid-character.
+    const file = logOfTurns(30, 'é✓ '.repeat(1200));
+    expect(statSync(file).size).toBeGreaterThan(3 * 1024 * 1024);
+    const whole = readLog(file);
+    const size = statSync(file).size;
+    const pages: LogRecord[][] = [];
+    let before: number | undefined;
+    do {
+      const page = readLogPage(file, 40, before);
+      expect(page.total).toBe(size);
+      expect(page.records[0]?.type).toMatch(/^(prompt|session)$/); // never mid-turn
+      pages.unshift(page.records);
+      before = page.start;
+    } while (before > 0);
+    expect(pages.length).toBeGreaterThan(5);
+    expect(pages.flat()).toEqual(whole);
+  });
+
+  it('gives the latest records first, and nothing past the end', () => {
+    const file = logOfTurns(3); // session, t0, t1 + 2, t2 + 4 = 10 lines
+    const size = statSync(file).size;
+    expect(readLogPage(file, 100)).toMatchObject({ start: 0, total: size });
+    const latest = readLogPage(file, 3);
+    // Back to t2's prompt (the 6th line) rather than splitting its calls.
+    const t2 = readFileSync(file, 'utf8').split('\n').slice(0, 5).join('\n').length + 1;
+    expect(latest.start).toBe(t2);
+    expect(latest.records.map((r) => r.turnId)).toEqual(['t2', 't2', 't2', 't2', 't2']);
+    expect(readLogPage(file, 3, size + 999).start).toBe(t2);
+    expect(readLogPage(file, 3, t2).records.map((r) => r.turnId)).toEqual(['t1', 't1', 't1']);
+    expect(readLogPage(path.join(os.tmpdir(), 'no-such-helix-log.ndjson'), 3)).toEqual({ records: [], start: 0, total: 0 });
   });
 });
 

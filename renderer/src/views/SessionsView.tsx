@@ -2,7 +2,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
-import type { SessionSummary } from '../../../common/control';
+import type { LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
@@ -65,9 +65,30 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
   const rows = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 12 });
 
+  // The log before this byte offset is not loaded yet: a huge session opens on its latest turns.
+  const [start, setStart] = useState(0);
+  const [total, setTotal] = useState(0);
+
   useEffect(() => {
-    client.invoke('session:get', sessionId).then((got) => setItems(buildTimeline(got.log)), (e: Error) => setError(e.message));
+    client.invoke('session:get', sessionId).then(
+      (page) => {
+        setItems(buildTimeline(page.log));
+        setStart(page.start);
+        setTotal(page.total);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [client, sessionId, running]);
+
+  const loadEarlier = async (): Promise<void> => {
+    const page = await client.invoke('session:get', sessionId, start);
+    const earlier = buildTimeline(page.log);
+    follow.current = false;
+    setItems((previous) => [...earlier, ...previous]);
+    setStart(page.start);
+    // What was at the top stays in view.
+    requestAnimationFrame(() => rows.scrollToIndex(earlier.length, { align: 'start' }));
+  };
 
   useEffect(
     () =>
@@ -91,12 +112,17 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
     <section className="timeline-pane" aria-label="Session timeline">
       {error && <div className="banner error">{error}</div>}
       <div className="timeline-actions">
+        {start > 0 && (
+          <button className="earlier" onClick={() => void loadEarlier().catch((e: Error) => setError(e.message))}>
+            Load earlier turns ({Math.max(1, Math.round((start / total) * 100))}% of the log not shown)
+          </button>
+        )}
         {runningTurn && (
           <button onClick={() => void client.invoke('turn:cancel', runningTurn)}>
             Cancel the running turn
           </button>
         )}
-        <button onClick={() => download(exportFileName(session), sessionMarkdown(session, items))}>Export as Markdown</button>
+        <button onClick={() => void exportSession(client, session).catch((e: Error) => setError(e.message))}>Export as Markdown</button>
       </div>
       <div
         className="timeline"
@@ -117,6 +143,17 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       </div>
     </section>
   );
+}
+
+/** The whole session, every page of its log, as a Markdown download. */
+async function exportSession(client: ControlClient, session: SessionSummary): Promise<void> {
+  let page = await client.invoke('session:get', session.id);
+  const pages: LogEntry[][] = [page.log];
+  while (page.start > 0) {
+    page = await client.invoke('session:get', session.id, page.start);
+    pages.unshift(page.log);
+  }
+  download(exportFileName(session), sessionMarkdown(session, buildTimeline(pages.flat())));
 }
 
 function download(fileName: string, text: string): void {
