@@ -227,9 +227,11 @@ ${proxy.table()}
 ## The control panel with 100,000 events
 
 \`bench/ui.mjs\` serves a data dir holding one session of 100,000 timeline events (tool calls with their
-results, answers) through \`out/main/serve.js\`, opens the control panel in Debian's Chromium (headless) and scrolls
-through the session; the baseline is the same page with an empty session, in the same run. The timeline is
-virtualised (@tanstack/react-virtual): only the rows in view are in the DOM.
+results, answers) through \`out/main/serve.js\`, opens the control panel in Debian's Chromium (headless), loads the
+rest of the session with "Load earlier turns" and scrolls through all of it; the baseline is the same page with an
+empty session, in the same run. A session opens on its latest page of about 5,000 log records (read from the end
+of its log, in whole turns); the timeline is virtualised (@tanstack/react-virtual): only the rows in view are in
+the DOM.
 
 ${ui.table()}
 

@@ -63,7 +63,7 @@ export async function benchSoak(rows, sequentialTurns) {
     await new Promise((r) => setTimeout(r, 2500)); // idle session logs give their handles back
     const end = { rss: rssMiB(server.pid), fds: fds(server.pid) };
     const seconds = (Date.now() - t0) / 1000;
-    rows(`soak: ${sequentialTurns.toLocaleString('en-US')} sequential turns`, `${ok} ok, ${(sequentialTurns / seconds).toFixed(1)} turns/s`, '—', `100 chats, ${sequentialTurns / 100} turns each`);
+    rows(`soak: ${sequentialTurns.toLocaleString('en-US')} sequential turns`, `${ok.toLocaleString('en-US')} ok, ${(sequentialTurns / seconds).toFixed(1)} turns/s`, '—', `100 chats, ${sequentialTurns / 100} turns each`);
     rows('soak: server RSS', `${samples.map((s) => s.rss.toFixed(0)).join(' → ')} → ${end.rss.toFixed(0)} MiB`, `${idle.rss.toFixed(0)} MiB idle`, `after the 100 concurrent: ${afterConcurrent.rss.toFixed(0)} MiB`);
     rows('soak: open file descriptors', `${samples.map((s) => s.fds).join(' → ')} → ${end.fds}`, `${idle.fds} idle`, `after the 100 concurrent: ${afterConcurrent.fds}`);
     rows('soak: processes left under the server', String(children(server.pid)), '0 expected', '');
