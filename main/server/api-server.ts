@@ -11,7 +11,7 @@ import type { TurnService } from '../sessions/turn-service';
 import type { TaskService } from '../tasks/task-service';
 import { checkBearer, isLoopbackHost } from './auth';
 import { registerChatCompletions } from './chat-completions';
-import { applyCors } from './cors';
+import { handleOrigin } from './cors';
 import { registerModels } from './models';
 import type { ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
@@ -49,7 +49,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
       // A page on another site that resolves its name to 127.0.0.1 (DNS rebinding) sends its own Host.
       throw new ApiError(403, 'This server answers only to its own address (the Host header names another).', 'invalid_request_error', 'forbidden_host');
     }
-    if (applyCors(req, reply, deps.getConfig().settings.cors_origins)) return reply;
+    if (handleOrigin(req, reply, deps.getConfig().settings.cors_origins)) return reply;
     if (!checkBearer(req.headers.authorization, deps.apiKey)) {
       throw new ApiError(
         401,

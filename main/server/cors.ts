@@ -1,16 +1,26 @@
 /**
- * CORS, off unless settings.cors_origins names the pages that may call the API from a browser
- * (e.g. Open WebUI's "direct connections"). A listed origin gets its preflight answered without the
- * key (browsers send none there) and its responses readable; every other origin gets no CORS header.
+ * Requests from web pages, which browsers mark with an Origin. Clients that are not pages (Open
+ * WebUI's backend, SDKs, curl) send none and are unaffected. A page is refused unless
+ * settings.cors_origins lists it (e.g. for Open WebUI's "direct connections"); a listed page gets
+ * its preflight answered without the key (browsers send none there) and its responses readable.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError } from './openai-errors';
 
 const ALLOWED_HEADERS = 'authorization, content-type, x-helix-chat-id, x-helix-task, x-helix-progress, x-openwebui-chat-id';
 
-/** True when the request was a preflight, now answered. */
-export function applyCors(req: FastifyRequest, reply: FastifyReply, origins: readonly string[]): boolean {
+/** True when the request was a preflight, now answered; throws for a page that is not listed. */
+export function handleOrigin(req: FastifyRequest, reply: FastifyReply, origins: readonly string[]): boolean {
   const origin = req.headers.origin;
-  if (!origin || !origins.includes(origin)) return false;
+  if (origin === undefined) return false;
+  if (!origins.includes(origin)) {
+    throw new ApiError(
+      403,
+      `Requests from web pages are refused unless settings.cors_origins lists the page (this one came from ${origin.slice(0, 200)}).`,
+      'invalid_request_error',
+      'forbidden_origin',
+    );
+  }
   // Set on the raw response so streamed (hijacked) replies carry it too.
   reply.raw.setHeader('access-control-allow-origin', origin);
   reply.raw.setHeader('vary', 'Origin');

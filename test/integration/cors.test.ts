@@ -1,6 +1,6 @@
 /**
- * CORS: none by default; with settings.cors_origins, the listed pages (e.g. Open WebUI calling
- * from the browser) get their preflight answered and every response, streamed too, readable.
+ * Web pages: refused by default; with settings.cors_origins, the listed pages (e.g. Open WebUI
+ * calling from the browser) get their preflight answered and every response, streamed too, readable.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../support/fake-anthropic';
@@ -39,20 +39,27 @@ describe('CORS', () => {
     expect(answer).toBe('From the browser.');
   });
 
-  it('gives any other page nothing: no CORS header, and the key is still needed', async () => {
+  it('refuses any other page, even with the key, and gives it no CORS header', async () => {
     const response = await preflight('http://evil.example');
+    expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expect(response.status).toBe(401);
     const models = await h.api('/v1/models', { headers: { origin: 'http://evil.example' } });
+    expect(models.status).toBe(403);
+    expect(((await models.json()) as { error: { code: string } }).error.code).toBe('forbidden_origin');
+    expect(models.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('serves clients that are not web pages as before', async () => {
+    const models = await h.api('/v1/models');
     expect(models.status).toBe(200);
     expect(models.headers.get('access-control-allow-origin')).toBeNull();
   });
 
-  it('is off when no origin is configured', async () => {
+  it('refuses every page when no origin is configured', async () => {
     const plain = await startHarness(() => text('unused'));
     try {
       const response = await fetch(`${plain.core.apiBaseUrl}/models`, { headers: { origin: WEBUI, authorization: `Bearer ${API_KEY}` } });
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(403);
       expect([...response.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
     } finally {
       await plain.close();
