@@ -8,12 +8,13 @@ import type { ServerResponse } from 'node:http';
 export const MAX_SSE_LINE = 64 * 1024;
 
 export class SseStream {
-  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private readonly keepaliveTimer: NodeJS.Timeout;
   private ended = false;
+  private corked = false;
 
   constructor(
     private readonly res: ServerResponse,
-    private readonly keepaliveMs: number,
+    keepaliveMs: number,
   ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -23,7 +24,7 @@ export class SseStream {
       'x-accel-buffering': 'no',
     });
     res.socket?.setNoDelay(true);
-    this.armKeepalive();
+    this.keepaliveTimer = setTimeout(() => this.write(': keepalive\n\n'), keepaliveMs);
   }
 
   get closed(): boolean {
@@ -32,7 +33,8 @@ export class SseStream {
 
   data(payload: object | '[DONE]'): void {
     const line = `data: ${payload === '[DONE]' ? payload : JSON.stringify(payload)}`;
-    if (Buffer.byteLength(line) > MAX_SSE_LINE) {
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most lines need no count.
+    if (line.length * 3 > MAX_SSE_LINE && Buffer.byteLength(line) > MAX_SSE_LINE) {
       throw new Error(`SSE line of ${Buffer.byteLength(line)} bytes exceeds ${MAX_SSE_LINE}`);
     }
     this.write(`${line}\n\n`);
@@ -47,12 +49,16 @@ export class SseStream {
 
   private write(text: string): void {
     if (this.closed) return;
+    // What is written in one tick (a CLI output chunk holds many events) goes out in one packet.
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     this.res.write(text);
-    this.armKeepalive();
-  }
-
-  private armKeepalive(): void {
-    clearTimeout(this.keepaliveTimer);
-    this.keepaliveTimer = setTimeout(() => this.write(': keepalive\n\n'), this.keepaliveMs);
+    this.keepaliveTimer.refresh();
   }
 }
