@@ -260,6 +260,9 @@ ${durability.table()}
   the real \`claude\`) comes after it, as the time to the first answer token shows.
 - Through the server each event is parsed, mapped, written to the session log and re-encoded as an OpenAI chunk;
   that is the gap between the two relay-latency columns and the two events-per-second columns.
+- A p99 of 500 samples is five samples: one scheduler or garbage-collection pause moves it. Repeated runs of the
+  paced relay here give 1.2–3 ms through the server (and, once, 13 ms reading the fake CLI directly); medians are
+  the steadier figure.
 - With 50 concurrent streams the 2 cores are shared by 50 fake CLI processes, the server and the measuring client,
   so latency there measures contention more than the relay: the server is one process competing with 50.
 - Any proxy adds one process hop per chunk, about 0.1–0.2 ms on this machine. The Helix proxy's added time to first
