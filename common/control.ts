@@ -125,15 +125,16 @@ export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 export interface SessionPage {
   session: SessionRecord;
   log: LogEntry[];
-  /** Position of log[0] among the session's records; 0 when nothing is earlier. */
+  /** Byte offset of log[0] in the session's log, the `before` of the page before it; 0 when nothing is earlier. */
   start: number;
+  /** The log's size in bytes. */
   total: number;
 }
 
 /** Every command: its arguments and its result. Adding a command is one entry here and one in the service. */
 export interface ControlCommands {
   'state:get': { args: []; result: ControlSnapshot };
-  /** The session and its latest log records, or those before `before` (a record position). */
+  /** The session and its latest log records, or those before `before` (a byte offset in its log). */
   'session:get': { args: [sessionId: string, before?: number]; result: SessionPage };
   'turn:cancel': { args: [turnId: string]; result: { cancelled: boolean } };
   'role:set-model': { args: [role: string, ref: string]; result: ConfigView };

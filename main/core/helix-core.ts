@@ -146,6 +146,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
       await server.start();
     } catch (error) {
       if (!options.keepGoingIfPortTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      console.warn(`Helix: ${server.state.lastError}`);
     }
   };
   try {

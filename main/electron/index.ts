@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, screen, session, shell, type WebContents } from 'electron';
 import { EVENT_CHANNEL, type ControlEvent } from '../../common/control';
 import { isOwnWindow, registerControlIpc, type IpcSender } from '../control/control-ipc';
+import { writeOrWarn } from '../core/data-dir';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
 import { loginShellPath, mergePath } from '../desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
@@ -89,7 +90,7 @@ function showWindow(): void {
     title: 'Helix Desktop',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },
   });
-  window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
+  window.on('close', () => window && writeOrWarn(() => saveBounds(stateFile, (window as BrowserWindow).getBounds())));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
 }
 

@@ -7,8 +7,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from './openai-errors';
 
-const ALLOWED_HEADERS = 'authorization, content-type, x-helix-chat-id, x-helix-task, x-helix-progress, x-openwebui-chat-id';
-
 /** True when the request was a preflight, now answered; throws for a page that is not listed. */
 export function handleOrigin(req: FastifyRequest, reply: FastifyReply, origins: readonly string[]): boolean {
   const origin = req.headers.origin;
@@ -25,6 +23,8 @@ export function handleOrigin(req: FastifyRequest, reply: FastifyReply, origins: 
   reply.raw.setHeader('access-control-allow-origin', origin);
   reply.raw.setHeader('vary', 'Origin');
   if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
-  void reply.code(204).headers({ 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': ALLOWED_HEADERS, 'access-control-max-age': '600' }).send();
+  // A listed page may send what headers it likes (SDKs add their own, e.g. x-stainless-*): the key still guards it.
+  const headers = req.headers['access-control-request-headers'] ?? 'authorization, content-type';
+  void reply.code(204).headers({ 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': headers, 'access-control-max-age': '600' }).send();
   return true;
 }

@@ -36,13 +36,18 @@ export class EventLog {
   /** Opens for appending; a line torn by an earlier crash is ended first so it cannot swallow the next. */
   private open(): number {
     const fd = openSync(this.file, 'a+');
-    const size = fstatSync(fd).size;
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      if (last[0] !== 0x0a) writeSync(fd, '\n');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        readSync(fd, last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) writeSync(fd, '\n');
+      }
+      return fd;
+    } catch (error) {
+      closeSync(fd); // e.g. the disk is still full: no handle is kept for a log that cannot be written
+      throw error;
     }
-    return fd;
   }
 
   close(): void {
@@ -81,14 +86,16 @@ export function readLogPage(file: string, limit: number, before?: number): LogPa
     const end = Math.min(before ?? total, total);
     // Whole lines before `end`, at most 2 × limit of them, with their offsets.
     let from = end;
-    let buffer = Buffer.alloc(0);
-    while (from > 0 && count(buffer, 0x0a) <= 2 * limit) {
+    const chunks: Buffer[] = [];
+    for (let newlines = 0; from > 0 && newlines <= 2 * limit; ) {
       const size = Math.min(CHUNK, from);
       from -= size;
       const chunk = Buffer.alloc(size);
       readSync(fd, chunk, 0, size, from);
-      buffer = Buffer.concat([chunk, buffer]);
+      chunks.unshift(chunk);
+      newlines += count(chunk, 0x0a);
     }
+    const buffer = Buffer.concat(chunks);
     const skip = from > 0 ? buffer.indexOf(0x0a) + 1 : 0; // a line cut by the read is left to the page before
     const lines: Array<{ at: number; text: string }> = [];
     for (let at = skip; at < buffer.length; ) {

@@ -104,15 +104,20 @@ export class SessionStore {
     return session;
   }
 
-  /** Records a change to a session (its turns, title) in the index. */
+  /** Records a change to a session (its turns, title) in its file, and tells the app. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
     try {
       this.save(session);
     } finally {
       // The app shows what is in memory, saved or not.
-      for (const listener of this.listeners) listener(session);
+      this.changed(session);
     }
+  }
+
+  /** Tells the app about a session as it is in memory. */
+  changed(session: SessionRecord): void {
+    for (const listener of this.listeners) listener(session);
   }
 
   onChange(listener: (session: SessionRecord) => void): () => void {

@@ -68,11 +68,12 @@ export class TurnService {
     session.turns.push(turn);
     const logger = new TurnLogger(this.store.log(session.id), turn.id);
     try {
-      logger.turn(turn);
       this.store.touch(session);
+      logger.turn(turn);
     } catch (error) {
       // Not recorded (e.g. the disk is full), so not taken: the request fails, the session stays as it was.
       session.turns.splice(session.turns.indexOf(turn), 1);
+      this.store.changed(session);
       throw error;
     }
     const handle = new TurnHandle(turn.id);
@@ -176,7 +177,11 @@ export class TurnService {
       if (!outcome.ok && said && outcome.error.code.startsWith('upstream_')) outcome = { ...outcome, error: { ...outcome.error, detail: said } };
     } catch (error) {
       // Leaving the queue is a cancel; anything else is reported to the client, never thrown.
-      run?.cancel();
+      if (run) {
+        // A run that started is over before the session takes its next turn.
+        run.cancel();
+        await run.done;
+      }
       if (!handle.signal.aborted) {
         const detail = error instanceof Error ? error.message : String(error);
         const code = error instanceof ProviderError ? 'provider_misconfigured' : error instanceof StorageError ? 'storage_failed' : 'run_failed';

@@ -90,9 +90,11 @@ describe.skipIf(!prefix)('a full data dir', () => {
 
       // Nothing is left at all now: a new chat is refused before anything runs, the same way.
       fill(seen, 0);
-      const refused = await chat('another', 'hello').catch((error: unknown) => error);
-      expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(507);
-      expect(fake.requests).toHaveLength(2); // two CLI calls of the first two turns; none for this one
+      for (const [chatId, content] of [['another', 'hello'], ['full', 'are you there?']]) {
+        const refused = await chat(chatId!, content!).catch((error: unknown) => error);
+        expect((refused as InstanceType<typeof OpenAI.APIError>).status).toBe(507);
+      }
+      expect(fake.requests).toHaveLength(2); // two CLI calls of the first two turns; none for these
       const health = await fetch(`${url.replace(/\/v1$/, '')}/health`, { headers: { authorization: 'Bearer k' } });
       expect(health.status).toBe(200);
 
@@ -101,7 +103,7 @@ describe.skipIf(!prefix)('a full data dir', () => {
       const after = await chat('full', 'and now?');
       expect(after.choices[0]?.message.content).toBe('Short answer.');
       const [sessionId, ...others] = readdirSync(path.join(seen, 'sessions'));
-      expect(others).toEqual([]); // the refused chat left no session behind
+      expect(others).toEqual([]); // the refused new chat left no session behind, the refused message no turn
       const session = JSON.parse(readFileSync(path.join(seen, 'sessions', sessionId!, 'session.json'), 'utf8')) as { turns: Array<{ user: string; status: string; error?: string }> };
       expect(session.turns.map((t) => [t.user, t.status])).toEqual([
         ['hello', 'done'],

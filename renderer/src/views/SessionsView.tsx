@@ -68,10 +68,15 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   // The log before this byte offset is not loaded yet: a huge session opens on its latest turns.
   const [start, setStart] = useState(0);
   const [total, setTotal] = useState(0);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  // Bumped by each reload of the latest page: an earlier page asked for before it no longer fits.
+  const reloads = useRef(0);
 
   useEffect(() => {
+    const reload = ++reloads.current;
     client.invoke('session:get', sessionId).then(
       (page) => {
+        if (reload !== reloads.current) return;
         setItems(buildTimeline(page.log));
         setStart(page.start);
         setTotal(page.total);
@@ -81,13 +86,20 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   }, [client, sessionId, running]);
 
   const loadEarlier = async (): Promise<void> => {
-    const page = await client.invoke('session:get', sessionId, start);
-    const earlier = buildTimeline(page.log);
-    follow.current = false;
-    setItems((previous) => [...earlier, ...previous]);
-    setStart(page.start);
-    // What was at the top stays in view.
-    requestAnimationFrame(() => rows.scrollToIndex(earlier.length, { align: 'start' }));
+    const reload = reloads.current;
+    setLoadingEarlier(true);
+    try {
+      const page = await client.invoke('session:get', sessionId, start);
+      if (reload !== reloads.current) return;
+      const earlier = buildTimeline(page.log);
+      follow.current = false;
+      setItems((previous) => [...earlier, ...previous]);
+      setStart(page.start);
+      // What was at the top stays in view.
+      requestAnimationFrame(() => rows.scrollToIndex(earlier.length, { align: 'start' }));
+    } finally {
+      setLoadingEarlier(false);
+    }
   };
 
   useEffect(
@@ -113,7 +125,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       {error && <div className="banner error">{error}</div>}
       <div className="timeline-actions">
         {start > 0 && (
-          <button className="earlier" onClick={() => void loadEarlier().catch((e: Error) => setError(e.message))}>
+          <button className="earlier" disabled={loadingEarlier} onClick={() => void loadEarlier().catch((e: Error) => setError(e.message))}>
             Load earlier turns ({Math.max(1, Math.round((start / total) * 100))}% of the log not shown)
           </button>
         )}
