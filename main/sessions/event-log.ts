@@ -70,56 +70,47 @@ export interface LogPage {
   total: number;
 }
 
-/** Read from the end, a megabyte at a time: a page costs the same however long the log is. */
+/** Read from the end, a megabyte at a time: a page costs the same however long the log before it is. */
 const CHUNK = 1024 * 1024;
 
 /**
- * About the last `limit` lines before the byte offset `before` (default: the end). A page begins
- * where a turn begins, when one does within another `limit` lines, so a tool call and its
- * result, or a stretch of answer, are never split between two pages.
+ * The last `limit` lines or more before the byte offset `before` (default: the end), beginning
+ * where a turn begins, so a tool call and its result, or a stretch of answer, are never split
+ * between two pages.
  */
 export function readLogPage(file: string, limit: number, before?: number): LogPage {
   if (!existsSync(file)) return { records: [], start: 0, total: 0 };
   const fd = openSync(file, 'r');
   try {
     const total = fstatSync(fd).size;
-    const end = Math.min(before ?? total, total);
-    // Whole lines before `end`, at most 2 × limit of them, with their offsets.
-    let from = end;
-    const chunks: Buffer[] = [];
-    for (let newlines = 0; from > 0 && newlines <= 2 * limit; ) {
+    let from = Math.min(before ?? total, total);
+    // Lines are taken from the end backwards (so `backwards` is the page reversed); `cut` holds the
+    // end of a line whose start is not read yet.
+    const backwards: string[] = [];
+    let cut = Buffer.alloc(0);
+    while (from > 0) {
       const size = Math.min(CHUNK, from);
       from -= size;
-      const chunk = Buffer.alloc(size);
-      readSync(fd, chunk, 0, size, from);
-      chunks.unshift(chunk);
-      newlines += count(chunk, 0x0a);
+      const read = Buffer.alloc(size);
+      readSync(fd, read, 0, size, from);
+      const buffer = Buffer.concat([read, cut]);
+      let stop = buffer.length;
+      for (let newline = buffer.lastIndexOf(0x0a, stop - 1); newline !== -1; newline = stop > 0 ? buffer.lastIndexOf(0x0a, stop - 1) : -1) {
+        const line = buffer.toString('utf8', newline + 1, stop);
+        stop = newline;
+        if (!line.trim()) continue;
+        backwards.push(line);
+        if (backwards.length >= limit && startsTurn(line)) return { records: parseLines(backwards.reverse()), start: from + newline + 1, total };
+      }
+      cut = buffer.subarray(0, stop);
     }
-    const buffer = Buffer.concat(chunks);
-    const skip = from > 0 ? buffer.indexOf(0x0a) + 1 : 0; // a line cut by the read is left to the page before
-    const lines: Array<{ at: number; text: string }> = [];
-    for (let at = skip; at < buffer.length; ) {
-      const next = buffer.indexOf(0x0a, at);
-      const stop = next === -1 ? buffer.length : next;
-      lines.push({ at: from + at, text: buffer.toString('utf8', at, stop) });
-      at = stop + 1;
-    }
-    const filled = lines.filter((line) => line.text.trim());
-    let first = Math.max(0, filled.length - limit);
-    const floor = Math.max(0, first - limit);
-    while (first > floor && !startsTurn(filled[first]!.text)) first--;
-    const page = filled.slice(first);
-    const start = from === 0 && first === 0 ? 0 : (page[0]?.at ?? 0);
-    return { records: parseLines(page.map((line) => line.text)), start, total };
+    // The log's first line has no newline before it.
+    const first = cut.toString('utf8');
+    if (first.trim()) backwards.push(first);
+    return { records: parseLines(backwards.reverse()), start: 0, total };
   } finally {
     closeSync(fd);
   }
-}
-
-function count(buffer: Buffer, byte: number): number {
-  let n = 0;
-  for (let at = buffer.indexOf(byte); at !== -1; at = buffer.indexOf(byte, at + 1)) n++;
-  return n;
 }
 
 function logLines(file: string): string[] {
@@ -148,6 +139,8 @@ function parse(line: string): LogRecord | undefined {
 }
 
 function startsTurn(line: string): boolean {
+  // Most lines are events: a cheap look first, a parse only for the few that may start a turn.
+  if (!line.includes('"type":"prompt"') && !line.includes('"type":"session"')) return false;
   const type = parse(line)?.type;
   return type === 'prompt' || type === 'session';
 }

@@ -100,6 +100,14 @@ describe('log pages', () => {
     expect(pages.flat()).toEqual(whole);
   });
 
+  it('keeps a turn longer than a page whole', () => {
+    const file = logOfTurns(120); // the last turn: 1 prompt + 238 events
+    const page = readLogPage(file, 100);
+    expect(page.records[0]).toMatchObject({ type: 'prompt', turnId: 't119' });
+    expect(page.records).toHaveLength(239);
+    expect(readLogPage(file, 100, page.start).records[0]).toMatchObject({ type: 'prompt', turnId: 't118' });
+  });
+
   it('gives the latest records first, and nothing past the end', () => {
     const file = logOfTurns(3); // session, t0, t1 + 2, t2 + 4 = 10 lines
     const size = statSync(file).size;
