@@ -105,6 +105,15 @@ export interface RequestEntry {
   tokens?: number;
 }
 
+/** Where sessions are kept, and the room left there (null when the system cannot tell). */
+export interface StorageState {
+  dataDir: string;
+  freeBytes: number | null;
+}
+
+/** Below this much free space the panel warns: runs stop when the disk is full. */
+export const LOW_DISK_BYTES = 200 * 1024 * 1024;
+
 export interface ControlSnapshot {
   version: string;
   /** The claude executable in use, or null when none was found. */
@@ -114,6 +123,7 @@ export interface ControlSnapshot {
   connection: ConnectionDetails;
   sessions: SessionSummary[];
   services: ServiceState[];
+  storage: StorageState;
   /** The latest requests, newest first. */
   requests: RequestEntry[];
 }

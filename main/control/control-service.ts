@@ -3,7 +3,7 @@
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
 import path from 'node:path';
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary, StorageState } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -32,6 +32,7 @@ export interface ControlDeps {
   connection(): ConnectionDetails;
   requests(): RequestEntry[];
   services: ServiceSupervisor;
+  storage(): StorageState;
 }
 
 export class ControlService {
@@ -97,6 +98,7 @@ export class ControlService {
       connection: this.deps.connection(),
       sessions: this.deps.sessions.list().map(summarize),
       services: this.deps.services.list(),
+      storage: this.deps.storage(),
       requests: this.deps.requests(),
     };
   }

@@ -3,7 +3,7 @@
  * llm-providers.yaml. Files are written whole (temp file + rename), never half.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,16 @@ export class StorageError extends Error {
   ) {
     super(`cannot write ${path} (${(cause as Error).message})`, { cause });
     this.code = (cause as NodeJS.ErrnoException).code;
+  }
+}
+
+/** The room left on the data dir's disk for this user, or null when the system cannot tell. */
+export function freeBytes(dir: string): number | null {
+  try {
+    const stats = statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return null;
   }
 }
 

@@ -19,7 +19,7 @@ import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
-import { resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
+import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
 import { RunService } from './run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
 import { RunSlots } from './run-slots';
@@ -105,7 +105,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         tasks,
         version: APP_VERSION,
         claudeBinPath: claudeBin.path,
-        status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null }),
+        status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null, data_dir: { path: options.dataDir, free_bytes: freeBytes(options.dataDir) } }),
         requests: apiRequests,
       }),
     options.host,
@@ -134,6 +134,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
       ]
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, 100),
+    storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
   notify = () => controlService.notify();

@@ -26,8 +26,8 @@ export interface ApiServerDeps {
   version: string;
   claudeBinPath: string | null;
   requests: ApiRequestLog;
-  /** Provider readiness (keys set or missing) and the config file's state, for /health. */
-  status(): { providers: ProviderStatus[]; configError: string | null };
+  /** Provider readiness (keys set or missing), the config file's state and the room left for sessions, for /health. */
+  status(): { providers: ProviderStatus[]; configError: string | null; data_dir: { path: string; free_bytes: number | null } };
 }
 
 /** Chat bodies carry whole conversations and pasted images. */

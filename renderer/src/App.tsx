@@ -1,7 +1,8 @@
 /** The control panel: sessions and their live log, providers per role, and the servers. */
 import { useCallback, useEffect, useState } from 'react';
-import type { ControlSnapshot } from '../../common/control';
+import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
+import { formatBytes } from './format';
 import { ProvidersView } from './views/ProvidersView';
 import { ServerView } from './views/ServerView';
 import { SessionsView } from './views/SessionsView';
@@ -51,6 +52,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
           The config file has an error and the last good config keeps serving: {snapshot.config.error.message}
         </div>
       )}
+      {snapshot && <LowDisk storage={snapshot.storage} />}
       {!snapshot && !failure && <p className="empty">Loading…</p>}
       {snapshot && <FirstRun snapshot={snapshot} />}
       {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
@@ -82,5 +84,15 @@ function FirstRun({ snapshot }: { snapshot: ControlSnapshot }): React.JSX.Elemen
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A disk about to fill up, said before runs start failing on it. */
+function LowDisk({ storage }: { storage: StorageState }): React.JSX.Element | null {
+  if (storage.freeBytes === null || storage.freeBytes >= LOW_DISK_BYTES) return null;
+  return (
+    <div className="banner error" role="alert">
+      Only {formatBytes(storage.freeBytes)} left on the disk of the data dir ({storage.dataDir}): runs stop when it is full. Free some space there.
+    </div>
   );
 }

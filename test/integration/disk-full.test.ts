@@ -97,6 +97,7 @@ describe.skipIf(!prefix)('a full data dir', () => {
       expect(fake.requests).toHaveLength(2); // two CLI calls of the first two turns; none for these
       const health = await fetch(`${url.replace(/\/v1$/, '')}/health`, { headers: { authorization: 'Bearer k' } });
       expect(health.status).toBe(200);
+      expect(((await health.json()) as { data_dir: { free_bytes: number } }).data_dir.free_bytes).toBeLessThan(16 * 1024); // said, too
 
       // Space again: the chat goes on where it was, and everything recorded before is intact.
       rmSync(filler);

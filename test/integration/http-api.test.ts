@@ -2,6 +2,7 @@
  * The OpenAI surface apart from runs: models, health, auth and request errors.
  * No Claude Code run starts in this file (the fake upstream would record it).
  */
+import { statfsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../support/fake-anthropic';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
@@ -43,12 +44,16 @@ describe('models', () => {
     expect(((await missing.json()) as ErrorBody).error.code).toBe('model_not_found');
   });
 
-  it('health reports the version, the models and the CLI in use', async () => {
+  it('health reports the version, the models, the CLI in use and the room left for sessions', async () => {
     const body = (await (await h.api('/health')).json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'ok', active_runs: 0, models: ['helix-consultant', 'helix-developer'] });
     expect(String(body.claude_cli)).toMatch(/claude$/);
     expect(body.providers).toEqual([{ name: 'local', type: 'anthropic', baseUrl: h.fake.url, key: 'set', keyEnv: 'LOCAL_KEY', roles: ['consultant', 'developer'] }]);
     expect(body.configError).toBeNull();
+    const { path: dataDir, free_bytes: free } = body.data_dir as { path: string; free_bytes: number };
+    expect(dataDir).toBe(h.dataDir);
+    const disk = statfsSync(h.dataDir);
+    expect(Math.abs(free - disk.bavail * disk.bsize)).toBeLessThan(64 * 2 ** 20); // the same disk, give or take what others write meanwhile
     expect(JSON.stringify(body)).not.toContain('sk-fake-upstream');
   });
 });

@@ -7,8 +7,9 @@ import type { ControlClient } from '../../renderer/src/control-client';
 
 afterEach(cleanup);
 
-function snapshot(claudeCli: string | null, key: 'set' | 'missing'): ControlSnapshot {
+function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: number | null = 50 * 2 ** 30): ControlSnapshot {
   return {
+    storage: { dataDir: '/home/me/.local/share/helix-desktop', freeBytes },
     version: '0.1.0',
     claudeCli,
     components: [],
@@ -40,5 +41,22 @@ describe('first run', () => {
     render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
     await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
     expect(screen.queryByLabelText('Getting started')).toBeNull();
+  });
+});
+
+describe('disk space', () => {
+  it('warns when the data dir\'s disk is nearly full, saying where and how much is left', async () => {
+    render(<App client={client(snapshot('/usr/bin/claude', 'set', 42 * 2 ** 20))} />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('Only 42 MiB left on the disk of the data dir (/home/me/.local/share/helix-desktop): runs stop when it is full. Free some space there.');
+  });
+
+  it('says nothing with room to spare, or when the system cannot tell', async () => {
+    for (const free of [50 * 2 ** 30, null]) {
+      render(<App client={client(snapshot('/usr/bin/claude', 'set', free))} />);
+      await screen.findByText('v0.1.0'); // the state has arrived
+      expect(screen.queryByRole('alert')).toBeNull();
+      cleanup();
+    }
   });
 });

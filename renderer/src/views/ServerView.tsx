@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { formatBytes } from '../format';
 
 interface Props {
   client: ControlClient;
@@ -160,6 +161,13 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
         <dt>Headers</dt>
         <dd>
           <code>{JSON.stringify(connection.headers)}</code> <CopyButton text={JSON.stringify(connection.headers)} />
+        </dd>
+      </dl>
+      <h2>Storage</h2>
+      <dl className="connection">
+        <dt>Data dir</dt>
+        <dd>
+          <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
     </main>
