@@ -167,8 +167,7 @@ export class TurnService {
           for (const listener of this.turnListeners) listener(session.id, turn.id, event);
         },
       );
-      const started = run;
-      handle.onCancel(() => started.cancel());
+      handle.onCancel(() => run?.cancel());
       turn.pid = run.pid;
       logger.turn(turn);
       this.store.touch(session);

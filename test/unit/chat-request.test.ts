@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseChatRequest } from '../../main/server/chat-request';
 import { ApiError } from '../../main/server/openai-errors';
+import { thrown } from '../support/thrown';
 
-function rejection(body: unknown): ApiError {
-  try {
-    parseChatRequest(body);
-  } catch (error) {
-    if (error instanceof ApiError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+const rejection = (body: unknown): ApiError => thrown(() => parseChatRequest(body), ApiError);
 
 describe('parseChatRequest', () => {
   it('accepts an Open WebUI request, ignoring sampling parameters and its tools', () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from '../../main/providers/load-config';
 import { ProviderError, resolveRunTarget } from '../../main/providers/run-target';
+import { thrown } from '../support/thrown';
 
 const MINIMAL = `providers:
   local:
@@ -14,15 +15,7 @@ defaults:
   consultant: "local:claude-sonnet-4-5"
 `;
 
-function configError(text: string): ConfigError {
-  try {
-    parseConfig(text, 'llm-providers.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('accepted');
-}
+const configError = (text: string): ConfigError => thrown(() => parseConfig(text, 'llm-providers.yaml'), ConfigError);
 
 describe('parseConfig', () => {
   it('accepts the minimal config and resolves its role with default settings', () => {

@@ -9,6 +9,7 @@ import { StorageError } from '../../main/core/data-dir';
 import { EventLog, readLog, readLogPage, type LogRecord } from '../../main/sessions/event-log';
 import { SessionStore } from '../../main/sessions/session-store';
 import { isAlive } from '../../main/runner/process-tree';
+import { thrown } from '../support/thrown';
 
 const freshStore = (): SessionStore => {
   const store = new SessionStore(mkdtempSync(path.join(os.tmpdir(), 'helix-store-')));
@@ -48,15 +49,10 @@ describe('EventLog', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-log-')), 'events.ndjson');
     symlinkSync('/dev/full', file); // every write: ENOSPC
     const log = new EventLog(file);
-    let error: unknown;
-    try {
-      log.append({ type: 'a' });
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrown(() => log.append({ type: 'a' }), StorageError);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ code: 'ENOSPC', path: file });
-    expect((error as Error).message).toContain('no space left on device');
+    expect(error.message).toContain('no space left on device');
     rmSync(file);
     log.append({ type: 'b' });
     log.close();

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { ConfigView, ConnectionTest } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { TableHead } from './TableHead';
 
 interface Props {
   client: ControlClient;
@@ -48,12 +49,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
       {message && <div className={`banner ${message.error ? 'error' : 'ok'}`} role="status">{message.text}</div>}
       <h2>Roles</h2>
       <table>
-        <thead>
-          <tr>
-            <th>Model id</th>
-            <th>Provider and model</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Model id', 'Provider and model']} />
         <tbody>
           {config.roles.map((role) => {
             const current = `${role.provider}:${role.model}`;
@@ -74,15 +70,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
       </table>
       <h2>Providers</h2>
       <table>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Type</th>
-            <th>Endpoint</th>
-            <th>Key</th>
-            <th>Connection</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Name', 'Type', 'Endpoint', 'Key', 'Connection']} />
         <tbody>
           {config.providers.map((p) => (
             <tr key={p.name}>

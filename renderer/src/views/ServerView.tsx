@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { formatBytes } from '../format';
+import { TableHead } from './TableHead';
 
 interface Props {
   client: ControlClient;
@@ -25,16 +26,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
     <main className="server">
       <h2>Servers</h2>
       <table>
-        <thead>
-          <tr>
-            <th>Component</th>
-            <th>State</th>
-            <th>Address</th>
-            <th>Up since</th>
-            <th>Last error</th>
-            <th />
-          </tr>
-        </thead>
+        <TableHead columns={['Component', 'State', 'Address', 'Up since', 'Last error', '']} />
         <tbody>
           {snapshot.components.map((c) => (
             <tr key={c.name} data-component={c.name}>
@@ -70,18 +62,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
         </p>
       ) : (
         <table aria-label="Managed services">
-          <thead>
-            <tr>
-              <th>Service</th>
-              <th>State</th>
-              <th>Pid</th>
-              <th>Up since</th>
-              <th>Restarts</th>
-              <th>Health</th>
-              <th>Last error</th>
-              <th />
-            </tr>
-          </thead>
+          <TableHead columns={['Service', 'State', 'Pid', 'Up since', 'Restarts', 'Health', 'Last error', '']} />
           <tbody>
             {snapshot.services.map((s) => (
               <tr key={s.name} data-service={s.name}>
@@ -120,17 +101,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
         <p className="empty">No requests yet.</p>
       ) : (
         <table className="requests" aria-label="Request log">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Via</th>
-              <th>Request</th>
-              <th>Model</th>
-              <th>Status</th>
-              <th>Latency</th>
-              <th>Tokens</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Time', 'Via', 'Request', 'Model', 'Status', 'Latency', 'Tokens']} />
           <tbody>
             {snapshot.requests.map((r, i) => (
               <tr key={i}>
