@@ -42,6 +42,7 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
   let stopReason: RunError | undefined;
   let stderrTail = '';
   let terminating = false;
+  let consumerFailed = false;
   let killTimer: NodeJS.Timeout | undefined;
   const doomed = new Set<number>();
 
@@ -70,14 +71,18 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     }
   };
 
-  child.stdout?.on('data', (chunk: Buffer) => {
+  /** Passes output on until the consumer fails (e.g. the disk is full): that ends the run, not the app. */
+  const consume = (lines: ReturnType<StreamJsonParser['push']>): void => {
+    if (consumerFailed) return; // what is left of the output can no longer be recorded
     try {
-      emit(parser.push(chunk));
+      emit(lines);
     } catch (error) {
-      // A consumer failed (e.g. the disk is full): end the run rather than the app.
+      consumerFailed = true;
       stop({ code: error instanceof StorageError ? 'storage_failed' : 'run_failed', detail: (error as Error).message });
     }
-  });
+  };
+
+  child.stdout?.on('data', (chunk: Buffer) => consume(parser.push(chunk)));
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
   });
@@ -110,18 +115,16 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
 
   const done = (async (): Promise<RunOutcome> => {
     const exit = await child;
-    try {
-      emit(parser.end());
-    } catch {
-      // the consumer's failure is already the stop reason
-    }
+    consume(parser.end());
     clearTimeout(timeout);
     clearTimeout(killTimer);
     // Tool processes the CLI did not take down with it (they outlive a killed parent).
     signalAll([...doomed].filter(isAlive), 'SIGKILL');
 
-    // A complete answer stands even if the process then had to be stopped (e.g. it hung on exit).
-    if (result && !result.isError && stopReason?.code !== 'upstream_auth') return { ok: true, result };
+    // A complete answer stands even if the process then had to be stopped (it hung on exit, or the
+    // client left), but not one refused upstream or one whose recording failed.
+    const stands = !stopReason || stopReason.code === 'timeout' || stopReason.code === 'cancelled';
+    if (result && !result.isError && stands) return { ok: true, result };
     if (stopReason) return { ok: false, error: stopReason, result };
     if (result) return { ok: false, error: classifyResult(result), result };
     const cause = exit.cause as NodeJS.ErrnoException | undefined;
