@@ -4,13 +4,14 @@
  * same timeline the panel shows, so it holds nothing the panel does not.
  */
 import type { SessionSummary } from '../../common/control';
+import { sessionFacts, turnTotals } from './format';
 import type { TimelineItem } from './timeline';
 
 export function sessionMarkdown(session: SessionSummary, items: TimelineItem[]): string {
   const header = [
     `# ${session.title}`,
     '',
-    `${session.role} · ${session.target ?? '—'} · started ${session.createdAt} · ${session.turns} turn${session.turns === 1 ? '' : 's'} · ${session.tokens.toLocaleString('en-US')} tokens · $${session.costUsd.toFixed(4)}`,
+    sessionFacts(session, `started ${session.createdAt}`),
   ];
   return `${[...header, ...items.flatMap((item) => ['', ...itemMarkdown(item)])].join('\n')}\n`;
 }
@@ -40,9 +41,7 @@ function itemMarkdown(item: TimelineItem): string[] {
     case 'task':
       return [`> ${item.text}`];
     case 'turn-end':
-      return [
-        `_${item.status} · ${item.target ?? ''} · ${item.tokens.toLocaleString('en-US')} tokens · $${item.costUsd.toFixed(4)} · ${(item.durationMs / 1000).toFixed(1)} s${item.error ? ` · ${item.error}` : ''}_`,
-      ];
+      return [`_${turnTotals(item)}_`];
   }
 }
 

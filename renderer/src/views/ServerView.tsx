@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
-import { formatBytes } from '../format';
+import { formatBytes, formatTime } from '../format';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -33,7 +33,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
               <td>{c.name === 'api' ? 'API server' : 'Translating proxy'}</td>
               <td className={`state ${c.state}`}>{busy === c.name ? 'restarting…' : c.state}</td>
               <td>{c.url ?? '—'}</td>
-              <td>{c.startedAt ? new Date(c.startedAt).toLocaleTimeString() : '—'}</td>
+              <td>{formatTime(c.startedAt)}</td>
               <td>{c.lastError ?? ''}</td>
               <td>
                 {(c.name === 'api' || c.name === 'proxy') && (
@@ -74,7 +74,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
                 </td>
                 <td className={`state ${s.state}`}>{s.state}</td>
                 <td>{s.pid ?? '—'}</td>
-                <td>{s.startedAt ? new Date(s.startedAt).toLocaleTimeString() : '—'}</td>
+                <td>{formatTime(s.startedAt)}</td>
                 <td>{s.restarts}</td>
                 <td className={s.health === 'failing' ? 'bad' : ''}>{s.health}</td>
                 <td>{s.lastError ?? ''}</td>
@@ -105,7 +105,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <tbody>
             {snapshot.requests.map((r, i) => (
               <tr key={i}>
-                <td>{new Date(r.at).toLocaleTimeString()}</td>
+                <td>{formatTime(r.at)}</td>
                 <td>{r.source === 'api' ? 'API' : 'proxy'}</td>
                 <td>
                   {r.method} {r.path}

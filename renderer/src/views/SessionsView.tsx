@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import type { LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
 
@@ -41,9 +42,7 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
               <button className={s.id === current ? 'session selected' : 'session'} onClick={() => setSelected(s.id)}>
                 <span className="title">{s.title}</span>
                 <span className={`status ${s.status}`}>{s.status}</span>
-                <span className="meta">
-                  {s.role} · {s.target ?? '—'} · {new Date(s.createdAt).toLocaleString()} · {s.turns} turn{s.turns === 1 ? '' : 's'} · {s.tokens.toLocaleString()} tokens · ${s.costUsd.toFixed(4)}
-                </span>
+                <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
               </button>
             </li>
           ))}
@@ -236,7 +235,7 @@ function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
     case 'turn-end':
       return (
         <div className={`item turn-end ${item.status}`}>
-          {item.status} · {item.target ?? ''} · {item.tokens.toLocaleString()} tokens · ${item.costUsd.toFixed(4)} · {(item.durationMs / 1000).toFixed(1)} s{item.error ? ` · ${item.error}` : ''}
+          {turnTotals(item)}
         </div>
       );
   }
