@@ -12,6 +12,11 @@ export interface RunUsage {
   thinkingTokens: number;
 }
 
+/** Every token a run was billed for: input, cache reads and writes, output. */
+export function totalTokens(u: RunUsage): number {
+  return u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens + u.outputTokens;
+}
+
 export type RunEvent =
   | { type: 'started'; sessionId: string; model: string; cwd: string }
   /** Answer text, in order; a separator is already included where a new block begins. */

@@ -2,8 +2,8 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import path from 'node:path';
 import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary, StorageState } from '../../common/control';
+import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -49,7 +49,7 @@ export class ControlService {
       'session:get': (sessionId, before) => {
         const session = deps.sessions.get(sessionId);
         if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
-        const page = readLogPage(path.join(deps.sessions.sessionDir(sessionId), 'events.ndjson'), LOG_PAGE, before);
+        const page = readLogPage(deps.sessions.logFile(sessionId), LOG_PAGE, before);
         return { session, log: page.records, start: page.start, total: page.total };
       },
       'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
@@ -160,7 +160,7 @@ export class ControlError extends Error {
 
 export function summarize(session: SessionRecord): SessionSummary {
   const last = session.turns.at(-1);
-  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? t.usage.inputTokens + t.usage.cacheReadTokens + t.usage.cacheCreationTokens + t.usage.outputTokens : 0), 0);
+  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), 0);
   return {
     id: session.id,
     chatId: session.chatId,

@@ -4,7 +4,7 @@
  *  - markdown:  progress as plain lines in the content, for clients that show nothing else;
  *  - none:      the answer only.
  */
-import type { RunResult } from '../../common/run-event';
+import { totalTokens, type RunResult } from '../../common/run-event';
 import type { TurnEvent } from '../sessions/turn-handle';
 
 /** What a client is shown while a turn is under way (its end is rendered by finished/failed). */
@@ -107,7 +107,7 @@ function answerOnlyRenderer(): ProgressRenderer {
 
 /** "Done in 4.2 s · 3 tool calls · 1,234 tokens · $0.0017" */
 export function summarize(result: RunResult, toolCalls: number, elapsedMs: number): string {
-  const tokens = result.usage.inputTokens + result.usage.cacheReadTokens + result.usage.cacheCreationTokens + result.usage.outputTokens;
+  const tokens = totalTokens(result.usage);
   const parts = [`Done in ${(elapsedMs / 1000).toFixed(1)} s`];
   if (toolCalls > 0) parts.push(`${toolCalls} tool call${toolCalls === 1 ? '' : 's'}`);
   parts.push(`${tokens.toLocaleString('en-US')} tokens`, `$${result.costUsd.toFixed(4)}`);

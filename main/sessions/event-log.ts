@@ -4,9 +4,9 @@
  * line torn; readers skip such a line instead of failing.
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import type { LogEntry } from '../../common/control';
 import { StorageError } from '../core/data-dir';
 
-export type LogRecord = { type: string; at: string } & Record<string, unknown>;
 
 /** A log not written to for this long gives its file handle back (one per session would run out). */
 const IDLE_CLOSE_MS = 2000;
@@ -29,8 +29,8 @@ export class EventLog {
       this.close();
       throw new StorageError(this.file, error);
     }
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => this.close(), IDLE_CLOSE_MS).unref();
+    if (this.idle) this.idle.refresh();
+    else this.idle = setTimeout(() => this.close(), IDLE_CLOSE_MS).unref();
   }
 
   /** Opens for appending; a line torn by an earlier crash is ended first so it cannot swallow the next. */
@@ -52,18 +52,19 @@ export class EventLog {
 
   close(): void {
     clearTimeout(this.idle);
+    this.idle = undefined;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }
 }
 
 /** Every intact record of a log, in order. */
-export function readLog(file: string): LogRecord[] {
+export function readLog(file: string): LogEntry[] {
   return parseLines(logLines(file));
 }
 
 export interface LogPage {
-  records: LogRecord[];
+  records: LogEntry[];
   /** Byte offset of the page's first line: where the page before it ends; 0 when nothing is earlier. */
   start: number;
   /** The log's size in bytes. */
@@ -120,8 +121,8 @@ function logLines(file: string): string[] {
     .filter((line) => line.trim());
 }
 
-function parseLines(lines: string[]): LogRecord[] {
-  const records: LogRecord[] = [];
+function parseLines(lines: string[]): LogEntry[] {
+  const records: LogEntry[] = [];
   for (const line of lines) {
     const record = parse(line);
     if (record) records.push(record);
@@ -129,9 +130,9 @@ function parseLines(lines: string[]): LogRecord[] {
   return records;
 }
 
-function parse(line: string): LogRecord | undefined {
+function parse(line: string): LogEntry | undefined {
   try {
-    const record = JSON.parse(line) as LogRecord;
+    const record = JSON.parse(line) as LogEntry;
     return typeof record?.type === 'string' ? record : undefined;
   } catch {
     return undefined; // a line torn by a crash

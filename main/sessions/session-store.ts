@@ -128,7 +128,7 @@ export class SessionStore {
   log(sessionId: string): EventLog {
     let log = this.logs.get(sessionId);
     if (!log) {
-      log = new EventLog(path.join(this.sessionDir(sessionId), 'events.ndjson'));
+      log = new EventLog(this.logFile(sessionId));
       this.logs.set(sessionId, log);
     }
     return log;
@@ -148,17 +148,26 @@ export class SessionStore {
     return path.join(this.dir, id);
   }
 
+  /** The session's log of everything that happened in it. */
+  logFile(id: string): string {
+    return path.join(this.sessionDir(id), 'events.ndjson');
+  }
+
   close(): void {
     for (const log of this.logs.values()) log.close();
     this.logs.clear();
   }
 
   private save(session: SessionRecord): void {
-    writeFileAtomic(path.join(this.sessionDir(session.id), 'session.json'), `${JSON.stringify(session)}\n`);
+    writeFileAtomic(this.sessionFile(session.id), `${JSON.stringify(session)}\n`);
+  }
+
+  private sessionFile(id: string): string {
+    return path.join(this.sessionDir(id), 'session.json');
   }
 
   private readSession(id: string): SessionRecord | undefined {
-    const file = path.join(this.dir, id, 'session.json');
+    const file = this.sessionFile(id);
     if (!existsSync(file)) return undefined;
     try {
       const session = JSON.parse(readFileSync(file, 'utf8')) as SessionRecord;
@@ -173,7 +182,7 @@ export class SessionStore {
   /** A session as its log tells it: the log starts with the session and records every turn. */
   private rebuildFromLog(id: string): SessionRecord | undefined {
     let session: SessionRecord | undefined;
-    for (const record of readLog(path.join(this.dir, id, 'events.ndjson'))) {
+    for (const record of readLog(this.logFile(id))) {
       if (record.type === 'session') session = { ...(record.session as SessionRecord), turns: [] };
       if (!session) continue;
       if (record.type === 'turn') {

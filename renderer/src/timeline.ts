@@ -3,7 +3,7 @@
  * answer, errors, and each turn's totals. Pure, so it can be tested and fed live events too.
  */
 import type { LogEntry } from '../../common/control';
-import type { RunEvent } from '../../common/run-event';
+import { totalTokens, type RunEvent } from '../../common/run-event';
 import type { TurnRecord } from '../../common/session';
 
 export type TimelineItem =
@@ -70,7 +70,7 @@ function turnEnd(turn: TurnRecord): TimelineItem {
     turnId: turn.id,
     status: turn.status,
     target: turn.target,
-    tokens: u ? u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens + u.outputTokens : 0,
+    tokens: u ? totalTokens(u) : 0,
     costUsd: turn.costUsd ?? 0,
     durationMs: turn.endedAt ? Date.parse(turn.endedAt) - Date.parse(turn.startedAt) : 0,
     error: turn.error,

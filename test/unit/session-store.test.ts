@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { LogEntry } from '../../common/control';
 import type { TurnRecord } from '../../common/session';
 import { StorageError } from '../../main/core/data-dir';
-import { EventLog, readLog, readLogPage, type LogRecord } from '../../main/sessions/event-log';
+import { EventLog, readLog, readLogPage } from '../../main/sessions/event-log';
 import { SessionStore } from '../../main/sessions/session-store';
 import { isAlive } from '../../main/runner/process-tree';
 import { thrown } from '../support/thrown';
@@ -32,7 +33,41 @@ function crashWithRunningTurn(store: SessionStore, pid?: number): string {
   return session.id;
 }
 
+/** How many handles this process holds on `file` (the listing's own handle is gone by the time it is read). */
+function handlesOn(file: string): number {
+  const target = (fd: string): string | undefined => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return undefined;
+    }
+  };
+  return readdirSync('/proc/self/fd').filter((fd) => target(fd) === file).length;
+}
+
 describe('EventLog', () => {
+  it.skipIf(!existsSync('/proc/self/fd'))('gives its file handle back 2 s after the last append, and takes it again for the next', () => {
+    vi.useFakeTimers();
+    try {
+      const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-log-')), 'events.ndjson');
+      const log = new EventLog(file);
+      log.append({ type: 'a' });
+      vi.advanceTimersByTime(1500);
+      log.append({ type: 'b' }); // the wait starts again
+      vi.advanceTimersByTime(1500);
+      expect(handlesOn(file)).toBe(1);
+      vi.advanceTimersByTime(600);
+      expect(handlesOn(file)).toBe(0);
+      log.append({ type: 'c' });
+      expect(handlesOn(file)).toBe(1);
+      vi.advanceTimersByTime(2100);
+      expect(handlesOn(file)).toBe(0);
+      expect(readLog(file).map((r) => r.type)).toEqual(['a', 'b', 'c']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('skips a line torn by a crash, and the next append does not merge into it', () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'helix-log-')), 'events.ndjson');
     const log = new EventLog(file);
@@ -83,7 +118,7 @@ describe('log pages', () => {
     expect(statSync(file).size).toBeGreaterThan(3 * 1024 * 1024);
     const whole = readLog(file);
     const size = statSync(file).size;
-    const pages: LogRecord[][] = [];
+    const pages: LogEntry[][] = [];
     let before: number | undefined;
     do {
       const page = readLogPage(file, 40, before);
