@@ -150,6 +150,18 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
       console.warn(`Helix: ${server.state.lastError}`);
     }
   };
+  const close = async (): Promise<void> => {
+    config.close();
+    // No new turns first; then every run in flight is stopped before the logs close.
+    await controlServer?.stop();
+    await api.stop();
+    await services.stopAll();
+    turns.cancelAll();
+    await runs.stopAll();
+    await proxyComponent.stop();
+    tasks.close();
+    sessions.close();
+  };
   try {
     await start(api);
     apiUrl = api.state.url ?? `http://${options.host}:${options.port}`;
@@ -158,12 +170,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     await start(controlServer);
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
   } catch (error) {
-    config.close();
-    await services.stopAll();
-    await api.stop();
-    await proxyComponent.stop();
-    tasks.close();
-    sessions.close();
+    await close();
     throw error;
   }
 
@@ -181,18 +188,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     control: controlService,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
-    async close() {
-      config.close();
-      // No new turns first; then every run in flight is stopped before the logs close.
-      await controlServer?.stop();
-      await api.stop();
-      await services.stopAll();
-      turns.cancelAll();
-      await runs.stopAll();
-      await proxyComponent.stop();
-      tasks.close();
-      sessions.close();
-    },
+    close,
   };
 }
 

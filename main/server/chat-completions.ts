@@ -47,13 +47,10 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
     const started = Date.now();
-    if (!request.stream) {
-      const completion = await completeTurn(reply, handle, leave, config, role, request);
-      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens: completion.usage.total_tokens });
-      return completion;
-    }
-    const tokens = await streamTurn(reply, handle, leave, config, role, request, style);
+    const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request);
+    const tokens = completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style);
     deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
+    return completion;
   });
 }
 
@@ -122,9 +119,10 @@ async function streamTurn(
     }
     const { outcome } = event;
     if (outcome.ok) {
-      tokens = toOpenAiUsage(outcome.result).total_tokens;
+      const usage = toOpenAiUsage(outcome.result);
+      tokens = usage.total_tokens;
       send(renderer.finished(summarize(outcome.result, toolCalls, Date.now() - started)));
-      sse.data(chunks.finish('stop', request.includeUsage ? toOpenAiUsage(outcome.result) : undefined));
+      sse.data(chunks.finish('stop', request.includeUsage ? usage : undefined));
     } else if (outcome.error.code !== 'cancelled') {
       fail(describeRunError(outcome.error, role, config));
     }

@@ -21,8 +21,6 @@ export class TurnHandle {
   /** True once a client received the whole turn. */
   delivered = false;
 
-  constructor(readonly turnId: string) {}
-
   get signal(): AbortSignal {
     return this.abort.signal;
   }

@@ -76,7 +76,7 @@ export class TurnService {
       this.store.changed(session);
       throw error;
     }
-    const handle = new TurnHandle(turn.id);
+    const handle = new TurnHandle();
     this.live.set(turn.id, handle);
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
@@ -224,7 +224,7 @@ export class TurnService {
 
   /** Serves a recorded answer that no client received, without running anything. */
   private replay(session: SessionRecord, turn: TurnRecord): TurnHandle {
-    const handle = new TurnHandle(turn.id);
+    const handle = new TurnHandle();
     const result: RunResult = {
       isError: false,
       subtype: 'success',
