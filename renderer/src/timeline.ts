@@ -34,25 +34,34 @@ export function buildTimeline(log: LogEntry[]): TimelineItem[] {
   return items;
 }
 
-/** Adds one run event in place: deltas extend the last answer or thinking item, results complete their call. */
+/**
+ * Adds one run event to `items`: deltas extend the last answer or thinking item, results complete
+ * their call. An item it changes is replaced by a changed copy, never mutated, so a shallow copy
+ * of the array is a new timeline whose untouched items keep their identity.
+ */
 export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEvent): void {
-  // Notes without a turn (background tasks) do not break a stretch of the turn's text.
-  const last = items.findLast((item) => 'turnId' in item && item.turnId === turnId);
   switch (event.type) {
-    case 'text':
-      if (last?.kind === 'answer' && last.turnId === turnId) last.text += event.text;
+    case 'text': {
+      const i = lastOfTurn(items, turnId);
+      const last = items[i];
+      if (last?.kind === 'answer') items[i] = { ...last, text: last.text + event.text };
       else items.push({ kind: 'answer', turnId, text: event.text.replace(/^\n+/, '') });
       return;
-    case 'thinking':
-      if (last?.kind === 'thinking' && last.turnId === turnId) last.text += event.text;
+    }
+    case 'thinking': {
+      const i = lastOfTurn(items, turnId);
+      const last = items[i];
+      if (last?.kind === 'thinking') items[i] = { ...last, text: last.text + event.text };
       else items.push({ kind: 'thinking', turnId, text: event.text });
       return;
+    }
     case 'tool_use':
       items.push({ kind: 'tool', turnId, id: event.id, name: event.name, title: event.title, input: event.input });
       return;
     case 'tool_result': {
-      const call = items.findLast((item) => item.kind === 'tool' && item.id === event.id);
-      if (call?.kind === 'tool') Object.assign(call, { outcome: event.outcome, isError: event.isError, output: event.output });
+      const i = items.findLastIndex((item) => item.kind === 'tool' && item.id === event.id);
+      const call = items[i];
+      if (call?.kind === 'tool') items[i] = { ...call, outcome: event.outcome, isError: event.isError, output: event.output };
       return;
     }
     case 'retry':
@@ -61,6 +70,11 @@ export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEve
     default:
       return;
   }
+}
+
+/** The index of the turn's latest item (-1 if none); notes without a turn (background tasks) do not break a stretch of the turn's text. */
+function lastOfTurn(items: TimelineItem[], turnId: string): number {
+  return items.findLastIndex((item) => 'turnId' in item && item.turnId === turnId);
 }
 
 function turnEnd(turn: TurnRecord): TimelineItem {

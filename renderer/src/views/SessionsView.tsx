@@ -1,6 +1,6 @@
 /** The sessions list and the selected session's timeline, updated live as Claude Code works. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import type { LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
@@ -106,7 +106,8 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       client.subscribe((event) => {
         if (event.type !== 'run-event' || event.sessionId !== sessionId) return;
         setItems((previous) => {
-          const next = previous.map((item) => ({ ...item }));
+          // addRunEvent replaces what it changes, so the other rows keep their identity (and skip rendering).
+          const next = previous.slice();
           addRunEvent(next, event.turnId, event.event);
           return next;
         });
@@ -193,7 +194,8 @@ function ToolInput({ name, input }: { name: string; input: unknown }): React.JSX
   return <pre>{JSON.stringify(input, null, 2)}</pre>;
 }
 
-function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
+/** One item; memoised, so a live delta re-renders (and re-parses the Markdown of) only the item it changed. */
+const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
   switch (item.kind) {
     case 'prompt':
       return (
@@ -239,4 +241,4 @@ function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
         </div>
       );
   }
-}
+});
