@@ -16,7 +16,7 @@ export interface ControlClient {
   subscribe(listener: (event: ControlEvent) => void): () => void;
 }
 
-export class CommandError extends Error {
+class CommandError extends Error {
   constructor(
     readonly code: string,
     message: string,
@@ -35,8 +35,10 @@ function controlToken(): string {
   return sessionStorage.getItem('helix-control-token') ?? '';
 }
 
-export function httpControlClient(): ControlClient {
+function httpControlClient(): ControlClient {
   const token = controlToken();
+  const listeners = new Set<(event: ControlEvent) => void>();
+  let source: EventSource | null = null;
   return {
     async invoke(command, ...args) {
       const response = await fetch(`/control/${command}`, {
@@ -48,16 +50,36 @@ export function httpControlClient(): ControlClient {
       if (!result.ok) throw new CommandError(result.error.code, result.error.message);
       return result.data;
     },
+    // One event stream for all subscribers: opened with the first, closed with the last.
     subscribe(listener) {
-      const source = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
-      source.onmessage = (message) => listener(JSON.parse(message.data as string) as ControlEvent);
-      return () => source.close();
+      if (!source) {
+        source = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
+        source.onmessage = (message) => {
+          const event = JSON.parse(message.data as string) as ControlEvent;
+          for (const heard of [...listeners]) {
+            // One listener's failure is reported as before and does not keep the event from the others.
+            try {
+              heard(event);
+            } catch (error) {
+              reportError(error);
+            }
+          }
+        };
+      }
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          source?.close();
+          source = null;
+        }
+      };
     },
   };
 }
 
 /** The desktop window's client: the preload's IPC calls, with the same errors as over HTTP. */
-export function ipcControlClient(desktop: DesktopControl): ControlClient {
+function ipcControlClient(desktop: DesktopControl): ControlClient {
   return {
     async invoke(command, ...args) {
       const call = desktop.commands[command] as (...a: typeof args) => Promise<ControlResult<never>>;
