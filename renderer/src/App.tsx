@@ -65,8 +65,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
 
 /** What is missing before a first chat can work: the claude CLI, or a key for the roles' providers. */
 function FirstRun({ snapshot }: { snapshot: ControlSnapshot }): React.JSX.Element | null {
-  const used = new Set(snapshot.config.roles.map((r) => r.provider));
-  const keyless = snapshot.config.providers.filter((p) => used.has(p.name) && p.key === 'missing');
+  const keyless = snapshot.config.providers.filter((p) => p.roles.length > 0 && p.key === 'missing');
   if (snapshot.claudeCli && keyless.length === 0) return null;
   return (
     <section className="banner first-run" aria-label="Getting started">
