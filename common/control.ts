@@ -1,6 +1,7 @@
 /**
  * The control contract: everything the UI can see and do, declared once and used by main (which
- * implements it), the IPC and HTTP adapters (generic over it) and the renderer. Pure types.
+ * implements it), the IPC and HTTP adapters (generic over it) and the renderer. Types, and the few
+ * constants both sides need (main's config schema and the renderer's settings form).
  */
 import type { RunEvent } from './run-event';
 import type { SessionRecord, TurnStatus } from './session';
@@ -32,6 +33,12 @@ export interface ProviderView {
   models: string[];
   roles: string[];
 }
+
+/** How Claude Code asks before acting (its --permission-mode); the config's `permission_mode` is one of these. */
+export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'auto', 'bypassPermissions'] as const;
+
+/** What settings.on_disconnect can be (their meaning is in the config schema). */
+export const ON_DISCONNECT = ['cancel', 'finish'] as const;
 
 /** The runner and server settings the panel can change (port and host are start options). */
 export interface SettingsView {

@@ -4,8 +4,7 @@
  * `settings` tunes the runner and the server.
  */
 import { z } from 'zod';
-
-export const PERMISSION_MODES = ['default', 'acceptEdits', 'plan', 'dontAsk', 'auto', 'bypassPermissions'] as const;
+import { ON_DISCONNECT, PERMISSION_MODES } from '../../common/control';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -64,7 +63,7 @@ export const SettingsSchema = z.object({
   /** Runs in flight at once (each claude process takes ~220 MiB); more wait in a queue. */
   max_concurrent_runs: z.number().int().min(1).max(64).default(4),
   /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
-  on_disconnect: z.enum(['cancel', 'finish']).default('cancel'),
+  on_disconnect: z.enum(ON_DISCONNECT).default('cancel'),
   /** Web pages allowed to call the API from the browser (CORS), e.g. "http://localhost:3000"; none by default. */
   cors_origins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
 });

@@ -1,6 +1,6 @@
 /** Runner and server settings, written to the config (comments kept) and used by the next run. */
 import { useState } from 'react';
-import type { ConfigView, SettingsView as Settings } from '../../../common/control';
+import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as Settings } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 
 interface Props {
@@ -16,9 +16,9 @@ const NUMBERS: Array<[keyof Settings, string]> = [
   ['max_retries', 'Retries of a failed provider call'],
   ['max_concurrent_runs', 'Runs at once'],
 ];
-const CHOICES: Array<[keyof Settings, string, string[]]> = [
-  ['on_disconnect', 'When a client leaves', ['cancel', 'finish']],
-  ['permission_mode', 'Permission mode', ['default', 'acceptEdits', 'plan', 'dontAsk', 'auto', 'bypassPermissions']],
+const CHOICES: Array<[keyof Settings, string, readonly string[]]> = [
+  ['on_disconnect', 'When a client leaves', ON_DISCONNECT],
+  ['permission_mode', 'Permission mode', PERMISSION_MODES],
 ];
 
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
