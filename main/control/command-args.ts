@@ -7,23 +7,25 @@ import type { CommandName } from '../../common/control';
 const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
 
 const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length < 10_000;
+const oneText = (args: unknown[]): boolean => args.length === 1 && text(args[0]);
+const oneComponent = (args: unknown[]): boolean => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy');
 
 export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'state:get': (args) => args.length === 0,
   'session:get': (args) => (args.length === 1 || (args.length === 2 && Number.isSafeInteger(args[1]) && (args[1] as number) >= 0)) && text(args[0]),
-  'turn:cancel': (args) => args.length === 1 && text(args[0]),
+  'turn:cancel': oneText,
   'role:set-model': (args) => args.length === 2 && text(args[0]) && text(args[1]),
   // An empty value removes a stored key.
   'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
-  'component:restart': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
-  'component:start': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
-  'component:stop': (args) => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy'),
+  'component:restart': oneComponent,
+  'component:start': oneComponent,
+  'component:stop': oneComponent,
   'settings:set': (args) => args.length === 2 && SETTING_KEYS.has(String(args[0])) && (typeof args[1] === 'number' || text(args[1])),
-  'provider:models': (args) => args.length === 1 && text(args[0]),
-  'provider:test': (args) => args.length === 1 && text(args[0]),
-  'service:start': (args) => args.length === 1 && text(args[0]),
-  'service:stop': (args) => args.length === 1 && text(args[0]),
-  'service:restart': (args) => args.length === 1 && text(args[0]),
+  'provider:models': oneText,
+  'provider:test': oneText,
+  'service:start': oneText,
+  'service:stop': oneText,
+  'service:restart': oneText,
 };
 
 export function isCommand(name: string): name is CommandName {

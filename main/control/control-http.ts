@@ -9,10 +9,10 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../common/control';
 import { checkBearer, checkKey, isLoopbackHost } from '../server/auth';
-import { ARG_CHECKS, isCommand } from './command-args';
-import { ControlError, type ControlService } from './control-service';
+import { isCommand } from './command-args';
+import { dispatch, type ControlService } from './control-service';
 
-export interface ControlHttpOptions {
+interface ControlHttpOptions {
   token: string;
   service: ControlService;
   /** The built renderer (out/renderer), if there is one. */
@@ -32,21 +32,12 @@ export function buildControlServer(options: ControlHttpOptions): FastifyInstance
   app.get<{ Params: { '*': string } }>('/assets/*', async (req, reply) => sendFile(reply, options.rendererDir, path.join('assets', req.params['*'])));
 
   app.post<{ Params: { command: string }; Body: { args?: unknown } }>('/control/:command', async (req, reply): Promise<ControlResult<unknown>> => {
-    if (!checkBearer(req.headers.authorization, options.token)) {
-      reply.status(401);
-      return { ok: false, error: { code: 'invalid_token', message: 'Missing or wrong control token: open the control-panel URL printed at start.' } };
-    }
+    if (!checkBearer(req.headers.authorization, options.token)) return refuse(reply, 401, 'invalid_token', 'Missing or wrong control token: open the control-panel URL printed at start.');
     const { command } = req.params;
-    const args = req.body?.args ?? [];
     if (!isCommand(command)) return refuse(reply, 404, 'unknown_command', `No command "${command}".`);
-    if (!Array.isArray(args) || !ARG_CHECKS[command](args)) return refuse(reply, 400, 'invalid_arguments', `Invalid arguments for "${command}".`);
-    try {
-      const handler = options.service.handlers[command] as (...a: unknown[]) => unknown;
-      return { ok: true, data: await handler(...args) };
-    } catch (error) {
-      const code = error instanceof ControlError ? error.code : 'failed';
-      return refuse(reply, error instanceof ControlError ? 404 : 422, code, (error as Error).message);
-    }
+    const result = await dispatch(options.service, command, req.body?.args ?? []);
+    if (!result.ok) reply.status(failureStatus(result.error.code));
+    return result;
   });
 
   app.get<{ Querystring: { token?: string } }>('/control/events', async (req, reply) => {
@@ -68,6 +59,12 @@ export function buildControlServer(options: ControlHttpOptions): FastifyInstance
 function refuse(reply: FastifyReply, status: number, code: string, message: string): ControlResult<never> {
   reply.status(status);
   return { ok: false, error: { code, message } };
+}
+
+/** dispatch's own refusals by their code; every other code is a ControlError's (not_found, provider_failed). */
+function failureStatus(code: string): number {
+  if (code === 'invalid_arguments') return 400;
+  return code === 'failed' ? 422 : 404;
 }
 
 /** Host must name this server by a loopback name (or the address it is bound to); an Origin, if sent, must match it. */

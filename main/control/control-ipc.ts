@@ -5,8 +5,7 @@
  * Takes ipcMain-like objects so it is tested without Electron.
  */
 import { COMMAND_NAMES, commandChannel, type CommandName, type ControlResult } from '../../common/control';
-import { ARG_CHECKS } from './command-args';
-import { ControlError, type ControlService } from './control-service';
+import { dispatch, type ControlService } from './control-service';
 
 export interface IpcSender {
   sender: { id: number };
@@ -33,11 +32,5 @@ export function registerControlIpc(ipc: IpcMainLike, service: ControlService, is
 
 async function call(service: ControlService, command: CommandName, event: IpcSender, args: unknown[], isTrusted: (event: IpcSender) => boolean): Promise<ControlResult<unknown>> {
   if (!isTrusted(event)) return { ok: false, error: { code: 'untrusted_sender', message: 'This window may not control Helix.' } };
-  if (!ARG_CHECKS[command](args)) return { ok: false, error: { code: 'invalid_arguments', message: `Invalid arguments for "${command}".` } };
-  try {
-    const handler = service.handlers[command] as (...a: unknown[]) => unknown;
-    return { ok: true, data: await handler(...args) };
-  } catch (error) {
-    return { ok: false, error: { code: error instanceof ControlError ? error.code : 'failed', message: (error as Error).message } };
-  }
+  return dispatch(service, command, args);
 }

@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlSnapshot, RequestEntry, ServiceState, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, RequestEntry, SessionSummary, StorageState } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
@@ -14,13 +14,14 @@ import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
+import { ARG_CHECKS } from './command-args';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
 
-export type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
+type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
 
-export interface ControlDeps {
+interface ControlDeps {
   version: string;
   claudeCli: string | null;
   config: ConfigStore;
@@ -76,11 +77,12 @@ export class ControlService {
         deps.config.setSetting(key, value);
         return this.configView();
       },
-      'provider:models': (name) => this.provider(() => listProviderModels(name, deps.config.current, deps.keys)),
-      'provider:test': (name) => this.provider(() => testProvider(name, deps.config.current, deps.keys)),
-      'service:start': (name) => this.service(() => deps.services.start(name)),
-      'service:stop': (name) => this.service(() => deps.services.stop(name)),
-      'service:restart': (name) => this.service(() => deps.services.restart(name)),
+      'provider:models': (name) => refusing('provider_failed', () => listProviderModels(name, deps.config.current, deps.keys)),
+      'provider:test': (name) => refusing('provider_failed', () => testProvider(name, deps.config.current, deps.keys)),
+      // Services not in the config are a refusal the UI can show, not an internal error.
+      'service:start': (name) => refusing('not_found', () => deps.services.start(name)),
+      'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),
+      'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
     };
   }
 
@@ -115,27 +117,10 @@ export class ControlService {
     };
   }
 
-  /** Services not in the config are a refusal the UI can show, not an internal error. */
-  private async service(action: () => Promise<ServiceState>): Promise<ServiceState> {
-    try {
-      return await action();
-    } catch (error) {
-      throw new ControlError('not_found', (error as Error).message);
-    }
-  }
-
   private async component(action: () => Promise<ComponentState>): Promise<ComponentState> {
     const state = await action();
     this.emit({ type: 'state-changed' });
     return state;
-  }
-
-  private async provider<T>(action: () => Promise<T>): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      throw new ControlError('provider_failed', (error as Error).message);
-    }
   }
 
   /** Tells the UI something changed (a service's state, for instance). */
@@ -155,6 +140,29 @@ export class ControlError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** An action whose failure is a refusal with this code rather than an internal error. */
+async function refusing<T>(code: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new ControlError(code, (error as Error).message);
+  }
+}
+
+/**
+ * One command from outside the process (IPC or HTTP): its arguments checked, then run; the
+ * result, a refusal or a failure comes back as data.
+ */
+export async function dispatch(service: ControlService, command: CommandName, args: unknown): Promise<ControlResult<unknown>> {
+  if (!Array.isArray(args) || !ARG_CHECKS[command](args)) return { ok: false, error: { code: 'invalid_arguments', message: `Invalid arguments for "${command}".` } };
+  try {
+    const handler = service.handlers[command] as (...a: unknown[]) => unknown;
+    return { ok: true, data: await handler(...args) };
+  } catch (error) {
+    return { ok: false, error: { code: error instanceof ControlError ? error.code : 'failed', message: (error as Error).message } };
   }
 }
 
