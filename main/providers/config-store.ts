@@ -5,10 +5,12 @@
  */
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify, type ParseOptions } from 'yaml';
 import { writeFileAtomic } from '../core/data-dir';
 import type { ProviderConfig } from './config-schema';
 import { ConfigError, loadConfig, parseConfig, type HelixConfig } from './load-config';
+
+type YamlDocument = ReturnType<typeof parseDocument>;
 
 export type ConfigListener = (change: { config: HelixConfig; error: ConfigError | null }) => void;
 
@@ -79,12 +81,10 @@ export class ConfigStore {
    * Only the value's own characters change: every other byte of the file stays as the user wrote it.
    */
   setRoleModel(role: string, ref: string): HelixConfig {
-    const text = readFileSync(this.file, 'utf8');
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const { text, doc } = this.open();
     const node = doc.getIn(['defaults', role], true);
     const scalar = isMap(node) ? node.get('model', true) : node;
-    if (!isScalar(scalar) || !scalar.range) return this.edit((d) => d.setIn(['defaults', role], ref));
+    if (!isScalar(scalar) || !scalar.range) return this.edit(doc, (d) => d.setIn(['defaults', role], ref));
     const [start, end] = scalar.range;
     const quoted = scalar.type === 'QUOTE_SINGLE' ? `'${ref.replaceAll("'", "''")}'` : JSON.stringify(ref);
     return this.write(text.slice(0, start) + quoted + text.slice(end));
@@ -92,16 +92,14 @@ export class ConfigStore {
 
   /** Changes one setting: in place when the file has it (formatting kept), else added under settings. */
   setSetting(key: string, value: string | number): HelixConfig {
-    const text = readFileSync(this.file, 'utf8');
-    const doc = parseDocument(text);
-    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const { text, doc } = this.open();
     const typed = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
     const node = doc.getIn(['settings', key], true);
     if (isScalar(node) && node.range) {
       const quoted = typeof typed === 'number' ? String(typed) : /^[\w-]+$/.test(typed) ? typed : JSON.stringify(typed);
       return this.write(text.slice(0, node.range[0]) + quoted + text.slice(node.range[1]));
     }
-    return this.edit((d) => d.setIn(['settings', key], typed));
+    return this.edit(doc, (d) => d.setIn(['settings', key], typed));
   }
 
   /**
@@ -109,14 +107,12 @@ export class ConfigStore {
    * file is left as it was. Keys are never written: only the name of their variable.
    */
   setProvider(name: string, provider: Partial<ProviderConfig> & Pick<ProviderConfig, 'type'>): HelixConfig {
-    const text = readFileSync(this.file, 'utf8');
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter });
-    if (doc.errors.length > 0) loadConfig(this.file); // throws the error with its position
+    const { text, doc } = this.open({ lineCounter });
     const map = doc.get('providers', true);
     const first = isMap(map) ? map.items[0] : undefined;
     if (!isMap(map) || !map.range || !isScalar(first?.key) || !first.key.range) {
-      return this.edit((d) => d.setIn(['providers', name], d.createNode(provider)));
+      return this.edit(doc, (d) => d.setIn(['providers', name], d.createNode(provider)));
     }
     const indent = ' '.repeat(lineCounter.linePos(first.key.range[0]).col - 1);
     const block = stringify({ [name]: provider }, { flowCollectionPadding: false, lineWidth: 0 })
@@ -137,11 +133,16 @@ export class ConfigStore {
     return this.write(`${text.slice(0, at)}\n${block}${text.slice(at)}`);
   }
 
-  /** Applies an edit to the file on disk; refused (nothing written) if the result would be invalid. */
-  private edit(change: (doc: ReturnType<typeof parseDocument>) => void): HelixConfig {
-    const doc = parseDocument(readFileSync(this.file, 'utf8'));
-    // A file that does not parse cannot be edited; loading it throws the error with its position.
-    if (doc.errors.length > 0) loadConfig(this.file);
+  /** The file on disk, as text and as a document. A file that does not parse cannot be edited: throws the ConfigError with its position. */
+  private open(options?: ParseOptions): { text: string; doc: YamlDocument } {
+    const text = readFileSync(this.file, 'utf8');
+    const doc = parseDocument(text, options);
+    if (doc.errors.length > 0) parseConfig(text, this.file);
+    return { text, doc };
+  }
+
+  /** Applies an edit to the file's document (from open()); refused (nothing written) if the result would be invalid. */
+  private edit(doc: YamlDocument, change: (doc: YamlDocument) => void): HelixConfig {
     change(doc);
     return this.write(doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
   }
