@@ -5,6 +5,7 @@
 import type { ConnectionTest } from '../../common/control';
 import type { KeyLookup } from './key-store';
 import type { HelixConfig } from './load-config';
+import { anthropicHeaders, bearerHeader, providerKey, providerUrl } from './provider-http';
 
 const TIMEOUT_MS = 10_000;
 
@@ -12,7 +13,7 @@ export async function listProviderModels(name: string, config: HelixConfig, keys
   const provider = config.providers[name];
   if (!provider) throw new Error(`No provider "${name}".`);
   if (provider.type !== 'openai' || !provider.base_url) return provider.models;
-  const response = await fetch(`${provider.base_url.replace(/\/+$/, '')}/models`, { headers: authHeaders(provider.api_key_env, keys, 'bearer'), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  const response = await fetch(providerUrl(provider, '/models'), { headers: bearerHeader(providerKey(provider, keys)), signal: AbortSignal.timeout(TIMEOUT_MS) });
   if (!response.ok) throw new Error(`Provider "${name}" answered HTTP ${response.status} at /models.`);
   const body = (await response.json()) as { data?: Array<{ id?: unknown }> };
   return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string').sort();
@@ -22,15 +23,16 @@ export async function testProvider(name: string, config: HelixConfig, keys: KeyL
   const provider = config.providers[name];
   if (!provider) throw new Error(`No provider "${name}".`);
   if (provider.type === 'claude-login') return { ok: true, status: null, latencyMs: 0, message: "Uses Claude Code's own login: nothing to test from here." };
-  if (provider.api_key_env && !keys(provider.api_key_env)) return { ok: false, status: null, latencyMs: 0, message: `No key: set ${provider.api_key_env}.` };
+  const key = providerKey(provider, keys);
+  if (provider.api_key_env && !key) return { ok: false, status: null, latencyMs: 0, message: `No key: set ${provider.api_key_env}.` };
   const started = Date.now();
   try {
     const response =
       provider.type === 'openai'
-        ? await fetch(`${(provider.base_url ?? '').replace(/\/+$/, '')}/models`, { headers: authHeaders(provider.api_key_env, keys, 'bearer'), signal: AbortSignal.timeout(TIMEOUT_MS) })
-        : await fetch(`${(provider.base_url ?? 'https://api.anthropic.com').replace(/\/+$/, '')}/v1/messages`, {
+        ? await fetch(providerUrl(provider, '/models'), { headers: bearerHeader(key), signal: AbortSignal.timeout(TIMEOUT_MS) })
+        : await fetch(providerUrl(provider, '/v1/messages'), {
             method: 'POST',
-            headers: { ...authHeaders(provider.api_key_env, keys, 'x-api-key'), 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+            headers: anthropicHeaders(key),
             body: JSON.stringify({ model: provider.models[0] ?? 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
             signal: AbortSignal.timeout(TIMEOUT_MS),
           });
@@ -39,10 +41,4 @@ export async function testProvider(name: string, config: HelixConfig, keys: KeyL
   } catch (error) {
     return { ok: false, status: null, latencyMs: Date.now() - started, message: `Cannot reach it: ${(error as Error).cause ?? (error as Error).message}` };
   }
-}
-
-function authHeaders(keyEnv: string | undefined, keys: KeyLookup, style: 'bearer' | 'x-api-key'): Record<string, string> {
-  const key = keyEnv ? keys(keyEnv) : undefined;
-  if (!key) return {};
-  return style === 'bearer' ? { authorization: `Bearer ${key}` } : { 'x-api-key': key };
 }

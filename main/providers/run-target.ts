@@ -5,6 +5,7 @@
  */
 import type { KeyLookup } from './key-store';
 import type { HelixConfig, Role } from './load-config';
+import { providerKey, providerUrl } from './provider-http';
 
 export interface RunTarget {
   /** Variables that point Claude Code at the provider (base URL, key, model tiers, headers). */
@@ -33,7 +34,7 @@ export function resolveRunTarget(role: Role, config: HelixConfig, keys: KeyLooku
   const label = `${role.provider}:${role.model}`;
   if (!provider) throw new ProviderError(`Role "${role.name}" uses provider "${role.provider}", which is not in ${config.file}.`);
 
-  const key = provider.api_key_env ? keys(provider.api_key_env) : undefined;
+  const key = providerKey(provider, keys);
   if (provider.api_key_env && !key) {
     throw new ProviderError(
       `Provider "${role.provider}" has no API key: set the environment variable ${provider.api_key_env} (and restart Helix) or store the key in Helix, or change api_key_env in ${config.file}.`,
@@ -53,7 +54,7 @@ export function resolveRunTarget(role: Role, config: HelixConfig, keys: KeyLooku
     return { env: out, model: role.model, label };
   }
   if (provider.type === 'anthropic') {
-    if (provider.base_url) out.ANTHROPIC_BASE_URL = provider.base_url.replace(/\/+$/, '');
+    if (provider.base_url) out.ANTHROPIC_BASE_URL = providerUrl(provider);
     if (key) out.ANTHROPIC_API_KEY = key;
     const headers = Object.entries(provider.headers).map(([name, value]) => `${name}: ${value}`);
     if (headers.length > 0) out.ANTHROPIC_CUSTOM_HEADERS = headers.join('\n');

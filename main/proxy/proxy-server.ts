@@ -8,13 +8,14 @@ import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig } from '../providers/load-config';
+import { bearerHeader, providerKey, providerUrl } from '../providers/provider-http';
 import { checkKey } from '../server/auth';
 import type { RequestLog } from './request-log';
-import { anthropicErrorType, StreamTranslator, toAnthropicMessage, toUsage, type Usage } from './to-anthropic-response';
+import { anthropicErrorType, StreamTranslator, toAnthropicMessage, type Usage } from './to-anthropic-response';
 import { toOpenAiRequest } from './to-openai-request';
 import { forEachSseData, postJson, readText } from './upstream';
 
-export interface ProxyDeps {
+interface ProxyDeps {
   key: string;
   getConfig(): HelixConfig;
   keys: KeyLookup;
@@ -56,9 +57,8 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
     reply.raw.on('close', () => abort.abort());
     let upstream: IncomingMessage;
     try {
-      const key = provider.api_key_env ? deps.keys(provider.api_key_env) : undefined;
-      const headers = { ...(key ? { authorization: `Bearer ${key}` } : {}), ...provider.headers };
-      upstream = await postJson(`${provider.base_url.replace(/\/+$/, '')}/chat/completions`, headers, JSON.stringify(upstreamBody), abort.signal);
+      const headers = { ...bearerHeader(providerKey(provider, deps.keys)), ...provider.headers };
+      upstream = await postJson(providerUrl(provider, '/chat/completions'), headers, JSON.stringify(upstreamBody), abort.signal);
     } catch (error) {
       const message = `Cannot reach provider "${name}" at ${provider.base_url}: ${(error as Error).message}`;
       log(502, undefined, message);
@@ -85,7 +85,6 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
       if (events.length === 0) return;
       reply.raw.write(events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
     };
-    let usage: Usage | undefined;
     let streamError: string | undefined;
     let done = false;
     try {
@@ -101,7 +100,6 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
           done = true;
           return;
         }
-        if (chunk.usage) usage = toUsage(chunk.usage);
         write(translator.chunk(chunk));
       });
     } catch (error) {
@@ -111,7 +109,7 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
       if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
       else write(translator.end());
     } finally {
-      log(streamError ? 502 : 200, usage, streamError);
+      log(streamError ? 502 : 200, translator.usage, streamError);
       reply.raw.end();
     }
   });

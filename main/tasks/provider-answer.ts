@@ -5,6 +5,7 @@
  */
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
+import { anthropicHeaders, providerKey, providerUrl } from '../providers/provider-http';
 import type { TaskKind } from './detect-task';
 
 const TIMEOUT_MS = 20_000;
@@ -13,30 +14,29 @@ const JSON_TASKS = new Set<TaskKind>(['title', 'tags', 'follow_ups', 'queries', 
 export async function providerTaskAnswer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, keys: KeyLookup): Promise<string | null> {
   const provider = config.providers[role.provider];
   if (provider?.type !== 'anthropic') return null;
-  const key = provider.api_key_env ? keys(provider.api_key_env) : undefined;
+  const key = providerKey(provider, keys);
   if (!key) return null; // Claude Code's own login cannot be used for direct calls
   try {
-    const response = await fetch(`${(provider.base_url ?? 'https://api.anthropic.com').replace(/\/+$/, '')}/v1/messages`, {
+    const response = await fetch(providerUrl(provider, '/v1/messages'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+      headers: anthropicHeaders(key),
       body: JSON.stringify({ model: role.model, max_tokens: kind === 'emoji' ? 16 : 600, messages: [{ role: 'user', content: prompt }] }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
     if (!response.ok) return null;
     const body = (await response.json()) as { content?: Array<{ type: string; text?: string }> };
     const text = (body.content ?? []).map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('').trim();
-    return text && (!JSON_TASKS.has(kind) || hasJsonObject(text)) ? text : null;
+    return text && (!JSON_TASKS.has(kind) || openWebUiJson(text) !== undefined) ? text : null;
   } catch {
     return null;
   }
 }
 
-/** Open WebUI parses the text between the first `{` and the last `}`. */
-function hasJsonObject(text: string): boolean {
+/** A task answer as Open WebUI reads it: the JSON between the first `{` and the last `}`, or undefined if that does not parse. */
+export function openWebUiJson(text: string): unknown {
   try {
-    JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
-    return true;
+    return JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -10,9 +10,9 @@ import { EventLog } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TaskKind } from './detect-task';
 import { localTaskAnswer } from './local-answer';
-import { providerTaskAnswer } from './provider-answer';
+import { openWebUiJson, providerTaskAnswer } from './provider-answer';
 
-export interface TaskAnswer {
+interface TaskAnswer {
   content: string;
   via: 'provider' | 'local';
 }
@@ -60,10 +60,6 @@ export class TaskService {
 }
 
 function parsedTitle(content: string): string | undefined {
-  try {
-    const value = (JSON.parse(content.slice(content.indexOf('{'), content.lastIndexOf('}') + 1)) as { title?: unknown }).title;
-    return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = (openWebUiJson(content) as { title?: unknown } | undefined)?.title;
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
