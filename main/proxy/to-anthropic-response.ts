@@ -64,13 +64,18 @@ export class StreamTranslator {
   private nextIndex = 0;
   private stopReason: string | undefined;
   private sawTool = false;
-  private usage: Usage = { input_tokens: 0, output_tokens: 0 };
+  private reported: Usage | undefined;
 
   constructor(private readonly model: string) {}
 
+  /** The upstream's usage from the last chunk that reported it, if any did. */
+  get usage(): Usage | undefined {
+    return this.reported;
+  }
+
   chunk(chunk: Json): AnthropicEvent[] {
     const out = this.start(chunk);
-    if (chunk.usage) this.usage = toUsage(chunk.usage);
+    if (chunk.usage) this.reported = toUsage(chunk.usage);
     const choice = ((chunk.choices as Json[] | undefined)?.[0] ?? undefined) as Json | undefined;
     if (!choice) return out;
     const delta = (choice.delta ?? {}) as Json;
@@ -106,7 +111,7 @@ export class StreamTranslator {
   end(): AnthropicEvent[] {
     const out = [...this.start({}), ...this.closeBlock()];
     const stopReason = this.sawTool ? 'tool_use' : (this.stopReason ?? 'end_turn');
-    out.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: this.usage });
+    out.push({ type: 'message_delta', delta: { stop_reason: stopReason, stop_sequence: null }, usage: this.reported ?? { input_tokens: 0, output_tokens: 0 } });
     out.push({ type: 'message_stop' });
     return out;
   }
