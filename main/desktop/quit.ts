@@ -4,7 +4,7 @@
  * cut off after a limit, and a second quit request while closing changes nothing.
  */
 
-export interface QuitEvent {
+interface QuitEvent {
   preventDefault(): void;
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 
 /** The renderer's scheme and host: app://helix/ (not file://, so it cannot read the disk). */
 export const APP_SCHEME = 'app';
-export const APP_HOST = 'helix';
+const APP_HOST = 'helix';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 
 /** No Node in the page, an isolated and sandboxed preload, web security on, no webviews. */

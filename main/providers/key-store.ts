@@ -24,10 +24,6 @@ export class KeyStore {
     }
   }
 
-  get(name: string): string | undefined {
-    return this.keys[name];
-  }
-
   /** Stores (or, with an empty value, removes) a key. */
   set(name: string, value: string): void {
     if (value) this.keys[name] = value;

@@ -5,7 +5,7 @@
 import type { KeyLookup } from './key-store';
 import type { HelixConfig } from './load-config';
 
-export type KeyStatus = 'set' | 'missing' | 'not needed';
+type KeyStatus = 'set' | 'missing' | 'not needed';
 
 export interface ProviderStatus {
   name: string;

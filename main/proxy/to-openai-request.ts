@@ -6,7 +6,7 @@
 type Json = Record<string, unknown>;
 type Block = Json & { type?: string };
 
-export interface OpenAiRequest {
+interface OpenAiRequest {
   model: string;
   messages: Json[];
   stream: boolean;

@@ -13,7 +13,7 @@ const HEALTH_EVERY_MS = 10_000;
 /** A process that ran this long without crashing has its back-off reset. */
 const STABLE_MS = 30_000;
 
-export interface SupervisorOptions {
+interface SupervisorOptions {
   /** First back-off delay; doubled after each crash up to `backoffMaxMs`. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
@@ -70,7 +70,7 @@ export class ServiceSupervisor {
   }
 
   list(): ServiceState[] {
-    return [...this.services.values()].map((s) => ({ ...s.state, output: [...s.state.output] }));
+    return [...this.services.values()].map((s) => this.snapshot(s));
   }
 
   async start(name: string): Promise<ServiceState> {

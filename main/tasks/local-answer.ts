@@ -27,7 +27,7 @@ export function localTaskAnswer(kind: TaskKind, prompt: string): string {
 }
 
 /** The first user line of the task's `<chat_history>` (USER: …), shortened to a title. */
-export function titleFromPrompt(prompt: string): string {
+function titleFromPrompt(prompt: string): string {
   const history = /<chat_history>([\s\S]*?)<\/chat_history>/i.exec(prompt)?.[1] ?? prompt;
   const userLine = /^\s*USER:\s*(.+)$/im.exec(history)?.[1] ?? history.split('\n').find((l) => l.trim()) ?? 'New chat';
   const words = userLine.trim().replace(/\s+/g, ' ');
