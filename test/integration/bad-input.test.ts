@@ -3,13 +3,13 @@
  * requests, hostile headers, prompts full of shell metacharacters, foreign Host headers.
  */
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliEventMapper } from '../../main/runner/event-mapper';
 import { StreamJsonParser } from '../../main/runner/stream-json';
 import { hostAllowed } from '../../main/server/api-server';
 import { lastUserText, text } from '../support/fake-anthropic';
 import { API_KEY, chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { statusWithHost } from '../support/host-request';
 
 let h: Harness;
 beforeAll(async () => {
@@ -71,7 +71,7 @@ describe('bad input', () => {
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
       await response.arrayBuffer();
     }
-    expect([...statuses.keys()].every((status) => status >= 400 && status < 500)).toBe(true);
+    expect([...statuses.keys()].filter((status) => !(status >= 400 && status < 500))).toEqual([]);
     expect(h.fake.requests).toHaveLength(0);
     expect((await h.api('/health')).status).toBe(200);
   }, 120_000);
@@ -79,7 +79,7 @@ describe('bad input', () => {
   it('survives deep nesting, and a hostile chat id never becomes a path', async () => {
     const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
     expect((await post(`{"model":"helix-consultant","messages":${deep}}`)).status).toBe(400);
-    const response = await post(JSON.stringify({ model: 'helix-consultant', stream: false, messages: [{ role: 'user', content: 'hi' }] }), { 'x-helix-chat-id': '../../../etc/passwd\t$(id);%00' });
+    const response = await post(chatBody('hi', { stream: false }), { 'x-helix-chat-id': '../../../etc/passwd\t$(id);%00' });
     expect(response.status).toBe(200);
     const session = h.core.sessions.findByChatId('../../../etc/passwd\t$(id);%00')!;
     expect(session.cwd.startsWith(h.dataDir)).toBe(true);
@@ -96,15 +96,7 @@ describe('bad input', () => {
 
   it('refuses a foreign Host on loopback (DNS rebinding), and allows loopback names', async () => {
     const url = new URL(h.core.apiBaseUrl);
-    const status = (host: string): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const req = http.request({ host: url.hostname, port: url.port, path: '/v1/models', headers: { host, authorization: `Bearer ${API_KEY}` } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const status = (host: string): Promise<number> => statusWithHost(`${h.core.apiBaseUrl}/models`, host, { headers: { authorization: `Bearer ${API_KEY}` } });
     expect(await status(`127.0.0.1:${url.port}`)).toBe(200);
     expect(await status(`localhost:${url.port}`)).toBe(200);
     expect(await status('attacker.example:80')).toBe(403);

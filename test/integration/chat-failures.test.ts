@@ -6,9 +6,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { text, type Script } from '../support/fake-anthropic';
-import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { serverStillServes, streamError, streamFailure, type ErrorBody } from '../support/chat-checks';
+import { chatBody, contentOf, processesAfter, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -21,41 +22,9 @@ async function start(script: Script, options?: Parameters<typeof startHarness>[1
   return harness;
 }
 
-type ErrorBody = { error: { message: string; type: string; code: string } };
-
-/** The `{"error":…}` chunk of a stream: it must have no `choices`. */
-async function streamError(h: Harness, body = chatBody('Hello')): Promise<ErrorBody['error']> {
-  const response = await h.api('/v1/chat/completions', { method: 'POST', body });
-  expect(response.status).toBe(200);
-  const { events } = await readSse(response);
-  expect(events.at(-1)).toBe('[DONE]');
-  const errors = events.filter((e) => e !== '[DONE]' && 'error' in e) as unknown as ErrorBody[];
-  expect(errors).toHaveLength(1);
-  expect(errors[0]).not.toHaveProperty('choices');
-  return errors[0]!.error;
-}
-
 async function nonStreamError(h: Harness): Promise<{ status: number; error: ErrorBody['error'] }> {
   const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello', { stream: false }) });
   return { status: response.status, error: ((await response.json()) as ErrorBody).error };
-}
-
-/** Waits up to `ms` for the data dir to hold no running process; returns what is left. */
-async function processesAfter(h: Harness, ms: number): Promise<number[]> {
-  const deadline = Date.now() + ms;
-  let left = h.processesInDataDir();
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(50);
-    left = h.processesInDataDir();
-  }
-  return left;
-}
-
-async function serverStillServes(h: Harness): Promise<void> {
-  h.fake.setScript(() => text('Still here.'));
-  const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Again', { stream: false }) });
-  expect(response.status).toBe(200);
-  expect(((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content).toBe('Still here.');
 }
 
 describe('upstream errors', () => {
@@ -77,11 +46,8 @@ describe('upstream errors', () => {
     const h = await start(() => ({ kind: 'error', status: 500, message: 'Internal server error (fake)' }), {
       extraYaml: 'settings:\n  max_retries: 1\n',
     });
-    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') });
-    const { events } = await readSse(response);
-    const text = JSON.stringify(events);
-    expect(text).toContain('Provider error (HTTP 500), retry 1 of 1');
-    const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as unknown as ErrorBody).error;
+    const { error, events } = await streamFailure(h);
+    expect(JSON.stringify(events)).toContain('Provider error (HTTP 500), retry 1 of 1');
     expect(error.code).toBe('upstream_unavailable');
     expect(error.message).toMatch(/Provider "local" \(http:\/\/127\.0\.0\.1:\d+\) failed \(HTTP 500\) after 1 retries/);
     expect(h.fake.requests).toHaveLength(2);
@@ -124,7 +90,7 @@ describe('the CLI itself', () => {
     const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
     const chunks = events.filter((e) => e !== '[DONE]') as Array<{ choices?: Array<{ delta: { content?: string } }>; error?: ErrorBody['error'] }>;
     const firstWords = (JSON.parse(upToText.at(-1)!) as { event: { delta: { text: string } } }).event.delta.text;
-    expect(chunks.map((c) => c.choices?.[0]?.delta.content ?? '').join('')).toBe(firstWords);
+    expect(contentOf(events)).toBe(firstWords);
     expect(chunks.find((c) => c.error)?.error).toMatchObject({ code: 'cli_crashed', message: expect.stringContaining('signal SIGSEGV: assertion failed: heap corrupted') });
     expect(events.at(-1)).toBe('[DONE]');
     expect((await h.api('/health')).status).toBe(200);
@@ -169,8 +135,7 @@ describe('ending runs', () => {
     let seen = '';
     while (!seen.includes('Bash: python3')) seen += new TextDecoder().decode((await reader.read()).value);
     const sleeping = (): boolean => h.processesInDataDir().some((pid) => procCmdline(pid).includes('time.sleep(37)'));
-    for (let i = 0; i < 100 && !sleeping(); i++) await sleep(50);
-    expect(sleeping()).toBe(true);
+    await vi.waitFor(() => expect(sleeping()).toBe(true), { timeout: 5000, interval: 50 });
     controller.abort();
     expect(await processesAfter(h, 2000)).toEqual([]);
   });

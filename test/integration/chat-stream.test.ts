@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasToolResults, lastUserText, text, type Script } from '../support/fake-anthropic';
-import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { chatBody, contentOf, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -33,8 +33,6 @@ async function readTimed(response: Response): Promise<Array<{ at: number; data: 
   return out;
 }
 
-const contentOf = (chunks: Array<Chunk | '[DONE]'>): string =>
-  chunks.map((c) => (c === '[DONE]' ? '' : String(c.choices?.[0]?.delta?.content ?? ''))).join('');
 const statusesOf = (chunks: Array<Chunk | '[DONE]'>): Array<{ description: string; done: boolean }> =>
   chunks.flatMap((c) => (c !== '[DONE]' && c.event ? [(c.event as { data: { description: string; done: boolean } }).data] : []));
 

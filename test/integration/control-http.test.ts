@@ -1,10 +1,10 @@
 /** The control panel's HTTP adapter: its token, its Host/Origin checks, commands and live events. */
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControlEvent, ControlSnapshot } from '../../common/control';
 import { text } from '../support/fake-anthropic';
-import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { chatBody, processesAfter, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { statusWithHost } from '../support/host-request';
 
 let h: Harness;
 let base: string;
@@ -17,18 +17,9 @@ afterAll(() => h.close());
 const call = (command: string, args: unknown[] = [], token = h.core.controlToken, headers: Record<string, string> = {}): Promise<Response> =>
   fetch(`${base}/control/${command}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify({ args }) });
 
-/** A raw request with a chosen Host header (fetch will not send a foreign one). */
-function withHost(host: string): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: '/control/state:get', method: 'POST', headers: { host, authorization: `Bearer ${h.core.controlToken}`, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end('{"args":[]}');
-  });
-}
+/** state:get with a chosen Host header (fetch will not send a foreign one). */
+const withHost = (host: string): Promise<number> =>
+  statusWithHost(`${base}/control/state:get`, host, { method: 'POST', headers: { authorization: `Bearer ${h.core.controlToken}`, 'content-type': 'application/json' }, body: '{"args":[]}' });
 
 describe('control panel over HTTP', () => {
   it('prints a URL with the token in its fragment, and serves the UI there', async () => {
@@ -103,8 +94,7 @@ describe('control panel over HTTP', () => {
     expect(cancelled.data.cancelled).toBe(true);
     await stream;
     expect((await turn())!.status).toBe('cancelled');
-    for (let i = 0; i < 80 && h.processesInDataDir().length > 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(h.processesInDataDir()).toEqual([]);
+    expect(await processesAfter(h, 2000)).toEqual([]);
     h.fake.setScript(() => text('Controlled.'));
   });
 
@@ -128,7 +118,11 @@ describe('control panel over HTTP', () => {
     const switched = (await (await call('role:set-model', ['consultant', 'local:claude-opus-4-1'])).json()) as { ok: true; data: { roles: Array<{ model: string }> } };
     expect(switched.data.roles[0]!.model).toBe('claude-opus-4-1');
     expect(readFileSync(h.core.configPath, 'utf8')).toContain('local:claude-opus-4-1');
-    const keyed = await (await call('key:set', ['SOME_KEY', 'sk-secret-value'])).text();
+    const reply = await call('key:set', ['SOME_KEY', 'sk-secret-value']);
+    const keyed = await reply.text();
     expect(keyed).not.toContain('sk-secret-value');
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(keyed)).toMatchObject({ ok: true });
+    expect(h.core.keys.lookup({})('SOME_KEY')).toBe('sk-secret-value'); // stored in the app, not taken from the environment
   });
 });

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text } from '../support/fake-anthropic';
-import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
+import { API_KEY, chatBody, contentOf, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 const WEBUI = 'http://localhost:3000';
 let h: Harness;
@@ -29,13 +29,9 @@ describe('CORS', () => {
   it('lets a listed page read answers, streamed ones included', async () => {
     const models = await h.api('/v1/models', { headers: { origin: WEBUI } });
     expect(models.headers.get('access-control-allow-origin')).toBe(WEBUI);
-    const stream = await h.api('/v1/chat/completions', { method: 'POST', headers: { origin: WEBUI }, body: JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
+    const stream = await h.api('/v1/chat/completions', { method: 'POST', headers: { origin: WEBUI }, body: chatBody('hi') });
     expect(stream.headers.get('access-control-allow-origin')).toBe(WEBUI);
-    const answer = (await stream.text())
-      .split('\n')
-      .filter((line) => line.startsWith('data: {"id"'))
-      .map((line) => (JSON.parse(line.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? '')
-      .join('');
+    const answer = contentOf((await readSse(stream)).events);
     expect(answer).toBe('From the browser.');
   });
 

@@ -40,6 +40,8 @@ describe('openai client', () => {
   });
 
   it('gets a whole completion without streaming', async () => {
+    const chatLog = (): Array<ReturnType<typeof h.core.control.snapshot>['requests'][number]> => h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions');
+    const before = chatLog().length;
     const completion = await client.chat.completions.create({
       model: 'helix-consultant',
       messages: [
@@ -52,7 +54,8 @@ describe('openai client', () => {
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 40, completion_tokens: 9 });
     // The request log has the turn once, with its tokens.
-    const logged = h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions');
+    const logged = chatLog();
+    expect(logged).toHaveLength(before + 1);
     expect(logged[0]).toMatchObject({ source: 'api', status: 200, model: 'helix-consultant', tokens: 49 });
     // The system message reached Claude Code's system prompt.
     expect(JSON.stringify(h.fake.requests.at(-1)!.body)).toContain('Answer in one sentence.');

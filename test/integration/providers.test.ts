@@ -2,14 +2,14 @@
  * Providers with the real claude CLI: an OpenAI-compatible upstream through the translating
  * proxy, switching a role between turns without a restart, hand edits of the YAML.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readLog } from '../../main/sessions/event-log';
 import { text } from '../support/fake-anthropic';
 import { FakeOpenAi, type OpenAiReply, type OpenAiRequestSeen } from '../support/fake-openai';
-import { readSse, startHarness, type Harness } from '../support/helix-harness';
+import { filesUnder } from '../support/files-under';
+import { contentOf, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 let openai: FakeOpenAi | undefined;
@@ -30,12 +30,15 @@ async function withOpenAi(script: (req: OpenAiRequestSeen) => OpenAiReply, role 
   return harness;
 }
 
+/** How long a hand edit may take to be picked up. */
+const POLL = { timeout: 5000, interval: 50 };
+
 async function ask(h: Harness, messages: Array<{ role: string; content: string }>, headers: Record<string, string> = {}): Promise<string> {
   const response = await h.api('/v1/chat/completions', { method: 'POST', headers, body: JSON.stringify({ model: 'helix-consultant', stream: true, messages }) });
   const { events } = await readSse(response);
   const error = events.find((e) => e !== '[DONE]' && 'error' in e);
   if (error) throw new Error(JSON.stringify(error));
-  return events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
+  return contentOf(events);
 }
 
 describe('an OpenAI-compatible provider through the proxy', () => {
@@ -108,11 +111,11 @@ describe('switching providers', () => {
     const file = h.core.configPath;
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('consultant: "router:vendor/model-x"', 'consultant: "local:claude-sonnet-4-5"'));
-    await waitFor(() => h.core.config.current.roles[0]!.provider === 'local');
+    await expect.poll(() => h.core.config.current.roles[0]!.provider, POLL).toBe('local');
     expect(await ask(h, [{ role: 'user', content: 'Hi' }])).toBe('From the anthropic provider.');
 
     writeFileSync(file, `${good}\ndefaults: [broken`);
-    await waitFor(() => h.core.config.error !== null);
+    await expect.poll(() => h.core.config.error, POLL).not.toBeNull();
     expect(h.core.config.error!.line).toBeGreaterThan(1);
     expect(h.core.config.current.roles[0]!.provider).toBe('local');
     expect(await ask(h, [{ role: 'user', content: 'Still?' }])).toBe('From the anthropic provider.');
@@ -123,7 +126,9 @@ describe('switching providers', () => {
     const h = await withOpenAi(() => ({ kind: 'text', text: 'ok' }));
     await ask(h, [{ role: 'user', content: 'Hi' }]);
     h.core.config.setProvider('other', { type: 'openai', base_url: 'https://example.com/v1', api_key_env: 'OTHER_KEY', models: [] });
-    for (const file of filesUnder(h.dataDir).concat(h.core.configPath)) {
+    // The app's own key files are where keys belong; everything else must not hold one.
+    const written = filesUnder(h.dataDir).filter((file) => !file.includes(`${path.sep}workspace${path.sep}`) && !/(api-key|keys\.json)$/.test(file));
+    for (const file of written.concat(h.core.configPath)) {
       const content = readFileSync(file, 'utf8');
       expect(content, file).not.toContain('sk-router-very-secret');
       expect(content, file).not.toContain('sk-fake-upstream');
@@ -131,15 +136,3 @@ describe('switching providers', () => {
     expect(readFileSync(h.core.configPath, 'utf8')).toContain('api_key_env: OTHER_KEY');
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 100 && !condition(); i++) await sleep(50);
-  expect(condition()).toBe(true);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((name) => path.join(dir, name))
-    // The app's own key files are where keys belong; everything else must not hold one.
-    .filter((file) => statSync(file).isFile() && !file.includes(`${path.sep}workspace${path.sep}`) && !/(api-key|keys\.json)$/.test(file));
-}

@@ -21,11 +21,8 @@ const script = (name: string, body: string): string => {
   return file;
 };
 
-async function until(condition: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition() && Date.now() < deadline) await sleep(25);
-  expect(condition()).toBe(true);
-}
+/** How long a service may take to reach a state. */
+const POLL = { timeout: 5000, interval: 25 };
 
 describe('ServiceSupervisor', () => {
   it('restarts a crashing process with growing back-off, and keeps what it printed', async () => {
@@ -34,7 +31,7 @@ describe('ServiceSupervisor', () => {
     const started = Date.now();
     await supervisor.sync({ crasher: { command: ['node', crasher], autostart: true, restart_on_crash: true } });
     const state = (): ReturnType<ServiceSupervisor['list']>[number] => supervisor!.list()[0]!;
-    await until(() => state().restarts >= 3);
+    await expect.poll(() => state().restarts, POLL).toBeGreaterThanOrEqual(3);
     // 100 + 200 + 400 ms of back-off at least, plus the runs themselves.
     expect(Date.now() - started).toBeGreaterThan(700);
     expect(state().lastError).toBe('exited with code 3');
@@ -45,7 +42,7 @@ describe('ServiceSupervisor', () => {
     const sleeper = script('sleeper.sh', 'sleep 30 & wait\n');
     supervisor = new ServiceSupervisor({ backoffBaseMs: 50 });
     await supervisor.sync({ sleeper: { command: ['bash', sleeper], autostart: true, restart_on_crash: true } });
-    await until(() => supervisor!.list()[0]!.state === 'running');
+    await expect.poll(() => supervisor!.list()[0]!.state, POLL).toBe('running');
     const pid = supervisor.list()[0]!.pid!;
     const stopped = await supervisor.stop('sleeper');
     expect(stopped.state).toBe('stopped');
@@ -74,7 +71,7 @@ describe('ServiceSupervisor', () => {
     const sleeper = script('sleeper2.sh', 'sleep 30 & wait\n');
     supervisor = new ServiceSupervisor();
     await supervisor.sync({ a: { command: ['bash', sleeper], autostart: true, restart_on_crash: true } });
-    await until(() => supervisor!.list()[0]?.state === 'running');
+    await expect.poll(() => supervisor!.list()[0]?.state, POLL).toBe('running');
     const pid = supervisor.list()[0]!.pid!;
     await supervisor.sync({});
     expect(supervisor.list()).toEqual([]);
@@ -88,9 +85,9 @@ describe('ServiceSupervisor', () => {
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/health`;
     supervisor = new ServiceSupervisor({ healthEveryMs: 50 });
     await supervisor.sync({ h: { restart_command: ['true'], health_url: url, autostart: true, restart_on_crash: true } });
-    await until(() => supervisor!.list()[0]!.health === 'ok');
+    await expect.poll(() => supervisor!.list()[0]!.health, POLL).toBe('ok');
     healthy = false;
-    await until(() => supervisor!.list()[0]!.health === 'failing');
+    await expect.poll(() => supervisor!.list()[0]!.health, POLL).toBe('failing');
     server.close();
   });
 });

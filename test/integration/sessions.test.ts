@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHelixCore } from '../../main/core/helix-core';
 import { readLog } from '../../main/sessions/event-log';
 import { lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
-import { readSse, startHarness, type Harness } from '../support/helix-harness';
+import { contentOf, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -180,7 +180,7 @@ describe('streaming sessions', () => {
     const h = (harness = await startHarness(numbered));
     const body = (messages: Message[]): string => JSON.stringify({ model: 'helix-consultant', stream: true, messages });
     const first = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: body([user('One')]) }));
-    const answer = first.events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
+    const answer = contentOf(first.events);
     expect(answer).toBe('Answer 1.');
     await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: body([user('One'), assistant(answer), user('Two')]) }));
     expect(upstreamTurns(h, 1).map((t) => t.role)).toEqual(['user', 'assistant', 'user']);

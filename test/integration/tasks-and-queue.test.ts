@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { text, type FakeRequest } from '../support/fake-anthropic';
-import { readSse, startHarness, type Harness } from '../support/helix-harness';
+import { chatBody, contentOf, parseSse, readSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -32,8 +32,7 @@ async function task(h: Harness, prompt: string, headers: Record<string, string> 
   });
   if (stream) {
     const { events } = await readSse(response);
-    const content = events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
-    return { status: response.status, content };
+    return { status: response.status, content: contentOf(events) };
   }
   const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
   return { status: response.status, content: body.choices[0]!.message.content };
@@ -93,7 +92,7 @@ describe('the run queue', () => {
         .api('/v1/chat/completions', {
           method: 'POST',
           headers: { 'x-helix-chat-id': chat },
-          body: JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: chat }] }),
+          body: chatBody(chat),
         })
         .then((r) => r.text());
     const first = start('first');
@@ -103,6 +102,7 @@ describe('the run queue', () => {
     expect(a).not.toContain('Queued');
     expect(b).toContain('Queued: 1 of 1 waiting for a free run slot');
     expect(b).toContain('Slow answer.'.slice(0, 3));
+    expect(contentOf(parseSse(b).events)).toBe('Slow answer.');
     // One after the other: the second run reached the provider after the first one finished.
     const times = h.fake.requests.map((r) => r.receivedAt);
     expect(times[1]! - times[0]!).toBeGreaterThan(4 * 150);
@@ -115,7 +115,7 @@ describe('the run queue', () => {
         .api('/v1/chat/completions', {
           method: 'POST',
           headers: { 'x-helix-chat-id': 'busy' },
-          body: JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content }] }),
+          body: chatBody(content),
         })
         .then((r) => r.text());
     const first = send('one');
@@ -132,7 +132,7 @@ describe('the run queue', () => {
 describe('concurrent chats', () => {
   it('two clients sending the same first message at once get a session each, and neither waits', async () => {
     const h = (harness = await startHarness(() => text('Same answer.', { delayMs: 100, chunkSize: 4 })));
-    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'hello' }] });
+    const body = chatBody('hello');
     const [a, b] = await Promise.all([1, 2].map(() => h.api('/v1/chat/completions', { method: 'POST', body }).then((r) => r.text())));
     expect(a).not.toContain('Waiting');
     expect(b).not.toContain('Waiting');
@@ -147,7 +147,7 @@ describe('on_disconnect', () => {
     const h = (harness = await startHarness(() => text('The full answer, finished without you.', { delayMs: 60, chunkSize: 4 }), {
       extraYaml: 'settings:\n  on_disconnect: finish\n',
     }));
-    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'Long task' }] });
+    const body = chatBody('Long task');
     const controller = new AbortController();
     const response = await h.api('/v1/chat/completions', { method: 'POST', body, headers: { 'x-helix-chat-id': 'leaver' }, signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -156,12 +156,11 @@ describe('on_disconnect', () => {
     controller.abort();
 
     const session = h.core.sessions.findByChatId('leaver')!;
-    for (let i = 0; i < 200 && session.turns[0]!.status !== 'done'; i++) await sleep(50);
+    await expect.poll(() => session.turns[0]!.status, { timeout: 10_000, interval: 50 }).toBe('done');
     expect(session.turns[0]).toMatchObject({ status: 'done', delivered: false, assistant: 'The full answer, finished without you.' });
 
     const retry = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body, headers: { 'x-helix-chat-id': 'leaver' } }));
-    const content = retry.events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
-    expect(content).toBe('The full answer, finished without you.');
+    expect(contentOf(retry.events)).toBe('The full answer, finished without you.');
     expect(h.fake.requests.filter(fromCli)).toHaveLength(1);
     expect(session.turns).toHaveLength(1);
     expect(session.turns[0]!.delivered).toBe(true);
@@ -171,7 +170,7 @@ describe('on_disconnect', () => {
     const h = (harness = await startHarness(() => text('Joined answer arrives slowly.', { delayMs: 80, chunkSize: 3 }), {
       extraYaml: 'settings:\n  on_disconnect: finish\n',
     }));
-    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'Join me' }] });
+    const body = chatBody('Join me');
     const controller = new AbortController();
     const response = await h.api('/v1/chat/completions', { method: 'POST', body, signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -180,8 +179,7 @@ describe('on_disconnect', () => {
     controller.abort();
     await sleep(50);
     const retry = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body }));
-    const content = retry.events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
-    expect(content).toBe('Joined answer arrives slowly.');
+    expect(contentOf(retry.events)).toBe('Joined answer arrives slowly.');
     expect(h.fake.requests.filter(fromCli)).toHaveLength(1);
   });
 
@@ -191,14 +189,14 @@ describe('on_disconnect', () => {
     const response = await h.api('/v1/chat/completions', {
       method: 'POST',
       headers: { 'x-helix-chat-id': 'stopper' },
-      body: JSON.stringify({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: 'x' }] }),
+      body: chatBody('x'),
       signal: controller.signal,
     });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     while (h.fake.requests.length === 0) await Promise.race([reader.read(), sleep(50)]);
     controller.abort();
     const session = h.core.sessions.findByChatId('stopper')!;
-    for (let i = 0; i < 100 && session.turns[0]!.status === 'running'; i++) await sleep(50);
-    expect(session.turns[0]!.status).toBe('cancelled');
+    // A turn ends once: after 'running' its status no longer changes, so waiting for 'cancelled' is waiting for it to end.
+    await expect.poll(() => session.turns[0]!.status, { timeout: 5000, interval: 50 }).toBe('cancelled');
   });
 });

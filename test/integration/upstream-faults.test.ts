@@ -5,8 +5,9 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serverStillServes, streamError, streamFailure } from '../support/chat-checks';
 import { text, type Script } from '../support/fake-anthropic';
-import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -14,18 +15,11 @@ afterEach(async () => {
   harness = undefined;
 });
 
+/** Starts a harness with `retries` and streams one turn, which must end in exactly one error chunk. */
 async function errorOf(script: Script, retries: number, extra = ''): Promise<{ h: Harness; error: { code: string; message: string }; text: string }> {
   const h = (harness = await startHarness(script, { extraYaml: `settings:\n  max_retries: ${retries}\n${extra}` }));
-  const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
-  const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as { error: { code: string; message: string } } | undefined)?.error;
-  expect(error, JSON.stringify(events)).toBeDefined();
-  return { h, error: error!, text: JSON.stringify(events) };
-}
-
-async function stillServes(h: Harness): Promise<void> {
-  h.fake.setScript(() => text('Back.'));
-  const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Again', { stream: false }) });
-  expect(response.status).toBe(200);
+  const { error, events } = await streamFailure(h);
+  return { h, error, text: JSON.stringify(events) };
 }
 
 describe('upstream faults', () => {
@@ -34,14 +28,14 @@ describe('upstream faults', () => {
     expect(stream).toContain('Provider error (HTTP 429), retry 1 of 1');
     expect(error.code).toBe('upstream_rate_limit');
     expect(error.message).toContain('rate-limiting');
-    await stillServes(h);
+    await serverStillServes(h);
   });
 
   it('529 overloaded: reported as the provider failing', async () => {
     const { h, error } = await errorOf(() => ({ kind: 'error', status: 529, message: 'Overloaded (fake)', headers: { 'retry-after': '0' } }), 1);
     expect(error.code).toBe('upstream_unavailable');
     expect(error.message).toMatch(/HTTP 529|Overloaded/);
-    await stillServes(h);
+    await serverStillServes(h);
   });
 
   it('nothing listening at the provider: a connection error, not a hang', async () => {
@@ -56,8 +50,7 @@ describe('upstream faults', () => {
       role: '"dead:m"',
       extraYaml: 'settings:\n  max_retries: 0\n',
     }));
-    const { events } = await readSse(await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello') }));
-    const error = (events.find((e) => e !== '[DONE]' && 'error' in e) as { error: { code: string; message: string } }).error;
+    const error = await streamError(h);
     expect(error.code).toBe('upstream_unavailable');
     expect(error.message).toContain(`Provider "dead" (http://127.0.0.1:${closed})`);
   });
@@ -67,6 +60,6 @@ describe('upstream faults', () => {
     const { h, error } = await errorOf(() => ({ kind: 'cut' }), 0);
     expect(error.code).toBe('upstream_unavailable');
     expect(error.message).toContain('Connection to the API was lost');
-    await stillServes(h);
+    await serverStillServes(h);
   });
 });

@@ -5,6 +5,7 @@
 import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startHelixCore, type HelixCore } from '../../main/core/helix-core';
 import { FakeAnthropic, type Script } from './fake-anthropic';
 
@@ -90,11 +91,17 @@ function processesUnder(dir: string): number[] {
   return pids;
 }
 
+export type SseEvent = Record<string, unknown> | '[DONE]';
+
 /** Reads an SSE body into its data payloads (parsed JSON or "[DONE]") and comment lines. */
-export async function readSse(response: Response): Promise<{ events: Array<Record<string, unknown> | '[DONE]'>; comments: string[] }> {
-  const events: Array<Record<string, unknown> | '[DONE]'> = [];
+export async function readSse(response: Response): Promise<{ events: SseEvent[]; comments: string[] }> {
+  return parseSse(await response.text());
+}
+
+/** Splits SSE text into its data payloads (parsed JSON or "[DONE]") and comment lines. */
+export function parseSse(body: string): { events: SseEvent[]; comments: string[] } {
+  const events: SseEvent[] = [];
   const comments: string[] = [];
-  const body = await response.text();
   for (const line of body.split('\n')) {
     if (line.startsWith('data: ')) {
       const data = line.slice(6);
@@ -102,6 +109,22 @@ export async function readSse(response: Response): Promise<{ events: Array<Recor
     } else if (line.startsWith(':')) comments.push(line);
   }
   return { events, comments };
+}
+
+/** The answer text of a stream: its chunks' `delta.content`, joined (status and other events add nothing). */
+export function contentOf(events: SseEvent[]): string {
+  return events.map((e) => (e === '[DONE]' ? '' : ((e.choices as Array<{ delta: { content?: string } }> | undefined)?.[0]?.delta.content ?? ''))).join('');
+}
+
+/** Waits up to `ms` for the data dir to hold no running process; returns what is left. */
+export async function processesAfter(h: Harness, ms: number): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  let left = h.processesInDataDir();
+  while (left.length > 0 && Date.now() < deadline) {
+    await sleep(50);
+    left = h.processesInDataDir();
+  }
+  return left;
 }
 
 export const chatBody = (content: string, extra: Record<string, unknown> = {}): string =>

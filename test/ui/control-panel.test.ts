@@ -4,13 +4,14 @@
  * UI rewrites the YAML and moves the next turn, the API server restarts, and a broken hand edit
  * shows an error while the last good config keeps serving. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasToolResults, text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
+import { filesUnder } from '../support/files-under';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -172,10 +173,3 @@ describe('control panel in Chromium', () => {
 });
 
 let exported = '';
-
-/** Every file under a folder (Claude Code's own HOME aside, which the caller filters). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => path.join(entry.parentPath, entry.name));
-}
