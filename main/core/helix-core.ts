@@ -129,8 +129,8 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     services,
     requests: () =>
       [
-        ...apiRequests.latest().map((r) => ({ source: 'api' as const, ...r })),
-        ...proxyRequests.list().slice(-100).map((r) => ({ source: 'proxy' as const, at: r.at, method: 'POST', path: `/p/${r.provider}/v1/messages`, model: r.model, status: r.status, latencyMs: r.latencyMs, tokens: (r.inputTokens ?? 0) + (r.outputTokens ?? 0) || undefined })),
+        ...apiRequests.latest(100).map((r) => ({ source: 'api' as const, ...r })),
+        ...proxyRequests.latest(100).map((r) => ({ source: 'proxy' as const, at: r.at, method: 'POST', path: `/p/${r.provider}/v1/messages`, model: r.model, status: r.status, latencyMs: r.latencyMs, tokens: (r.inputTokens ?? 0) + (r.outputTokens ?? 0) || undefined })),
       ]
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, 100),

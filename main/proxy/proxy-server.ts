@@ -50,8 +50,9 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
     const model = typeof body.model === 'string' ? body.model : '';
     const upstreamBody = toOpenAiRequest(body, model);
     const started = Date.now();
-    const log = (status: number, usage?: Usage, error?: string): void =>
+    const log = (status: number, usage?: Usage, error?: string): void => {
       deps.requests.add({ provider: name, model, status, latencyMs: Date.now() - started, inputTokens: usage?.input_tokens, outputTokens: usage?.output_tokens, turnId: route[1], error });
+    };
 
     const abort = new AbortController();
     reply.raw.on('close', () => abort.abort());

@@ -2,6 +2,7 @@
  * The proxy's request log: the latest requests it forwarded (provider, model, status, latency,
  * tokens), each tagged with the turn that caused it. Bounded; listeners see every entry.
  */
+import { BoundedLog } from '../core/bounded-log';
 
 export interface ProxyRequestEntry {
   at: string;
@@ -15,17 +16,13 @@ export interface ProxyRequestEntry {
   error?: string;
 }
 
-const KEEP = 500;
-
-export class RequestLog {
-  private readonly entries: ProxyRequestEntry[] = [];
+export class RequestLog extends BoundedLog<ProxyRequestEntry> {
   private readonly listeners = new Set<(entry: ProxyRequestEntry) => void>();
 
-  add(fields: Omit<ProxyRequestEntry, 'at'>): void {
-    const entry = { at: new Date().toISOString(), ...fields };
-    this.entries.push(entry);
-    if (this.entries.length > KEEP) this.entries.shift();
+  override add(fields: Omit<ProxyRequestEntry, 'at'>): ProxyRequestEntry {
+    const entry = super.add(fields);
     for (const listener of this.listeners) listener(entry);
+    return entry;
   }
 
   list(): ProxyRequestEntry[] {
