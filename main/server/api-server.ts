@@ -38,7 +38,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
   const startedAt = Date.now();
 
-  // Chat turns log themselves when they end, with their tokens (streamed ones are hijacked anyway).
+  // Answered chat requests log themselves (chat-completions.ts), with their tokens.
   app.addHook('onResponse', async (req, reply) => {
     if (req.routeOptions.url === '/v1/chat/completions' && reply.statusCode === 200) return;
     deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime) });

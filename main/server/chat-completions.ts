@@ -35,21 +35,27 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const role = findRole(config, request.model);
     const chatId = header(req, 'x-helix-chat-id') ?? header(req, 'x-openwebui-chat-id');
 
+    // Answered requests log themselves here, with their tokens (a streamed reply is hijacked, past Fastify's hooks).
+    const started = Date.now();
+    const logAnswered = (tokens?: number): void => {
+      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
+    };
+
     const userTexts = request.messages.filter((m) => m.role === 'user').map(messageText);
     const task = detectTask(header(req, 'x-helix-task'), request.stream, userTexts);
     if (task) {
       const answer = await deps.tasks.answer(task, userTexts.at(-1) ?? '', role, config, chatId);
-      return sendWhole(reply, request, answer.content);
+      const body = sendWhole(reply, request, answer.content);
+      logAnswered();
+      return body;
     }
 
     const { handle } = deps.turns.begin({ role, config, conversation: readConversation(request.messages), chatId });
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
-    const started = Date.now();
     const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request);
-    const tokens = completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style);
-    deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
+    logAnswered(completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style));
     return completion;
   });
 }

@@ -55,6 +55,8 @@ describe('background tasks', () => {
     const session = h.core.sessions.findByChatId('c1')!;
     expect(session.title).toBe('Reversing Linked Lists in Rust');
     expect(session.turns).toEqual([]); // a task, not a run
+    // The panel lists it with the other requests.
+    expect(h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions')).toMatchObject([{ source: 'api', status: 200, model: 'helix-consultant' }]);
   });
 
   it('is recognised from its prompt without the header', async () => {
