@@ -30,7 +30,20 @@ describe('serve', () => {
     expect(output()).toContain('helix-consultant (local:m)');
     expect(output()).not.toContain('sk-env-key');
     proc.kill('SIGTERM');
-    expect((await proc).exitCode).toBe(0);
+    const ended = await proc;
+    expect(ended.exitCode).toBe(0);
+    expect(ended.stderr).not.toContain('can reach Helix'); // loopback: no warning
+  });
+
+  it('bound to another address, warns that others can reach it and still requires the key', async () => {
+    // 127.0.0.2 is not one of the loopback names Helix binds to by default, yet stays on this machine.
+    const { url, proc } = await serveReady(['--host', '127.0.0.2', '--port', '0', '--config', CONFIG, '--data-dir', path.join(root, 'host')], { HELIX_API_KEY: 'sk-env-key' });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/v1$/);
+    expect(await models(url, 'sk-env-key')).toBe(200);
+    expect(await models(url, 'sk-other')).toBe(401);
+    expect((await fetch(`${url}/models`)).status).toBe(401);
+    proc.kill('SIGTERM');
+    expect((await proc).stderr).toContain('Listening on 127.0.0.2: other machines (or containers) can reach Helix; every request still needs the API key, so keep it secret.');
   });
 
   it('generates an API key on first run, keeps it owner-only, and reuses it after a restart', async () => {

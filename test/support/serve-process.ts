@@ -34,7 +34,7 @@ export async function serveReady(
   const url = await new Promise<string>((resolve, reject) => {
     proc.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/v1/.exec(output);
+      const match = /http:\/\/[\d.]+:\d+\/v1/.exec(output);
       if (match) resolve(match[0]);
     });
     void proc.then((result) => reject(new Error(`serve exited: ${result.stderr}`)));
