@@ -6,16 +6,12 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServe } from './serve.mjs';
+import { chat, startFakeServe } from './serve.mjs';
+import { median } from './stats.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const KEY = 'sk-durability';
-const ENV = { HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' };
-const CONFIG = 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n';
+const ENV = { BENCH_EVENTS: '20' };
 const CRASHING = ['node', '-e', 'process.exit(3)'];
 
 /** A data dir holding `count` finished sessions of 10 turns each, as the app writes them. */
@@ -37,25 +33,18 @@ function dirWithSessions(count) {
   return dir;
 }
 
-function turn(port, chat) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const body = JSON.stringify({ model: 'helix-bench', messages: [{ role: 'user', content: 'go' }] });
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-chat-id': chat } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+/** One turn, end to end, in ms. */
+async function turn(port, chatId) {
+  const started = process.hrtime.bigint();
+  const { status } = await chat(port, { chatId });
+  if (status !== 200) throw new Error(`HTTP ${status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function withSessions(count) {
   const dir = dirWithSessions(count);
   const t0 = process.hrtime.bigint();
-  const server = await startServe({ config: CONFIG, env: ENV, dir });
+  const server = await startFakeServe({ env: ENV, dir });
   const startMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const times = [];
   for (let i = 0; i < 40; i++) times.push(await turn(server.port, `chat-${i % Math.min(count, 10)}`));
@@ -71,15 +60,15 @@ function cpuSeconds(pid) {
 }
 
 async function control(server, command) {
-  const url = new URL(server.controlUrl);
-  const token = url.searchParams.get('token') ?? new URLSearchParams(url.hash.slice(1)).get('token');
+  const url = new URL(server.controlUrl); // …/#token=…
+  const token = new URLSearchParams(url.hash.slice(1)).get('token');
   const response = await fetch(new URL(`/control/${command}`, url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"args":[]}' });
   return (await response.json()).data;
 }
 
 /** Server CPU over `seconds` of doing nothing but (maybe) supervising a crashing service. */
 async function supervising(services, seconds) {
-  const server = await startServe({ config: `${CONFIG}${services}`, env: ENV });
+  const server = await startFakeServe({ env: ENV, extra: services });
   const before = cpuSeconds(server.pid);
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const used = cpuSeconds(server.pid) - before;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, p99 } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
@@ -63,9 +64,6 @@ function stream(target, agent) {
     req.end(JSON.stringify(target.body));
   });
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const p99 = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.99)];
 
 export async function benchProxy(rows) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-proxy-bench-'));

@@ -3,28 +3,21 @@
 // that prints a recorded stream; every figure is printed next to a baseline measured in the same
 // run by reading the same fake CLI's output directly. Results go to bench/RESULTS.md.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDurability } from './durability.mjs';
 import { benchProxy } from './proxy.mjs';
-import { startServe } from './serve.mjs';
+import { FAKE_CLAUDE, KEY, startFakeServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
+import { median, p99, rssKiB } from './stats.mjs';
 import { benchUi } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FAKE = path.join(here, 'fake-claude.mjs');
-const KEY = 'sk-bench';
 const now = () => process.hrtime.bigint();
 const ms = (ns) => Number(ns) / 1e6;
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { median: at(0.5), p99: at(0.99), n: sorted.length };
-}
 
 /**
  * Follows one stream's lines as they arrive: when its first byte and its first and last answer
@@ -59,7 +52,7 @@ function streamTimer(started, deltaText) {
 function direct(env) {
   return new Promise((resolve) => {
     const timer = streamTimer(now(), (line) => JSON.parse(line).event?.delta?.text);
-    const child = spawn(FAKE, [], { env: { ...process.env, ...env } });
+    const child = spawn(FAKE_CLAUDE, [], { env: { ...process.env, ...env } });
     child.stdout.on('data', timer.feed);
     child.on('close', () => resolve(timer.result()));
     child.stdin.end('prompt');
@@ -88,18 +81,8 @@ function throughServer(port, agent) {
   });
 }
 
-function rssKiB(pid) {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-}
-
-function startServer(env) {
-  // Enough run slots for 50 streams at once: the relay is measured here, not the queue.
-  return startServe({
-    config: 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\nsettings:\n  max_concurrent_runs: 64\n',
-    env: { ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE },
-  });
-}
+// Enough run slots for 50 streams at once: the relay is measured here, not the queue.
+const startServer = (env) => startFakeServe({ env, maxRuns: 64 });
 
 async function repeat(times, fn) {
   const out = [];
@@ -134,8 +117,8 @@ const row = (what, server, baseline, note = '') => relay.row(what, server, basel
   await direct(env);
   const viaServer = await repeat(15, () => throughServer(server.port, agent));
   const viaDirect = await repeat(15, () => direct(env));
-  row('time to first byte (median of 15)', f(stats(viaServer.map((r) => ms(r.ttfb))).median), f(stats(viaDirect.map((r) => ms(r.ttfb))).median), 'server: the opening chunk, sent before the CLI starts');
-  row('time to first answer token (median of 15)', f(stats(viaServer.map((r) => ms(r.ttft))).median), f(stats(viaDirect.map((r) => ms(r.ttft))).median), 'spawn + first delta');
+  row('time to first byte (median of 15)', f(median(viaServer.map((r) => ms(r.ttfb)))), f(median(viaDirect.map((r) => ms(r.ttfb)))), 'server: the opening chunk, sent before the CLI starts');
+  row('time to first answer token (median of 15)', f(median(viaServer.map((r) => ms(r.ttft)))), f(median(viaDirect.map((r) => ms(r.ttft)))), 'spawn + first delta');
 
   // 2. Relay latency per event, paced so that queueing does not dominate.
   const latencyEnv = { BENCH_EVENTS: '500', BENCH_GAP_US: '2000' };
@@ -143,10 +126,10 @@ const row = (what, server, baseline, note = '') => relay.row(what, server, basel
   const paced = await startServer(latencyEnv);
   const one = await throughServer(paced.port, agent);
   const base = await direct(latencyEnv);
-  const s = stats(one.latencies.map(ms));
-  const b = stats(base.latencies.map(ms));
-  row(`relay latency, median (${s.n} events)`, f(s.median, 'ms', 3), f(b.median, 'ms', 3), 'CLI line written → chunk received');
-  row(`relay latency, p99 (${s.n} events)`, f(s.p99, 'ms', 3), f(b.p99, 'ms', 3));
+  const s = one.latencies.map(ms);
+  const b = base.latencies.map(ms);
+  row(`relay latency, median (${s.length} events)`, f(median(s), 'ms', 3), f(median(b), 'ms', 3), 'CLI line written → chunk received');
+  row(`relay latency, p99 (${s.length} events)`, f(p99(s), 'ms', 3), f(p99(b), 'ms', 3));
   await paced.stop();
 }
 
@@ -182,7 +165,7 @@ const row = (what, server, baseline, note = '') => relay.row(what, server, basel
   const latencies = results.flatMap((r) => (r.status === 'fulfilled' ? r.value.latencies.map(ms) : []));
   row('50 concurrent streams: wall time', f(serverWall, 'ms', 0), f(directWall, 'ms', 0), '50 fake CLIs on 2 cores either way');
   row('50 concurrent streams: failed streams', `${failures} of 50`, `${baseline.filter((r) => r.latencies.length !== 500).length} of 50`);
-  row('50 concurrent streams: relay latency p99', f(stats(latencies).p99, 'ms', 1), f(stats(baseline.flatMap((r) => r.latencies.map(ms))).p99, 'ms', 1));
+  row('50 concurrent streams: relay latency p99', f(p99(latencies), 'ms', 1), f(p99(baseline.flatMap((r) => r.latencies.map(ms))), 'ms', 1));
   row('50 concurrent streams: server RSS', `${Math.round(peak / 1024)} MiB peak`, `${Math.round(idle / 1024)} MiB idle`, 'baseline: the same server before the load');
   await server.stop();
 }

@@ -1,12 +1,19 @@
 // Starts the built headless server (out/main/serve.js) for a benchmark, in a data dir of the
-// benchmark's own, and waits until it prints its API and control-panel addresses.
+// benchmark's own, and waits until it prints its API and control-panel addresses; or the same
+// with bench/fake-claude.mjs as its `claude`, and sends it chat turns.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SERVE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'out', 'main', 'serve.js');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const SERVE = path.join(here, '..', 'out', 'main', 'serve.js');
+export const FAKE_CLAUDE = path.join(here, 'fake-claude.mjs');
+export const KEY = 'sk-bench';
+/** Role `bench` (model `helix-bench`); the provider is never called, as the fake claude answers. */
+export const CONFIG = 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n';
 
 /**
  * `config`: the llm-providers.yaml text; `dir`: an existing folder to use (its data/ and
@@ -36,4 +43,28 @@ export async function startServe({ config, env = {}, dir = mkdtempSync(path.join
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The server running bench/fake-claude.mjs as its `claude`. `maxRuns`: its run slots;
+ * `extra`: more llm-providers.yaml.
+ */
+export function startFakeServe({ env = {}, dir, maxRuns, extra = '' } = {}) {
+  const settings = maxRuns ? `settings:\n  max_concurrent_runs: ${maxRuns}\n` : '';
+  return startServe({ config: `${CONFIG}${settings}${extra}`, env: { ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE_CLAUDE }, dir });
+}
+
+/** One chat turn to such a server; resolves when the response has ended, with its status and body. */
+export function chat(port, { chatId, content = 'go', stream, agent }) {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ model: 'helix-bench', stream, messages: [{ role: 'user', content }] });
+    const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-chat-id': chatId };
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

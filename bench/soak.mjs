@@ -3,14 +3,10 @@
 // counting leftover processes. Baseline: the same server idle, before the load.
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startServe } from './serve.mjs';
+import { chat, startFakeServe } from './serve.mjs';
+import { rssKiB } from './stats.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const KEY = 'sk-soak';
-
-const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+const rssMiB = (pid) => rssKiB(pid) / 1024;
 const fds = (pid) => readdirSync(`/proc/${pid}/fd`).length;
 function children(pid) {
   return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((e) => {
@@ -23,24 +19,15 @@ function children(pid) {
   }).length;
 }
 
-function turn(port, agent, chat, content) {
-  return new Promise((resolve) => {
-    const body = JSON.stringify({ model: 'helix-soak', stream: true, messages: [{ role: 'user', content }] });
-    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-chat-id': chat } }, (res) => {
-      let text = '';
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve(res.statusCode === 200 && text.includes('"finish_reason":"stop"') && !text.includes('"error"')));
-    });
-    req.on('error', () => resolve(false));
-    req.end(body);
-  });
-}
+/** Whether one streamed turn completed. */
+const turn = (port, agent, chatId, content) =>
+  chat(port, { chatId, content, stream: true, agent }).then(
+    ({ status, text }) => status === 200 && text.includes('"finish_reason":"stop"') && !text.includes('"error"'),
+    () => false,
+  );
 
 export async function benchSoak(rows, sequentialTurns) {
-  const server = await startServe({
-    config: 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  soak: "p:m"\nsettings:\n  max_concurrent_runs: 64\n',
-    env: { HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: path.join(here, 'fake-claude.mjs'), BENCH_EVENTS: '20' },
-  });
+  const server = await startFakeServe({ env: { BENCH_EVENTS: '20' }, maxRuns: 64 });
   const { port } = server;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   try {

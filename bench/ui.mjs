@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServe } from './serve.mjs';
+import { CONFIG, KEY, startServe } from './serve.mjs';
+import { median, p99 } from './stats.mjs';
 
 const EVENTS = 100_000;
 
@@ -34,13 +35,13 @@ function dataDirWith(events) {
   }
   writeFileSync(path.join(sessionDir, 'events.ndjson'), `${lines.join('\n')}\n`);
   writeFileSync(path.join(sessionDir, 'session.json'), JSON.stringify(session));
-  writeFileSync(path.join(dir, 'llm-providers.yaml'), 'providers:\n  p:\n    type: anthropic\n    base_url: http://127.0.0.1:9\ndefaults:\n  bench: "p:m"\n');
   return dir;
 }
 
 async function measure(browser, events) {
   const dir = dataDirWith(events);
-  const server = await startServe({ dir, env: { HELIX_API_KEY: 'k' } });
+  // No HELIX_CLAUDE_BIN: the page is measured, no turn is run.
+  const server = await startServe({ config: CONFIG, dir, env: { HELIX_API_KEY: KEY } });
   const url = server.controlUrl;
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const cdp = await page.context().newCDPSession(page);
@@ -82,8 +83,7 @@ async function measure(browser, events) {
   const rendered = await page.locator('[data-testid="timeline"] [data-index]').count();
   await page.close();
   await server.stop();
-  const sorted = [...frames].sort((a, b) => a - b);
-  return { firstRender, loadAll, pages, medianFrame: sorted[Math.floor(sorted.length / 2)], p99Frame: sorted[Math.floor(sorted.length * 0.99)], heapMiB: heap / 2 ** 20, rendered };
+  return { firstRender, loadAll, pages, medianFrame: median(frames), p99Frame: p99(frames), heapMiB: heap / 2 ** 20, rendered };
 }
 
 export async function benchUi(rows) {
