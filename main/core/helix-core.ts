@@ -12,6 +12,7 @@ import { ConfigStore } from '../providers/config-store';
 import { KeyStore } from '../providers/key-store';
 import { providerStatuses } from '../providers/provider-status';
 import { buildProxyServer } from '../proxy/proxy-server';
+import { RunTokens } from '../proxy/proxy-access';
 import { RequestLog } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
 import { ApiRequestLog } from '../server/api-request-log';
@@ -76,17 +77,17 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const keyStore = new KeyStore(options.dataDir);
   const keys = keyStore.lookup(env);
 
-  // The proxy only ever serves this machine's claude processes: loopback, with a key made per start.
+  // The proxy only ever serves this machine's claude processes: loopback, each run with a token of its own.
   const proxyRequests = new RequestLog();
-  const proxyKey = `sk-helix-proxy-${randomBytes(18).toString('base64url')}`;
-  const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ key: proxyKey, getConfig: () => config.current, keys, requests: proxyRequests }), '127.0.0.1', 0);
+  const runTokens = new RunTokens();
+  const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ authorize: runTokens.authorize, getConfig: () => config.current, keys, requests: proxyRequests }), '127.0.0.1', 0);
   const proxyUrl = await proxyComponent.start();
   proxyRequests.onEntry(({ turnId, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
     if (owner) writeOrWarn(() => sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry }));
   });
 
-  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, key: proxyKey } });
+  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, grant: (route) => runTokens.grant(route) } });
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();

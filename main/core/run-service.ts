@@ -9,7 +9,14 @@ import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runn
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
-import { resolveRunTarget, type ProxyAccess } from '../providers/run-target';
+import { ProviderError, resolveRunTarget, roleEnv, type RunTarget } from '../providers/run-target';
+import type { ProxyRoute, RunGrant } from '../proxy/proxy-access';
+
+/** Helix's proxy: where it listens, and a token for one run's requests. */
+export interface ProxyAccess {
+  url: string;
+  grant(route: ProxyRoute): RunGrant;
+}
 
 export interface RunInput {
   prompt: string;
@@ -27,7 +34,7 @@ export interface RunServiceOptions {
   tmpDir: string;
   proxy?: ProxyAccess;
   claudeBin: ClaudeBinLookup;
-  /** The environment claude runs in (without the parent's ANTHROPIC_* variables). */
+  /** The app's environment; claude gets only the allowlisted part of it. */
   env: NodeJS.ProcessEnv;
   keys: KeyLookup;
 }
@@ -47,13 +54,15 @@ export class RunService {
    * not thrown: it ends the run with a `cli_not_found` outcome like every other failure.
    */
   start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): ClaudeRun {
-    const target = resolveRunTarget(role, config, this.options.keys, this.options.proxy, input.turnId);
+    const target = resolveRunTarget(role, config, this.options.keys);
+    const passedOn = roleEnv(role, this.options.keys);
     mkdirSync(input.cwd, { recursive: true });
     mkdirSync(this.options.tmpDir, { recursive: true });
 
     const bin = this.options.claudeBin.path;
     if (!bin) return failedRun({ code: 'cli_not_found', detail: `looked in ${this.options.claudeBin.searched.join(', ')}` });
 
+    const grant = target.proxied ? this.proxyGrant(target, input.turnId) : undefined;
     const systemPrompt = [role.appendSystemPrompt, input.systemPrompt].filter(Boolean).join('\n\n');
     const command = {
       model: target.model,
@@ -64,7 +73,8 @@ export class RunService {
       resumeSessionId: input.resumeSessionId,
       maxRetries: config.settings.max_retries,
       tmpDir: this.options.tmpDir,
-      providerEnv: target.env,
+      providerEnv: providerEnv(target, grant),
+      roleEnv: passedOn,
     };
     const run = startClaudeRun(
       {
@@ -77,6 +87,8 @@ export class RunService {
       },
       onEvent,
     );
+    // The run's proxy token opens nothing once the run is over.
+    if (grant) void run.done.finally(grant.revoke);
     this.active.add(run);
     void run.done.finally(() => this.active.delete(run));
     return run;
@@ -88,6 +100,26 @@ export class RunService {
     for (const run of runs) run.cancel();
     await Promise.all(runs.map((run) => run.done));
   }
+
+  private proxyGrant(target: RunTarget, turnId: string | undefined): RunGrant & { url: string } {
+    if (!this.options.proxy) throw new ProviderError(`Provider "${target.provider}" is reached through Helix's proxy, which is not running.`);
+    return { url: this.options.proxy.url, ...this.options.proxy.grant({ provider: target.provider, turnId }) };
+  }
+}
+
+/** What points Claude Code at its provider: the proxy and the run's token, and the model tiers. */
+function providerEnv(target: RunTarget, proxy: { url: string; token: string } | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (proxy) {
+    env.ANTHROPIC_BASE_URL = proxy.url;
+    env.ANTHROPIC_API_KEY = proxy.token;
+  }
+  if (target.smallFastModel) {
+    // Claude Code's small/fast tier (the haiku alias) goes to the role's chosen model.
+    env.ANTHROPIC_DEFAULT_HAIKU_MODEL = target.smallFastModel;
+    env.ANTHROPIC_SMALL_FAST_MODEL = target.smallFastModel;
+  }
+  return env;
 }
 
 function failedRun(error: RunError): ClaudeRun {

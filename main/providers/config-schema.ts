@@ -36,6 +36,11 @@ export const ProviderSchema = z
     }
   });
 
+/** Helix sets these itself for every run; a role cannot point Claude Code elsewhere through them. */
+const roleEnvName = envName.refine((name) => !/^(ANTHROPIC_|CLAUDE_CODE_|HELIX_)|^(TMPDIR|TEMP|TMP|IS_SANDBOX)$/i.test(name), {
+  message: 'Helix sets ANTHROPIC_*, CLAUDE_CODE_*, HELIX_* and the temporary folder itself; choose the provider and model in `model:` instead',
+});
+
 const modelRef = z.string().regex(/^[^:\s]+:\S+$/, 'must be "provider:model"');
 
 export const RoleSchema = z.union([
@@ -50,6 +55,11 @@ export const RoleSchema = z.union([
     max_turns: z.number().int().positive().optional(),
     /** The model Claude Code uses for its small, fast tasks (same provider). */
     small_fast_model: z.string().min(1).optional(),
+    /**
+     * Variables passed on to Claude Code and its tools, beyond the basics (PATH, HOME, locale…):
+     * `NAME: value`, where `${OTHER}` takes OTHER from Helix's environment or key store.
+     */
+    env: z.record(roleEnvName, z.string()).optional(),
   }),
 ]);
 

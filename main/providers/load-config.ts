@@ -20,6 +20,8 @@ export interface Role {
   appendSystemPrompt?: string;
   maxTurns?: number;
   smallFastModel?: string;
+  /** The role's `env:` entries, unresolved (`${NAME}` is filled in per run). */
+  env: Record<string, string>;
 }
 
 export interface HelixConfig {
@@ -63,11 +65,8 @@ export function parseConfig(text: string, file: string): HelixConfig {
 
   const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const keyPath = issue?.path ?? [];
-    // A bad record key (a role name) carries the real reason one level down.
-    const inner = issue && 'issues' in issue ? (issue.issues as Array<{ message: string }>)[0] : undefined;
-    throw configErrorAt(file, keyPath, inner?.message ?? issue?.message ?? 'invalid config');
+    const issue = innermost(parsed.error.issues[0]);
+    throw configErrorAt(file, issue?.path ?? [], issue?.message ?? 'invalid config');
   }
 
   const raw = parsed.data;
@@ -100,6 +99,7 @@ export function parseConfig(text: string, file: string): HelixConfig {
       appendSystemPrompt: 'append_system_prompt' in spec ? spec.append_system_prompt : undefined,
       maxTurns: 'max_turns' in spec ? spec.max_turns : undefined,
       smallFastModel: smallFast,
+      env: ('env' in spec && spec.env) || {},
     });
   }
 
@@ -118,6 +118,30 @@ export function parseConfig(text: string, file: string): HelixConfig {
     const label = keyPath.length > 0 ? `${keyPath.map(String).join('.')}: ` : '';
     return new ConfigError(at, `${label}${problem}`, where?.line, where?.col);
   }
+}
+
+interface Issue {
+  path: PropertyKey[];
+  message: string;
+  issues?: Issue[];
+  errors?: Issue[][];
+}
+
+/**
+ * The issue that names the real reason: a bad record key (a role or variable name) carries it
+ * one level down, and a role written as an object fails the string branch of its union too —
+ * the branch that got furthest is the one the user meant.
+ */
+function innermost(issue: Issue | undefined, prefix: PropertyKey[] = []): Issue | undefined {
+  if (!issue) return undefined;
+  const at = [...prefix, ...issue.path];
+  if (issue.issues?.[0]) return { ...innermost(issue.issues[0], at)!, path: at };
+  if (issue.errors) {
+    const branches = issue.errors.map((branch) => innermost(branch[0], at)).filter((b): b is Issue => b !== undefined);
+    const furthest = branches.reduce<Issue | undefined>((best, b) => (!best || b.path.length > best.path.length ? b : best), undefined);
+    if (furthest && furthest.path.length > at.length) return furthest;
+  }
+  return { ...issue, path: at };
 }
 
 function expandHome(dir: string): string {

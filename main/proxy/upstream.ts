@@ -8,13 +8,18 @@ import https from 'node:https';
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
 export function postJson(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+  return send(url, 'POST', { ...headers, 'content-type': 'application/json' }, Buffer.from(body), signal);
+}
+
+/** One request with the body as given; resolves with the response as soon as its head arrives. */
+export function send(url: string, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal): Promise<IncomingMessage> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
     const req = client.request(target, {
-      method: 'POST',
+      method,
       agent: agents[target.protocol as keyof typeof agents],
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: body ? { ...headers, 'content-length': body.length } : headers,
       signal,
     });
     req.setNoDelay(true);

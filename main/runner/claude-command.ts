@@ -1,7 +1,9 @@
 /**
  * The command line and environment of one Claude Code run. Arguments are an array (never a
- * shell string) and the environment is the app's own: the parent's, without variables that
- * would override the chosen provider or leak the app's key, plus the provider's.
+ * shell string). The environment is built from an allowlist: what a shell and its tools need to
+ * work, what the run needs to reach Helix's proxy, and what the role explicitly passes on —
+ * so nothing else of the app's environment (provider keys, Helix's own key, unrelated secrets)
+ * can be read by Claude Code or the commands it runs.
  */
 import type { PermissionMode } from '../providers/config-schema';
 
@@ -15,7 +17,10 @@ export interface CommandOptions {
   maxRetries: number;
   /** A TMPDIR the app owns: the CLI writes sockets and scratch files there. */
   tmpDir: string;
+  /** What points Claude Code at its provider: Helix's proxy and the run's token, model tiers. */
   providerEnv: Record<string, string>;
+  /** The role's own `env:` entries, already resolved. */
+  roleEnv: Record<string, string>;
 }
 
 export function claudeArgs(options: CommandOptions): string[] {
@@ -30,15 +35,29 @@ export function claudeArgs(options: CommandOptions): string[] {
   return args;
 }
 
-const DROPPED = [/^ANTHROPIC_/, /^HELIX_/, /^CLAUDECODE$/, /^CLAUDE_CODE_ENTRYPOINT$/];
+/**
+ * Variables taken from the app's environment (names compared upper-cased, as Windows does):
+ * the user's identity, shell, locale and terminal, network proxies and trusted certificates,
+ * where Claude Code keeps its own login, and what Windows needs to start programs.
+ */
+const PASSED_ON = new Set([
+  'PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'TZ',
+  'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'ALL_PROXY', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE', 'SSL_CERT_DIR',
+  'CLAUDE_CONFIG_DIR', 'CLAUDE_CODE_GIT_BASH_PATH',
+  'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA', 'PROGRAMDATA', 'PROGRAMFILES', 'HOMEDRIVE', 'HOMEPATH',
+]);
+const PASSED_ON_PREFIX = /^LC_/;
 
 export function claudeEnv(parent: NodeJS.ProcessEnv, options: CommandOptions): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(parent)) {
-    if (value !== undefined && !DROPPED.some((pattern) => pattern.test(key))) env[key] = value;
+    const name = key.toUpperCase();
+    if (value !== undefined && (PASSED_ON.has(name) || PASSED_ON_PREFIX.test(name))) env[key] = value;
   }
-  Object.assign(env, options.providerEnv, {
+  Object.assign(env, options.roleEnv, options.providerEnv, {
     TMPDIR: options.tmpDir,
+    TEMP: options.tmpDir,
+    TMP: options.tmpDir,
     // No update checks, telemetry or DNS look-ups: ~60 ms less per start, and nothing leaves the machine unasked.
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',

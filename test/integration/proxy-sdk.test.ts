@@ -2,6 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../main/providers/load-config';
+import { staticKeyAuthorizer } from '../../main/proxy/proxy-access';
 import { buildProxyServer } from '../../main/proxy/proxy-server';
 import { RequestLog } from '../../main/proxy/request-log';
 import { FakeOpenAi, type OpenAiReply } from '../support/fake-openai';
@@ -19,7 +20,7 @@ beforeAll(async () => {
     `providers:\n  router:\n    type: openai\n    base_url: ${fake.url}\n    api_key_env: ROUTER_KEY\n    headers: { HTTP-Referer: "https://helix.local", X-Title: Helix }\ndefaults:\n  consultant: "router:vendor/model-x"\n`,
     'cfg.yaml',
   );
-  const proxy = buildProxyServer({ key: KEY, getConfig: () => config, keys: (name) => (name === 'ROUTER_KEY' ? 'sk-router-secret' : undefined), requests });
+  const proxy = buildProxyServer({ authorize: staticKeyAuthorizer(KEY), getConfig: () => config, keys: (name) => (name === 'ROUTER_KEY' ? 'sk-router-secret' : undefined), requests });
   await proxy.listen({ host: '127.0.0.1', port: 0 });
   proxyUrl = `http://127.0.0.1:${(proxy.server.address() as { port: number }).port}`;
   close = async () => {

@@ -59,7 +59,7 @@ describe('upstream faults', () => {
     // Whether the CLI relays the half-answer before it notices the cut depends on timing; the error does not.
     const { h, error } = await errorOf(() => ({ kind: 'cut' }), 0);
     expect(error.code).toBe('upstream_unavailable');
-    expect(error.message).toContain('Connection to the API was lost');
+    expect(error.message).toContain('Provider "local" cut its answer off mid-stream');
     await serverStillServes(h);
   });
 });

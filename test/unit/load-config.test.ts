@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../main/providers/load-config';
-import { ProviderError, resolveRunTarget } from '../../main/providers/run-target';
+import { ConfigError, loadConfig, parseConfig, type HelixConfig } from '../../main/providers/load-config';
+import { ProviderError, resolveRunTarget, roleEnv } from '../../main/providers/run-target';
 import { thrown } from '../support/thrown';
 
 const MINIMAL = `providers:
@@ -21,7 +21,7 @@ describe('parseConfig', () => {
   it('accepts the minimal config and resolves its role with default settings', () => {
     const config = parseConfig(MINIMAL, '/etc/helix/llm-providers.yaml');
     expect(config.roles).toEqual([
-      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined },
+      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined, env: {} },
     ]);
     expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel', cors_origins: [] });
   });
@@ -92,10 +92,12 @@ describe('resolveRunTarget', () => {
   const config = parseConfig(MINIMAL, 'cfg.yaml');
   const role = config.roles[0]!;
 
-  it('hands an anthropic provider to Claude Code as base URL, key and model', () => {
+  it('sends an anthropic provider through the proxy, with its model', () => {
     expect(resolveRunTarget(role, config, (name) => ({ LOCAL_KEY: 'sk-1' })[name])).toEqual({
-      env: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:8788', ANTHROPIC_API_KEY: 'sk-1' },
+      provider: 'local',
+      proxied: true,
       model: 'claude-sonnet-4-5',
+      smallFastModel: undefined,
       label: 'local:claude-sonnet-4-5',
     });
   });
@@ -103,5 +105,21 @@ describe('resolveRunTarget', () => {
   it('says which variable to set when the key is missing', () => {
     expect(() => resolveRunTarget(role, config, () => undefined)).toThrow(ProviderError);
     expect(() => resolveRunTarget(role, config, () => undefined)).toThrow(/set the environment variable LOCAL_KEY/);
+  });
+});
+
+describe('a role\'s env', () => {
+  const withEnv = (env: string): HelixConfig => parseConfig(MINIMAL.replace('consultant: "local:claude-sonnet-4-5"', `consultant:\n    model: "local:claude-sonnet-4-5"\n    env: ${env}`), 'cfg.yaml');
+
+  it('fills ${NAME} from Helix\'s environment or key store, and says which name is missing', () => {
+    const role = withEnv('{ GH_TOKEN: "${GITHUB_TOKEN}", NODE_ENV: development, MIXED: "a-${X}-b" }').roles[0]!;
+    expect(roleEnv(role, (name) => ({ GITHUB_TOKEN: 'gh-1', X: 'x' })[name])).toEqual({ GH_TOKEN: 'gh-1', NODE_ENV: 'development', MIXED: 'a-x-b' });
+    expect(() => roleEnv(role, () => undefined)).toThrow(/passes \$\{GITHUB_TOKEN\} to Claude Code in env.GH_TOKEN, but GITHUB_TOKEN is not set/);
+  });
+
+  it('refuses the names Helix sets itself', () => {
+    for (const name of ['ANTHROPIC_BASE_URL', 'anthropic_api_key', 'HELIX_API_KEY', 'CLAUDE_CODE_MAX_RETRIES', 'TMPDIR']) {
+      expect(configError(MINIMAL.replace('consultant: "local:claude-sonnet-4-5"', `consultant:\n    model: "local:claude-sonnet-4-5"\n    env: { ${name}: x }`)).problem).toMatch(/Helix sets ANTHROPIC_\*/);
+    }
   });
 });

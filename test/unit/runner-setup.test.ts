@@ -12,7 +12,8 @@ const options: CommandOptions = {
   allowedTools: [],
   maxRetries: 4,
   tmpDir: '/tmp/helix-x',
-  providerEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-provider' },
+  providerEnv: { ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-run-token' },
+  roleEnv: {},
 };
 
 describe('claude command line', () => {
@@ -41,14 +42,25 @@ describe('claude command line', () => {
     });
   });
 
-  it("keeps the user's environment but not variables that would override the provider or leak Helix's key", () => {
-    const env = claudeEnv({ PATH: '/bin', HOME: '/h', ANTHROPIC_API_KEY: 'users-own', ANTHROPIC_MODEL: 'x', HELIX_API_KEY: 'secret', CLAUDECODE: '1' }, options);
-    expect(env).toMatchObject({ PATH: '/bin', HOME: '/h', ANTHROPIC_API_KEY: 'sk-provider', TMPDIR: '/tmp/helix-x', CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
-    expect(env).not.toHaveProperty('ANTHROPIC_MODEL');
-    expect(env).not.toHaveProperty('HELIX_API_KEY');
-    expect(env).not.toHaveProperty('CLAUDECODE');
-    expect(env).not.toHaveProperty('IS_SANDBOX');
+  it('passes on only allowlisted variables: no provider key, no HELIX_*, nothing unrelated', () => {
+    const parent = {
+      PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', Path: 'C:\\bin',
+      ANTHROPIC_API_KEY: 'users-own', ANTHROPIC_MODEL: 'x', OPENROUTER_API_KEY: 'sk-or', HELIX_API_KEY: 'secret', CLAUDECODE: '1',
+      AWS_SECRET_ACCESS_KEY: 'aws', GITHUB_TOKEN: 'gh', TMPDIR: '/tmp',
+    };
+    const env = claudeEnv(parent, options);
+    expect(env).toEqual({
+      PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', Path: 'C:\\bin',
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-run-token',
+      TMPDIR: '/tmp/helix-x', TEMP: '/tmp/helix-x', TMP: '/tmp/helix-x',
+      CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1',
+    });
     expect(claudeEnv({}, { ...options, permissionMode: 'bypassPermissions' }).IS_SANDBOX).toBe('1');
+  });
+
+  it("adds the role's own env entries, which cannot redirect the run", () => {
+    const env = claudeEnv({ GITHUB_TOKEN: 'gh' }, { ...options, roleEnv: { GITHUB_TOKEN: 'gh-for-role', NODE_ENV: 'test', ANTHROPIC_API_KEY: 'sneaky' } });
+    expect(env).toMatchObject({ GITHUB_TOKEN: 'gh-for-role', NODE_ENV: 'test', ANTHROPIC_API_KEY: 'sk-run-token' });
   });
 });
 
