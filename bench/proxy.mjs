@@ -15,7 +15,7 @@ const root = path.join(here, '..');
 const now = () => process.hrtime.bigint();
 const ms = (ns) => Number(ns) / 1e6;
 
-function start(command, args, env, ready) {
+export function start(command, args, env, ready) {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -39,7 +39,7 @@ async function waitForPort(port) {
 }
 
 /** One streamed request; returns time to first token and each chunk's latency (ms). */
-function stream(target, agent) {
+export function stream(target, agent) {
   return new Promise((resolve, reject) => {
     const started = now();
     const req = http.request({ host: '127.0.0.1', port: target.port, path: target.path, method: 'POST', agent, headers: { 'content-type': 'application/json', ...target.headers } }, (res) => {

@@ -28,12 +28,12 @@ export class AnthropicUsageTap {
       if (this.tooLarge) this.pending = '';
       return;
     }
-    let newline = this.pending.indexOf('\n');
-    while (newline >= 0) {
-      this.line(this.pending.slice(0, newline));
-      this.pending = this.pending.slice(newline + 1);
-      newline = this.pending.indexOf('\n');
-    }
+    const end = this.pending.lastIndexOf('\n');
+    if (end < 0) return;
+    const complete = this.pending.slice(0, end);
+    this.pending = this.pending.slice(end + 1);
+    // Most chunks are text deltas: look for the two events that carry usage before splitting lines.
+    if (complete.includes('"message_start"') || complete.includes('"message_delta"')) for (const line of complete.split('\n')) this.line(line);
   }
 
   end(): void {
