@@ -16,6 +16,8 @@ export interface TurnRecord {
   assistant: string;
   /** The `provider:model` that served the run. */
   target?: string;
+  /** The model Claude Code ran, as its start reported it: what an alias such as `sonnet` meant. */
+  model?: string;
   /** The folder it ran in: Claude Code keeps its sessions per folder, so only a turn there can be resumed. */
   cwd?: string;
   /** The Claude Code session holding the conversation up to and including this turn. */

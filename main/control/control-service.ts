@@ -8,7 +8,7 @@ import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
-import { listProviderModels, testProvider } from '../providers/provider-probe';
+import { listProviderModels, testProvider, type ApiModel } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
@@ -29,6 +29,8 @@ interface ControlDeps {
   turns: TurnService;
   keyStore: KeyStore;
   keys: KeyLookup;
+  /** The API's id for a model named in the config (Claude Code's aliases as the latest run resolved them). */
+  apiModel?: ApiModel;
   components: Record<'api' | 'proxy', ServerComponent>;
   connection(): ConnectionDetails;
   requests(): RequestEntry[];
@@ -78,7 +80,7 @@ export class ControlService {
         return this.configView();
       },
       'provider:models': (name) => refusing('provider_failed', () => listProviderModels(name, deps.config.current, deps.keys)),
-      'provider:test': (name) => refusing('provider_failed', () => testProvider(name, deps.config.current, deps.keys)),
+      'provider:test': (name) => refusing('provider_failed', () => testProvider(name, deps.config.current, deps.keys, deps.apiModel)),
       // Services not in the config are a refusal the UI can show, not an internal error.
       'service:start': (name) => refusing('not_found', () => deps.services.start(name)),
       'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),

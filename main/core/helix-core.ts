@@ -126,6 +126,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     turns,
     keyStore,
     keys,
+    apiModel: (provider, model) => runs.resolvedModels.apiModel(provider, model),
     components: { api, proxy: proxyComponent },
     services,
     requests: () =>

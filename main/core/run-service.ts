@@ -9,6 +9,7 @@ import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runn
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
+import { ResolvedModels } from '../providers/claude-aliases';
 import { ProviderError, resolveRunTarget, roleEnv, type RunTarget } from '../providers/run-target';
 import type { ProxyRoute, RunGrant } from '../proxy/proxy-access';
 
@@ -41,6 +42,8 @@ export interface RunServiceOptions {
 
 export class RunService {
   private readonly active = new Set<ClaudeRun>();
+  /** What Claude Code's model aliases resolved to, per provider, as runs reported at their start. */
+  readonly resolvedModels = new ResolvedModels();
 
   constructor(private readonly options: RunServiceOptions) {}
 
@@ -85,7 +88,10 @@ export class RunService {
         stdin: userMessageLine(input.prompt, input.images),
         timeoutMs: config.settings.run_timeout_seconds * 1000,
       },
-      onEvent,
+      (event) => {
+        if (event.type === 'started') this.resolvedModels.record(target.provider, target.model, event.model);
+        onEvent(event);
+      },
     );
     // The run's proxy token opens nothing once the run is over.
     if (grant) void run.done.finally(grant.revoke);

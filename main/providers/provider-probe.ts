@@ -19,23 +19,30 @@ export async function listProviderModels(name: string, config: HelixConfig, keys
   return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string').sort();
 }
 
-export async function testProvider(name: string, config: HelixConfig, keys: KeyLookup): Promise<ConnectionTest> {
+/** Maps a model named in the config to the id the API takes (Claude Code's aliases are not ids). */
+export type ApiModel = (provider: string, model: string) => string | undefined;
+
+export async function testProvider(name: string, config: HelixConfig, keys: KeyLookup, apiModel: ApiModel = (_provider, model) => model): Promise<ConnectionTest> {
   const provider = config.providers[name];
   if (!provider) throw new Error(`No provider "${name}".`);
   if (provider.type === 'claude-login') return { ok: true, status: null, latencyMs: 0, message: "Uses Claude Code's own login: nothing to test from here." };
   const key = providerKey(provider, keys);
   if (provider.api_key_env && !key) return { ok: false, status: null, latencyMs: 0, message: `No key: set ${provider.api_key_env}.` };
+  // One tiny message to a model the API knows by id; with only aliases not yet run, Anthropic's model list.
+  const model = provider.models.map((m) => apiModel(name, m)).find((m) => m !== undefined) ?? (provider.models.length === 0 ? 'claude-haiku-4-5' : undefined);
   const started = Date.now();
   try {
     const response =
       provider.type === 'openai'
         ? await fetch(providerUrl(provider, '/models'), { headers: bearerHeader(key), signal: AbortSignal.timeout(TIMEOUT_MS) })
-        : await fetch(providerUrl(provider, '/v1/messages'), {
-            method: 'POST',
-            headers: anthropicHeaders(key),
-            body: JSON.stringify({ model: provider.models[0] ?? 'claude-haiku-4-5', max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
-            signal: AbortSignal.timeout(TIMEOUT_MS),
-          });
+        : model === undefined
+          ? await fetch(providerUrl(provider, '/v1/models'), { headers: anthropicHeaders(key), signal: AbortSignal.timeout(TIMEOUT_MS) })
+          : await fetch(providerUrl(provider, '/v1/messages'), {
+              method: 'POST',
+              headers: anthropicHeaders(key),
+              body: JSON.stringify({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }),
+              signal: AbortSignal.timeout(TIMEOUT_MS),
+            });
     const latencyMs = Date.now() - started;
     return { ok: response.ok, status: response.status, latencyMs, message: response.ok ? `Reachable, answered in ${latencyMs} ms.` : `Answered HTTP ${response.status}.` };
   } catch (error) {

@@ -160,7 +160,7 @@ export class TurnService {
           turnId: turn.id,
         },
         (event: RunEvent) => {
-          if (event.type === 'started') turn.claudeSessionId = event.sessionId;
+          if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
           if (event.type === 'text') answer += event.text;
           logger.event(event);
           handle.emit(event);

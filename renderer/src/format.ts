@@ -21,8 +21,14 @@ export function sessionFacts(session: SessionSummary, started: string): string {
   return `${session.role} · ${session.target ?? '—'} · ${started} · ${turns} · ${session.tokens.toLocaleString('en-US')} tokens · $${session.costUsd.toFixed(4)}`;
 }
 
+/** `provider:model`, with what an alias resolved to when it differs: "anthropic:sonnet (claude-sonnet-4-6)". */
+export function targetLabel(target: string | undefined, model: string | undefined): string {
+  if (!target) return '';
+  return model && target.slice(target.indexOf(':') + 1) !== model ? `${target} (${model})` : target;
+}
+
 /** A turn's end on one line: "done · anthropic:m · 1,234 tokens · $0.0120 · 3.4 s", and its error if any. */
 export function turnTotals(item: Extract<TimelineItem, { kind: 'turn-end' }>): string {
-  const totals = `${item.status} · ${item.target ?? ''} · ${item.tokens.toLocaleString('en-US')} tokens · $${item.costUsd.toFixed(4)} · ${(item.durationMs / 1000).toFixed(1)} s`;
+  const totals = `${item.status} · ${targetLabel(item.target, item.model)} · ${item.tokens.toLocaleString('en-US')} tokens · $${item.costUsd.toFixed(4)} · ${(item.durationMs / 1000).toFixed(1)} s`;
   return item.error ? `${totals} · ${item.error}` : totals;
 }

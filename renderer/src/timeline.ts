@@ -13,7 +13,7 @@ export type TimelineItem =
   | { kind: 'answer'; turnId: string; text: string }
   | { kind: 'retry'; turnId: string; text: string }
   | { kind: 'task'; text: string }
-  | { kind: 'turn-end'; turnId: string; status: string; target?: string; tokens: number; costUsd: number; durationMs: number; error?: string };
+  | { kind: 'turn-end'; turnId: string; status: string; target?: string; model?: string; tokens: number; costUsd: number; durationMs: number; error?: string };
 
 export function buildTimeline(log: LogEntry[]): TimelineItem[] {
   const items: TimelineItem[] = [];
@@ -84,6 +84,7 @@ function turnEnd(turn: TurnRecord): TimelineItem {
     turnId: turn.id,
     status: turn.status,
     target: turn.target,
+    model: turn.model,
     tokens: u ? totalTokens(u) : 0,
     costUsd: turn.costUsd ?? 0,
     durationMs: turn.endedAt ? Date.parse(turn.endedAt) - Date.parse(turn.startedAt) : 0,

@@ -29,7 +29,8 @@ describe('parseConfig', () => {
   it('accepts the shipped config', () => {
     const config = loadConfig(new URL('../../config/llm-providers.yaml', import.meta.url).pathname);
     expect(config.roles.map((r) => r.modelId)).toEqual(['helix-consultant', 'helix-developer']);
-    expect(config.roles[1]).toMatchObject({ smallFastModel: 'claude-haiku-4-5', permissionMode: 'acceptEdits' });
+    expect(config.roles[1]).toMatchObject({ model: 'sonnet', smallFastModel: 'haiku', permissionMode: 'acceptEdits' });
+    expect(config.roles[0]).toMatchObject({ provider: 'anthropic', model: 'sonnet' });
     expect(Object.values(config.providers).map((p) => p.type)).toEqual(['anthropic', 'claude-login', 'openai', 'openai']);
   });
 

@@ -20,7 +20,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
     client.invoke('provider:models', provider).then(
       (models) => {
         setFetched((previous) => ({ ...previous, [provider]: models }));
-        setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the pickers above.`, error: false });
+        setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the pickers below.`, error: false });
       },
       (e: Error) => setMessage({ text: e.message, error: true }),
     );
