@@ -106,7 +106,7 @@ describe('background tasks of other Open WebUI releases and custom templates', (
 
     const dead = await startHarness(() => ({ kind: 'error', status: 500 }));
     try {
-      expect((await task(dead, prompt('0.5.3', 'title'))).content).toBe("How do I reverse a linked list in Rust? It's for an…");
+      expect((await task(dead, prompt('0.5.3', 'title'))).content).toBe("How do I reverse a linked list in Rust? It's for…");
       expect(dead.fake.requests.every((r) => !fromCli(r))).toBe(true);
     } finally {
       await dead.close();
@@ -122,7 +122,7 @@ describe('background tasks of other Open WebUI releases and custom templates', (
     const answers: Record<string, string> = {
       tags: '{"tags": "Rust"}', // not a list
       follow_ups: 'Here are some follow-ups: 1. Why? 2. How?', // no JSON
-      queries: '{"queries": ["rust {list}"]}', // 0.10+ reads from the last `{`: no JSON there
+      queries: '{"queries": "rust linked list"}', // not a list
     };
     const h = (harness = await startHarness((req) => text(answers[Object.keys(answers).find((k) => JSON.stringify(req.body).includes(`\\"${k}\\"`))!]!)));
     expect(JSON.parse((await task(h, prompt('0.5.20', 'tags'))).content)).toEqual({ tags: [] });
@@ -135,8 +135,8 @@ describe('background tasks of other Open WebUI releases and custom templates', (
   it('a custom template asking for {"title": …} gets a title even when the provider answers in prose', async () => {
     const h = (harness = await startHarness(() => text('Rust lists')));
     const custom = renderTaskPrompt('### Task:\nName this chat.\n### Output:\nReturn only {"title": "…"}\n<chat_history>\n{{MESSAGES:END:2}}\n</chat_history>');
-    expect(JSON.parse((await task(h, custom, { 'x-helix-chat-id': 'custom' })).content)).toEqual({ title: "How do I reverse a linked list in Rust? It's for an…" });
-    expect(h.core.sessions.findByChatId('custom')!.title).toBe("How do I reverse a linked list in Rust? It's for an…");
+    expect(JSON.parse((await task(h, custom, { 'x-helix-chat-id': 'custom' })).content)).toEqual({ title: "How do I reverse a linked list in Rust? It's for…" });
+    expect(h.core.sessions.findByChatId('custom')!.title).toBe("How do I reverse a linked list in Rust? It's for…");
   });
 
   it('a streamed chat whose message merely contains a task prompt is a Claude Code run', async () => {
