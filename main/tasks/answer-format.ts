@@ -13,8 +13,8 @@ import { ANSWER_KEYS, requestedKind, type TaskKind } from './detect-task';
 /** The value Open WebUI takes from an answer: a title, a list of tags, an emoji, … */
 export type TaskValue = string | string[] | Array<{ name: string }> | Record<string, unknown>;
 
-/** Title answers are plain text when the prompt asks for no JSON (Open WebUI 0.5.0–0.5.8). */
-export function answersInText(kind: TaskKind, prompt: string): boolean {
+/** Title answers are plain text when the prompt asks for no JSON (Open WebUI before 0.5.9). */
+function answersInText(kind: TaskKind, prompt: string): boolean {
   return kind === 'emoji' || kind === 'merge' || (kind === 'title' && requestedKind(prompt) !== 'title');
 }
 
@@ -47,7 +47,7 @@ export function writeTaskAnswer(kind: TaskKind, prompt: string, value: TaskValue
 }
 
 /** A task answer as Open WebUI reads it: the JSON between the first `{` and the last `}`, or undefined if that does not parse. */
-export function openWebUiJson(text: string): unknown {
+function openWebUiJson(text: string): unknown {
   const start = text.indexOf('{');
   const end = text.lastIndexOf('}');
   if (start < 0 || end < start) return undefined;

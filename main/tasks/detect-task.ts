@@ -35,7 +35,7 @@ const KIND_OF_KEY = new Map<string, TaskKind>(Object.entries(ANSWER_KEYS).map(([
 
 /** Prompts that are not `### Task:` templates, recognised by their fixed opening. */
 const OTHER_OPENINGS: Array<[RegExp, TaskKind]> = [
-  // Open WebUI 0.5.0–0.5.8's title prompt, answered in plain text.
+  // The title prompt of Open WebUI before 0.5.9, answered in plain text.
   [/^Create a concise, 3-5 word title[\s\S]*<chat_history>/i, 'title'],
   [/^Your task is to reflect the speaker's likely facial expression/i, 'emoji'],
   [/^Available Tools:/, 'function_calling'],

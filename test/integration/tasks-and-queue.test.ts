@@ -99,7 +99,7 @@ describe('background tasks of other Open WebUI releases and custom templates', (
     expect(session.title).toBe('🦀 Rust Linked Lists');
   });
 
-  it('the 0.5.0–0.5.8 title prompt asks for plain text, and gets plain text (from the provider, or locally)', async () => {
+  it('the title prompt of Open WebUI before 0.5.9 asks for plain text, and gets plain text (from the provider, or locally)', async () => {
     const h = (harness = await startHarness(() => text('  🦀 Rust Linked Lists\n')));
     expect((await task(h, prompt('0.5.3', 'title'))).content).toBe('🦀 Rust Linked Lists');
     expect(h.fake.requests.every((r) => !fromCli(r))).toBe(true);
