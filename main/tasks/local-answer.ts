@@ -1,35 +1,45 @@
 /**
- * Answers to Open WebUI's background tasks made without any model, in the JSON shapes Open WebUI
- * parses: a title from the first message, and empty tags, follow-ups and queries (harmless:
- * Open WebUI then simply shows none).
+ * Answers to Open WebUI's background tasks made without any model: a title from the first
+ * message, an image prompt from the last one, and empty tags, follow-ups and queries (harmless:
+ * Open WebUI then simply shows none, or searches for the message itself).
  */
+import type { TaskValue } from './answer-format';
 import type { TaskKind } from './detect-task';
 
-export function localTaskAnswer(kind: TaskKind, prompt: string): string {
+export function localTaskValue(kind: TaskKind, prompt: string): TaskValue {
   switch (kind) {
     case 'title':
-      return JSON.stringify({ title: titleFromPrompt(prompt) });
+      return shortened(userLines(prompt)[0] ?? firstLine(prompt) ?? 'New chat', 50);
+    case 'image_prompt':
+      return userLines(prompt).at(-1) ?? firstLine(prompt) ?? 'An image';
     case 'tags':
-      return JSON.stringify({ tags: [] });
     case 'follow_ups':
-      return JSON.stringify({ follow_ups: [] });
     case 'queries':
-      return JSON.stringify({ queries: [] });
+    case 'function_calling':
+      return [];
     case 'autocomplete':
-      return JSON.stringify({ text: '' });
+      return '';
     case 'emoji':
       return '💬';
-    case 'function_calling':
-      return JSON.stringify({ tool_calls: [] });
-    default:
-      return '{}';
+    case 'merge':
+      return 'These responses could not be merged: merging needs a provider Helix can call directly.';
+    case 'other':
+      return {};
   }
 }
 
-/** The first user line of the task's `<chat_history>` (USER: …), shortened to a title. */
-function titleFromPrompt(prompt: string): string {
+/** The USER: lines of the task's `<chat_history>` (or of the whole prompt if it quotes none). */
+function userLines(prompt: string): string[] {
   const history = /<chat_history>([\s\S]*?)<\/chat_history>/i.exec(prompt)?.[1] ?? prompt;
-  const userLine = /^\s*USER:\s*(.+)$/im.exec(history)?.[1] ?? history.split('\n').find((l) => l.trim()) ?? 'New chat';
-  const words = userLine.trim().replace(/\s+/g, ' ');
-  return words.length > 50 ? `${words.slice(0, 49).trimEnd()}…` : words;
+  return [...history.matchAll(/^\s*USER:\s*(.+)$/gim)].map((match) => (match[1] as string).trim()).filter(Boolean);
+}
+
+function firstLine(text: string): string | undefined {
+  const history = /<chat_history>([\s\S]*?)<\/chat_history>/i.exec(text)?.[1] ?? text;
+  return history.split('\n').find((line) => line.trim())?.trim();
+}
+
+function shortened(text: string, max: number): string {
+  const words = text.replace(/\s+/g, ' ');
+  return words.length > max ? `${words.slice(0, max - 1).trimEnd()}…` : words;
 }

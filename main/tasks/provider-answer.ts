@@ -1,7 +1,7 @@
 /**
  * A background task answered by one short, direct request to the role's provider (no Claude
- * Code, no tools), when the provider can be called directly. Any failure returns null and the
- * caller answers locally instead.
+ * Code, no tools), when the provider can be called directly: the provider's text, unchecked, or
+ * null on any failure. The caller checks it (answer-format.ts) and answers locally instead.
  */
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
@@ -9,7 +9,6 @@ import { anthropicHeaders, providerKey, providerUrl } from '../providers/provide
 import type { TaskKind } from './detect-task';
 
 const TIMEOUT_MS = 20_000;
-const JSON_TASKS = new Set<TaskKind>(['title', 'tags', 'follow_ups', 'queries', 'autocomplete', 'function_calling']);
 
 export async function providerTaskAnswer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, keys: KeyLookup): Promise<string | null> {
   const provider = config.providers[role.provider];
@@ -26,17 +25,8 @@ export async function providerTaskAnswer(kind: TaskKind, prompt: string, role: R
     if (!response.ok) return null;
     const body = (await response.json()) as { content?: Array<{ type: string; text?: string }> };
     const text = (body.content ?? []).map((block) => (block.type === 'text' ? (block.text ?? '') : '')).join('').trim();
-    return text && (!JSON_TASKS.has(kind) || openWebUiJson(text) !== undefined) ? text : null;
+    return text || null;
   } catch {
     return null;
-  }
-}
-
-/** A task answer as Open WebUI reads it: the JSON between the first `{` and the last `}`, or undefined if that does not parse. */
-export function openWebUiJson(text: string): unknown {
-  try {
-    return JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
-  } catch {
-    return undefined;
   }
 }

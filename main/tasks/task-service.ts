@@ -1,6 +1,7 @@
 /**
  * Answers Open WebUI's background tasks without Claude Code — from the role's provider when it
- * can be called directly, else locally — and records them in the chat's session log as tasks.
+ * can be called directly and its answer is one Open WebUI can read, else locally — and records
+ * them in the chat's session log as tasks.
  */
 import path from 'node:path';
 import { writeOrWarn } from '../core/data-dir';
@@ -9,12 +10,15 @@ import type { HelixConfig, Role } from '../providers/load-config';
 import { EventLog } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TaskKind } from './detect-task';
-import { localTaskAnswer } from './local-answer';
-import { openWebUiJson, providerTaskAnswer } from './provider-answer';
+import { readTaskAnswer, writeTaskAnswer, type TaskValue } from './answer-format';
+import { localTaskValue } from './local-answer';
+import { providerTaskAnswer } from './provider-answer';
 
 interface TaskAnswer {
   content: string;
   via: 'provider' | 'local';
+  /** What Open WebUI reads from the content (the title, the tags, …). */
+  value: TaskValue;
 }
 
 export class TaskService {
@@ -30,8 +34,11 @@ export class TaskService {
 
   async answer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, chatId?: string): Promise<TaskAnswer> {
     const started = Date.now();
-    const fromProvider = await providerTaskAnswer(kind, prompt, role, config, this.keys);
-    const answer: TaskAnswer = fromProvider ? { content: fromProvider, via: 'provider' } : { content: localTaskAnswer(kind, prompt), via: 'local' };
+    const text = await providerTaskAnswer(kind, prompt, role, config, this.keys);
+    // An answer Open WebUI would not read (prose, the wrong key or type) is no better than none.
+    const fromProvider = text === null ? undefined : readTaskAnswer(kind, prompt, text);
+    const value = fromProvider ?? localTaskValue(kind, prompt);
+    const answer: TaskAnswer = { content: writeTaskAnswer(kind, prompt, value), via: fromProvider === undefined ? 'local' : 'provider', value };
 
     // The answer is given even if the data dir cannot take its record.
     writeOrWarn(() => this.record(kind, answer, Date.now() - started, role, chatId));
@@ -46,7 +53,7 @@ export class TaskService {
       return;
     }
     this.store.log(session.id).append(record);
-    const title = kind === 'title' ? parsedTitle(answer.content) : undefined;
+    const title = kind === 'title' && typeof answer.value === 'string' ? answer.value.trim() : undefined;
     if (title) {
       session.title = title;
       this.store.log(session.id).append({ type: 'title', title });
@@ -57,9 +64,4 @@ export class TaskService {
   close(): void {
     this.looseLog.close();
   }
-}
-
-function parsedTitle(content: string): string | undefined {
-  const value = (openWebUiJson(content) as { title?: unknown } | undefined)?.title;
-  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }

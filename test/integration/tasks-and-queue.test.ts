@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { text, type FakeRequest } from '../support/fake-anthropic';
 import { chatBody, contentOf, parseSse, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { defaultTemplate, renderTaskPrompt } from '../support/open-webui-prompts';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -81,6 +82,69 @@ describe('background tasks', () => {
     expect(JSON.parse((await task(h, TITLE_PROMPT, { 'x-helix-task': 'title_generation' })).content)).toEqual({
       title: 'How do I reverse a linked list in Rust?',
     });
+  });
+});
+
+describe('background tasks of other Open WebUI releases and custom templates', () => {
+  const prompt = (release: Parameters<typeof defaultTemplate>[0], task: Parameters<typeof defaultTemplate>[1]): string => renderTaskPrompt(defaultTemplate(release, task) as string);
+
+  it('the 0.5–0.10 title prompt (no header) is a title task: one direct request, no Claude Code run, and it names the session', async () => {
+    const h = (harness = await startHarness(() => text('{"title": "🦀 Rust Linked Lists"}')));
+    const { content } = await task(h, prompt('0.6.30', 'title'), { 'x-helix-chat-id': 'old-owui' });
+    expect(JSON.parse(content)).toEqual({ title: '🦀 Rust Linked Lists' });
+    expect(h.fake.requests).toHaveLength(1);
+    expect(h.fake.requests.every((r) => !fromCli(r))).toBe(true);
+    const session = h.core.sessions.findByChatId('old-owui')!;
+    expect(session.turns).toEqual([]);
+    expect(session.title).toBe('🦀 Rust Linked Lists');
+  });
+
+  it('the title prompt of Open WebUI before 0.5.9 asks for plain text, and gets plain text (from the provider, or locally)', async () => {
+    const h = (harness = await startHarness(() => text('  🦀 Rust Linked Lists\n')));
+    expect((await task(h, prompt('0.5.3', 'title'))).content).toBe('🦀 Rust Linked Lists');
+    expect(h.fake.requests.every((r) => !fromCli(r))).toBe(true);
+
+    const dead = await startHarness(() => ({ kind: 'error', status: 500 }));
+    try {
+      expect((await task(dead, prompt('0.5.3', 'title'))).content).toBe("How do I reverse a linked list in Rust? It's for…");
+      expect(dead.fake.requests.every((r) => !fromCli(r))).toBe(true);
+    } finally {
+      await dead.close();
+    }
+  });
+
+  it('a valid provider answer to the 0.10 follow-ups prompt is passed on, as the JSON Open WebUI reads from it', async () => {
+    const h = (harness = await startHarness(() => text('```json\n{ "follow_ups": ["Is recursion better?", "What about doubly linked lists?"] }\n```')));
+    expect(JSON.parse((await task(h, prompt('0.10.2', 'follow_ups'))).content)).toEqual({ follow_ups: ['Is recursion better?', 'What about doubly linked lists?'] });
+  });
+
+  it('provider answers Open WebUI would not accept are replaced by the local answer', async () => {
+    const answers: Record<string, string> = {
+      tags: '{"tags": "Rust"}', // not a list
+      follow_ups: 'Here are some follow-ups: 1. Why? 2. How?', // no JSON
+      queries: '{"queries": "rust linked list"}', // not a list
+    };
+    const h = (harness = await startHarness((req) => text(answers[Object.keys(answers).find((k) => JSON.stringify(req.body).includes(`\\"${k}\\"`))!]!)));
+    expect(JSON.parse((await task(h, prompt('0.5.20', 'tags'))).content)).toEqual({ tags: [] });
+    expect(JSON.parse((await task(h, prompt('0.6.30', 'follow_ups'))).content)).toEqual({ follow_ups: [] });
+    expect(JSON.parse((await task(h, prompt('0.10.2', 'queries'))).content)).toEqual({ queries: [] });
+    expect(h.fake.requests).toHaveLength(3);
+    expect(h.fake.requests.every((r) => !fromCli(r))).toBe(true);
+  });
+
+  it('a custom template asking for {"title": …} gets a title even when the provider answers in prose', async () => {
+    const h = (harness = await startHarness(() => text('Rust lists')));
+    const custom = renderTaskPrompt('### Task:\nName this chat.\n### Output:\nReturn only {"title": "…"}\n<chat_history>\n{{MESSAGES:END:2}}\n</chat_history>');
+    expect(JSON.parse((await task(h, custom, { 'x-helix-chat-id': 'custom' })).content)).toEqual({ title: "How do I reverse a linked list in Rust? It's for…" });
+    expect(h.core.sessions.findByChatId('custom')!.title).toBe("How do I reverse a linked list in Rust? It's for…");
+  });
+
+  it('a streamed chat whose message merely contains a task prompt is a Claude Code run', async () => {
+    const h = (harness = await startHarness(() => text('Here is my review.')));
+    const { content } = await task(h, `### Task:\nReview this template:\n${prompt('0.10.2', 'title')}`, { 'x-helix-chat-id': 'real-chat' }, true);
+    expect(content).toBe('Here is my review.');
+    expect(h.fake.requests.some(fromCli)).toBe(true);
+    expect(h.core.sessions.findByChatId('real-chat')!.turns).toHaveLength(1);
   });
 });
 
