@@ -52,7 +52,7 @@ const focusedLabel = (): Promise<string | null> => page.evaluate(() => document.
 describe('settings and pickers in Chromium, keyboard only', () => {
   it('shows a hand edit of the YAML live in the Settings fields, and tabbing through them writes nothing', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
-    const timeout = page.getByLabel('Run time limit (s)');
+    const timeout = page.getByLabel('Run time limit (s)', { exact: true });
     expect(await timeout.inputValue()).toBe('600');
     const edited = yaml().replace('run_timeout_seconds: 600', 'run_timeout_seconds: 900');
     writeFileSync(h.core.configPath, edited);
@@ -67,9 +67,9 @@ describe('settings and pickers in Chromium, keyboard only', () => {
 
   it('writes nothing while the arrow keys move the permission mode; Apply writes it, and bypassPermissions is confirmed first', async () => {
     const before = yaml();
-    await page.getByLabel('Permission mode').focus();
+    await page.getByLabel('Permission mode', { exact: true }).focus();
     await press('ArrowDown', 5);
-    expect(await page.getByLabel('Permission mode').inputValue()).toBe('bypassPermissions');
+    expect(await page.getByLabel('Permission mode', { exact: true }).inputValue()).toBe('bypassPermissions');
     await settle();
     expect(yaml()).toBe(before);
     await shot('settings-pending');
@@ -94,7 +94,7 @@ describe('settings and pickers in Chromium, keyboard only', () => {
     // A mode that needs no confirmation is written on Apply, with the line's comment kept.
     await press('Shift+Tab');
     await press('ArrowUp');
-    expect(await page.getByLabel('Permission mode').inputValue()).toBe('auto');
+    expect(await page.getByLabel('Permission mode', { exact: true }).inputValue()).toBe('auto');
     await press('Tab');
     await press('Enter');
     await expect.poll(yaml).toContain('permission_mode: auto   # ask before writing');
@@ -118,7 +118,7 @@ describe('settings and pickers in Chromium, keyboard only', () => {
 
   it('writes nothing while the arrow keys move a role picker, writes it on Apply, and follows a hand edit of the role', async () => {
     await page.getByRole('tab', { name: 'Providers' }).click();
-    const picker = page.getByLabel('Provider for consultant');
+    const picker = page.getByLabel('Provider for consultant', { exact: true });
     const before = yaml();
     await picker.focus();
     await press('ArrowDown', 2);
