@@ -18,6 +18,9 @@ const config: ConfigView = {
   ],
 };
 
+/** The config once the consultant was switched to openrouter. */
+const switchedConfig: ConfigView = { ...config, roles: [{ ...config.roles[0]!, provider: 'openrouter', model: 'openai/gpt-4o' }] };
+
 function fakeClient(): ControlClient & { invoke: ReturnType<typeof vi.fn> } {
   return { invoke: vi.fn(async () => config), subscribe: () => () => undefined } as never;
 }
@@ -26,7 +29,7 @@ describe('ProvidersView', () => {
   it('offers every configured provider:model for a role, and switches it only on Apply', async () => {
     const client = fakeClient();
     const changed = vi.fn();
-    render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={changed} />);
     const picker = screen.getByLabelText('Provider for consultant') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.value)).toEqual(['anthropic:claude-sonnet-4-5', 'anthropic:claude-haiku-4-5', 'openrouter:openai/gpt-4o']);
     fireEvent.change(picker, { target: { value: 'anthropic:claude-haiku-4-5' } });
@@ -36,8 +39,24 @@ describe('ProvidersView', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
     expect(client.invoke).toHaveBeenCalledTimes(1);
     expect(client.invoke).toHaveBeenCalledWith('role:set-model', 'consultant', 'openrouter:openai/gpt-4o');
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    rerender(<ProvidersView client={client} config={switchedConfig} onChanged={changed} />);
     await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.');
-    expect(changed).toHaveBeenCalled();
+    expect(picker.value).toBe('openrouter:openai/gpt-4o');
+    expect(screen.queryByRole('button', { name: 'Apply Provider for consultant' })).toBeNull();
+  });
+
+  it('drops the switch message once the file says otherwise', async () => {
+    const client = fakeClient();
+    const changed = vi.fn();
+    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    rerender(<ProvidersView client={client} config={switchedConfig} onChanged={changed} />);
+    await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.');
+    rerender(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    expect(screen.getByRole('status').textContent).toBe('');
   });
 
   it('follows a role changed in the file, and Revert gives up a pending choice', () => {

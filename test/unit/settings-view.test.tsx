@@ -26,7 +26,9 @@ function fakeClient(): ControlClient & { invoke: ReturnType<typeof vi.fn> } {
 }
 
 const field = (label: string): HTMLInputElement & HTMLSelectElement => screen.getByLabelText(label);
-const view = (client: ControlClient, config: ConfigView): React.JSX.Element => <SettingsView client={client} config={config} apiUrl="http://127.0.0.1:8765/v1" onChanged={() => undefined} />;
+const view = (client: ControlClient, config: ConfigView, onChanged = (): void => undefined): React.JSX.Element => (
+  <SettingsView client={client} config={config} apiUrl="http://127.0.0.1:8765/v1" onChanged={onChanged} />
+);
 
 describe('SettingsView: fields follow the live config', () => {
   it('shows a hand edit of the file as soon as the config changes, and focus then blur writes nothing', () => {
@@ -71,17 +73,22 @@ describe('SettingsView: fields follow the live config', () => {
 describe('SettingsView: only a value the user changed is written, and only when applied', () => {
   it('writes the one changed number on Apply, then follows the config again', async () => {
     const client = fakeClient();
-    const { rerender } = render(view(client, configWith()));
+    const changed = vi.fn();
+    const { rerender } = render(view(client, configWith(), changed));
     fireEvent.change(field('Retries of a failed provider call'), { target: { value: '7' } });
     fireEvent.blur(field('Retries of a failed provider call'));
     expect(client.invoke).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Apply Retries of a failed provider call' }));
     expect(client.invoke).toHaveBeenCalledTimes(1);
     expect(client.invoke).toHaveBeenCalledWith('settings:set', 'max_retries', '7');
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    rerender(view(client, configWith({ max_retries: 7 }), changed));
     await screen.findByText('Retries of a failed provider call: 7 saved; the next run uses it.');
-    rerender(view(client, configWith({ max_retries: 7 })));
-    rerender(view(client, configWith({ max_retries: 3 })));
+    expect(screen.queryByRole('button', { name: 'Apply Retries of a failed provider call' })).toBeNull();
+    rerender(view(client, configWith({ max_retries: 3 }), changed));
     expect(field('Retries of a failed provider call').value).toBe('3');
+    // A hand edit since: the message would no longer be true.
+    expect(screen.getByRole('status').textContent).toBe('');
   });
 
   it('applies a number with Enter and reverts it with Escape', () => {

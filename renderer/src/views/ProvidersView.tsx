@@ -14,7 +14,10 @@ interface Props {
 }
 
 export function ProvidersView({ client, config, onChanged }: Props): React.JSX.Element {
-  const [message, setMessage] = useState<string | null>(null);
+  // A switch's message is said only while the role still runs there (a hand edit since would make it untrue).
+  const [message, setMessage] = useState<{ text: string; role?: string; ref?: string } | null>(null);
+  const roleNow = (name: string): string | undefined => config.roles.filter((r) => r.name === name).map((r) => `${r.provider}:${r.model}`)[0];
+  const stillTrue = message && (message.role === undefined || roleNow(message.role) === message.ref);
   const [fetched, setFetched] = useState<Record<string, string[]>>({});
   const [tests, setTests] = useState<Record<string, ConnectionTest | 'testing'>>({});
   const options = config.providers.flatMap((p) => [...new Set([...p.models, ...(fetched[p.name] ?? [])])].map((m) => `${p.name}:${m}`));
@@ -24,7 +27,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
     void failures.run(`models:${provider}`, 'Fetching models', async () => {
       const models = await client.invoke('provider:models', provider);
       setFetched((previous) => ({ ...previous, [provider]: models }));
-      setMessage(`${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the role pickers above.`);
+      setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the role pickers above.` });
     });
   };
   const test = (provider: string): void => {
@@ -39,14 +42,14 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
     await client.invoke('role:set-model', role, ref);
     onChanged();
   };
-  const switched = (role: string) => (ref: string): void => setMessage(`helix-${role} now runs on ${ref}; the next run uses it.`);
+  const switched = (role: string) => (ref: string): void => setMessage({ text: `helix-${role} now runs on ${ref}; the next run uses it.`, role, ref });
 
   return (
     <main className="providers">
       <p className="meta">Config: {config.file}</p>
       {/* Always there, so that what is written into it is announced. */}
       <div className="banner ok" role="status">
-        {message}
+        {stillTrue ? message.text : ''}
       </div>
       <h2>Roles</h2>
       <table>

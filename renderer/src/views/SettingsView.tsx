@@ -40,24 +40,26 @@ const BYPASS: Confirmation = {
 const confirmation = (key: keyof Settings) => (value: string): Confirmation | null => (key === 'permission_mode' && value === 'bypassPermissions' ? BYPASS : null);
 
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
-  const [saved, setSaved] = useState<string | null>(null);
+  // What was saved, said only while the config still holds it (a hand edit since would make it untrue).
+  const [saved, setSaved] = useState<{ key: keyof Settings; label: string; value: string } | null>(null);
+  const stillSaved = saved && (NUMBERS.some(([key]) => key === saved.key) ? sameNumber : Object.is)(String(config.settings[saved.key]), saved.value);
   const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
     if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
     setSaved(null);
     await client.invoke('settings:set', key, value);
     onChanged();
   };
-  const applied = (label: string) => (value: string): void => setSaved(`${label}: ${value} saved; the next run uses it.`);
+  const applied = (key: keyof Settings, label: string) => (value: string): void => setSaved({ key, label, value });
   return (
     <main className="settings">
       {/* Always there, so that what is written into it is announced. */}
       <div className="banner ok" role="status">
-        {saved}
+        {saved && stillSaved ? `${saved.label}: ${saved.value} saved; the next run uses it.` : ''}
       </div>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, true)} same={sameNumber} onApplied={applied(label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, true)} same={sameNumber} onApplied={applied(key, label)}>
               {(control) => (
                 <label>
                   {label}
@@ -69,7 +71,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
         ))}
         {CHOICES.map(([key, label, values]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, false)} confirm={confirmation(key)} onApplied={applied(label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, false)} confirm={confirmation(key)} onApplied={applied(key, label)}>
               {(control) => (
                 <label>
                   {label}
