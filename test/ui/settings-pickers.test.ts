@@ -116,6 +116,25 @@ describe('settings and pickers in Chromium, keyboard only', () => {
     await shot('settings-applied');
   });
 
+  it('shows a refused value next to its field, writes nothing, and Escape gives it up', async () => {
+    const before = yaml();
+    const retries = page.getByLabel('Retries of a failed provider call', { exact: true });
+    await retries.focus();
+    await press('Control+A');
+    await page.keyboard.type('11');
+    await press('Enter');
+    const alert = page.locator('.field').filter({ has: retries }).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/max_retries/);
+    expect(await retries.inputValue()).toBe('11');
+    expect(yaml()).toBe(before);
+    await shot('settings-refused');
+    await press('Escape');
+    expect(await retries.inputValue()).toBe('4');
+    await alert.waitFor({ state: 'detached' });
+    expect(yaml()).toBe(before);
+  });
+
   it('writes nothing while the arrow keys move a role picker, writes it on Apply, and follows a hand edit of the role', async () => {
     await page.getByRole('tab', { name: 'Providers' }).click();
     const picker = page.getByLabel('Provider for consultant', { exact: true });

@@ -140,5 +140,7 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(alert.textContent).toContain('expected number to be <=10');
     expect(alert.closest('.field')).toBe(field('Retries of a failed provider call').closest('.field'));
     expect(field('Retries of a failed provider call').value).toBe('11');
+    expect(field('Retries of a failed provider call').getAttribute('aria-invalid')).toBe('true');
+    expect(field('Retries of a failed provider call').getAttribute('aria-describedby')).toBe(alert.id);
   });
 });

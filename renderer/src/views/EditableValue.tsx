@@ -3,7 +3,7 @@
  * changed it: what the file holds now if it changed meanwhile, why a write was refused, and a
  * confirmation first where one is asked for. Enter applies and Escape reverts, as in any form.
  */
-import { useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
+import { useId, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useDraft } from '../use-draft';
 import { ConfirmDialog, type Confirmation } from './ConfirmDialog';
 import { InlineError } from './InlineError';
@@ -11,6 +11,9 @@ import { InlineError } from './InlineError';
 export interface ControlProps {
   value: string;
   'aria-label': string;
+  /** Set, with the refusal as its description, while the last write of this value was refused. */
+  'aria-invalid': boolean;
+  'aria-describedby': string | undefined;
   ref: RefObject<HTMLInputElement & HTMLSelectElement>;
   onChange(e: ChangeEvent<HTMLInputElement | HTMLSelectElement>): void;
   onKeyDown(e: KeyboardEvent): void;
@@ -33,6 +36,7 @@ export function EditableValue({ live, label, write, same, confirm, onApplied, ch
   const draft = useDraft(live, write, same);
   const control = useRef<HTMLInputElement & HTMLSelectElement>(null!);
   const [asking, setAsking] = useState<Confirmation | null>(null);
+  const errorId = useId();
 
   const commit = async (): Promise<void> => {
     const value = draft.value;
@@ -60,7 +64,15 @@ export function EditableValue({ live, label, write, same, confirm, onApplied, ch
 
   return (
     <>
-      {children({ value: draft.value, 'aria-label': label, ref: control, onChange: (e) => draft.set(e.target.value), onKeyDown })}
+      {children({
+        value: draft.value,
+        'aria-label': label,
+        'aria-invalid': draft.error !== null,
+        'aria-describedby': draft.error === null ? undefined : errorId,
+        ref: control,
+        onChange: (e) => draft.set(e.target.value),
+        onKeyDown,
+      })}
       {draft.dirty && (
         <span className="pending-actions">
           <button type="button" aria-label={`Apply ${label}`} aria-disabled={draft.busy} onClick={apply}>
@@ -72,7 +84,7 @@ export function EditableValue({ live, label, write, same, confirm, onApplied, ch
         </span>
       )}
       {draft.changedUnderneath !== null && <span className="meta">The file now says {draft.changedUnderneath}.</span>}
-      <InlineError message={draft.error} />
+      <InlineError id={errorId} message={draft.error} />
       {asking && (
         <ConfirmDialog
           {...asking}
