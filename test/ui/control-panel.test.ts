@@ -78,6 +78,7 @@ describe('control panel in Chromium', () => {
   it('switches a role in the UI: the YAML changes with its comment kept, and the next turn goes to the new provider', async () => {
     await page.getByRole('tab', { name: 'Providers' }).click();
     await page.getByLabel('Provider for consultant').selectOption('router:vendor/model-x');
+    await page.getByRole('button', { name: 'Apply Provider for consultant' }).click();
     await page.getByText('helix-consultant now runs on router:vendor/model-x').waitFor();
     // Its key is missing until typed in here; it is stored, never shown.
     await page.getByLabel('Key for ROUTER_KEY').fill(ROUTER_SECRET);
@@ -121,7 +122,8 @@ describe('control panel in Chromium', () => {
   it('changes a setting from the Settings tab, written into the YAML', async () => {
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('When a client leaves').selectOption('finish');
-    await page.getByText('Saved on_disconnect.').waitFor();
+    await page.getByRole('button', { name: 'Apply When a client leaves' }).click();
+    await page.getByText('When a client leaves: finish saved; the next run uses it.').waitFor();
     expect(readFileSync(h.core.configPath, 'utf8')).toContain('on_disconnect: finish');
     expect(h.core.config.current.settings.on_disconnect).toBe('finish');
     await shot('settings');

@@ -18,21 +18,59 @@ const config: ConfigView = {
   ],
 };
 
+/** The config once the consultant was switched to openrouter. */
+const switchedConfig: ConfigView = { ...config, roles: [{ ...config.roles[0]!, provider: 'openrouter', model: 'openai/gpt-4o' }] };
+
 function fakeClient(): ControlClient & { invoke: ReturnType<typeof vi.fn> } {
   return { invoke: vi.fn(async () => config), subscribe: () => () => undefined } as never;
 }
 
 describe('ProvidersView', () => {
-  it('offers every configured provider:model for a role and switches it', async () => {
+  it('offers every configured provider:model for a role, and switches it only on Apply', async () => {
     const client = fakeClient();
     const changed = vi.fn();
-    render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={changed} />);
     const picker = screen.getByLabelText('Provider for consultant') as HTMLSelectElement;
     expect([...picker.options].map((o) => o.value)).toEqual(['anthropic:claude-sonnet-4-5', 'anthropic:claude-haiku-4-5', 'openrouter:openai/gpt-4o']);
+    fireEvent.change(picker, { target: { value: 'anthropic:claude-haiku-4-5' } });
     fireEvent.change(picker, { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.blur(picker);
+    expect(client.invoke).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    expect(client.invoke).toHaveBeenCalledTimes(1);
     expect(client.invoke).toHaveBeenCalledWith('role:set-model', 'consultant', 'openrouter:openai/gpt-4o');
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    rerender(<ProvidersView client={client} config={switchedConfig} onChanged={changed} />);
     await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.');
-    expect(changed).toHaveBeenCalled();
+    expect(picker.value).toBe('openrouter:openai/gpt-4o');
+    expect(screen.queryByRole('button', { name: 'Apply Provider for consultant' })).toBeNull();
+  });
+
+  it('drops the switch message once the file says otherwise', async () => {
+    const client = fakeClient();
+    const changed = vi.fn();
+    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
+    rerender(<ProvidersView client={client} config={switchedConfig} onChanged={changed} />);
+    await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.');
+    rerender(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    expect(screen.getByRole('status').textContent).toBe('');
+  });
+
+  it('follows a role changed in the file, and Revert gives up a pending choice', () => {
+    const client = fakeClient();
+    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    const picker = screen.getByLabelText('Provider for consultant') as HTMLSelectElement;
+    const edited = { ...config, roles: [{ ...config.roles[0]!, model: 'claude-haiku-4-5' }] };
+    rerender(<ProvidersView client={client} config={edited} onChanged={() => undefined} />);
+    expect(picker.value).toBe('anthropic:claude-haiku-4-5');
+    fireEvent.change(picker, { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Revert Provider for consultant' }));
+    expect(picker.value).toBe('anthropic:claude-haiku-4-5');
+    expect(screen.queryByRole('button', { name: 'Apply Provider for consultant' })).toBeNull();
+    expect(client.invoke).not.toHaveBeenCalled();
   });
 
   it('shows key status, never a key, and stores a typed key under its variable name', async () => {
@@ -47,11 +85,35 @@ describe('ProvidersView', () => {
     await vi.waitFor(() => expect(input.value).toBe(''));
   });
 
-  it('shows the reason when a switch is refused', async () => {
+  it('shows the reason when a switch is refused, next to the picker', async () => {
     const client = fakeClient();
     client.invoke.mockRejectedValueOnce(new Error('llm-providers.yaml:8:3: role "consultant" uses model "x"'));
     render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
     fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'anthropic:claude-haiku-4-5' } });
-    expect((await screen.findByRole('status')).textContent).toContain('llm-providers.yaml:8:3');
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('llm-providers.yaml:8:3');
+    expect(alert.closest('tr')).toBe(screen.getByLabelText('Provider for consultant').closest('tr'));
+  });
+
+  it('shows a key that could not be stored, next to its field, and keeps what was typed', async () => {
+    const client = fakeClient();
+    client.invoke.mockRejectedValueOnce(new Error('Cannot write the key store: EACCES'));
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    const input = screen.getByLabelText('Key for OPENROUTER_API_KEY') as HTMLInputElement;
+    fireEvent.change(input, { target: { value: 'sk-or-123' } });
+    fireEvent.submit(input.closest('form') as HTMLFormElement);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('The key was not saved: Cannot write the key store: EACCES');
+    expect(alert.closest('td')).toBe(input.closest('td'));
+    expect(input.value).toBe('sk-or-123');
+  });
+
+  it('tells where fetched models went: the role pickers below the message', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce(['openai/gpt-4o', 'vendor/new']);
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Fetch models' }));
+    expect((await screen.findByRole('status')).textContent).toBe('openrouter lists 2 models; they are in the role pickers below.');
   });
 });

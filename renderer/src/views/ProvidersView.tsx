@@ -2,6 +2,9 @@
 import { useState } from 'react';
 import type { ConfigView, ConnectionTest } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { useFailures } from '../use-failures';
+import { EditableValue } from './EditableValue';
+import { InlineError } from './InlineError';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -11,19 +14,21 @@ interface Props {
 }
 
 export function ProvidersView({ client, config, onChanged }: Props): React.JSX.Element {
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
+  // A switch's message is said only while the role still runs there (a hand edit since would make it untrue).
+  const [message, setMessage] = useState<{ text: string; role?: string; ref?: string } | null>(null);
+  const roleNow = (name: string): string | undefined => config.roles.filter((r) => r.name === name).map((r) => `${r.provider}:${r.model}`)[0];
+  const stillTrue = message && (message.role === undefined || roleNow(message.role) === message.ref);
   const [fetched, setFetched] = useState<Record<string, string[]>>({});
   const [tests, setTests] = useState<Record<string, ConnectionTest | 'testing'>>({});
   const options = config.providers.flatMap((p) => [...new Set([...p.models, ...(fetched[p.name] ?? [])])].map((m) => `${p.name}:${m}`));
 
+  const failures = useFailures();
   const fetchModels = (provider: string): void => {
-    client.invoke('provider:models', provider).then(
-      (models) => {
-        setFetched((previous) => ({ ...previous, [provider]: models }));
-        setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the pickers below.`, error: false });
-      },
-      (e: Error) => setMessage({ text: e.message, error: true }),
-    );
+    void failures.run(`models:${provider}`, 'Fetching models', async () => {
+      const models = await client.invoke('provider:models', provider);
+      setFetched((previous) => ({ ...previous, [provider]: models }));
+      setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the role pickers below.` });
+    });
   };
   const test = (provider: string): void => {
     setTests((previous) => ({ ...previous, [provider]: 'testing' }));
@@ -33,20 +38,19 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
     );
   };
 
-  const switchRole = (role: string, ref: string): void => {
-    client.invoke('role:set-model', role, ref).then(
-      () => {
-        setMessage({ text: `helix-${role} now runs on ${ref}; the next run uses it.`, error: false });
-        onChanged();
-      },
-      (e: Error) => setMessage({ text: e.message, error: true }),
-    );
+  const switchRole = (role: string) => async (ref: string): Promise<void> => {
+    await client.invoke('role:set-model', role, ref);
+    onChanged();
   };
+  const switched = (role: string) => (ref: string): void => setMessage({ text: `helix-${role} now runs on ${ref}; the next run uses it.`, role, ref });
 
   return (
     <main className="providers">
       <p className="meta">Config: {config.file}</p>
-      {message && <div className={`banner ${message.error ? 'error' : 'ok'}`} role="status">{message.text}</div>}
+      {/* Always there, so that what is written into it is announced. */}
+      <div className="banner ok" role="status">
+        {stillTrue ? message.text : ''}
+      </div>
       <h2>Roles</h2>
       <table>
         <TableHead columns={['Model id', 'Provider and model']} />
@@ -56,12 +60,16 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
             return (
               <tr key={role.name}>
                 <td>{role.modelId}</td>
-                <td>
-                  <select aria-label={`Provider for ${role.name}`} value={current} onChange={(e) => switchRole(role.name, e.target.value)}>
-                    {[...new Set([current, ...options])].map((ref) => (
-                      <option key={ref}>{ref}</option>
-                    ))}
-                  </select>
+                <td className="picker">
+                  <EditableValue live={current} label={`Provider for ${role.name}`} write={switchRole(role.name)} onApplied={switched(role.name)}>
+                    {(control) => (
+                      <select {...control}>
+                        {[...new Set([current, control.value, ...options])].map((ref) => (
+                          <option key={ref}>{ref}</option>
+                        ))}
+                      </select>
+                    )}
+                  </EditableValue>
                 </td>
               </tr>
             );
@@ -85,6 +93,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
                 <button onClick={() => test(p.name)}>Test connection</button>
                 {p.type === 'openai' && <button onClick={() => fetchModels(p.name)}>Fetch models</button>}
                 <TestResult result={tests[p.name]} />
+                <InlineError message={failures.of(`models:${p.name}`)} />
               </td>
             </tr>
           ))}
@@ -102,21 +111,28 @@ function TestResult({ result }: { result: ConnectionTest | 'testing' | undefined
 
 function KeyInput({ client, name, onSaved }: { client: ControlClient; name: string; onSaved(): void }): React.JSX.Element {
   const [value, setValue] = useState('');
+  const [failure, setFailure] = useState<string | null>(null);
   return (
     <form
       className="key-form"
       onSubmit={(e) => {
         e.preventDefault();
-        void client.invoke('key:set', name, value).then(() => {
-          setValue('');
-          onSaved();
-        });
+        setFailure(null);
+        // What was typed stays in the field when it could not be stored, to try again.
+        client.invoke('key:set', name, value).then(
+          () => {
+            setValue('');
+            onSaved();
+          },
+          (error: Error) => setFailure(`The key was not saved: ${error.message}`),
+        );
       }}
     >
       <input type="password" placeholder={name} aria-label={`Key for ${name}`} value={value} onChange={(e) => setValue(e.target.value)} />
       <button type="submit" disabled={!value}>
         Save key
       </button>
+      <InlineError message={failure} />
     </form>
   );
 }

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { formatBytes, formatTime } from '../format';
+import { useFailures } from '../use-failures';
+import { InlineError } from './InlineError';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -14,12 +16,16 @@ interface Props {
 export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
-  const act = (command: 'component:restart' | 'component:start' | 'component:stop', name: 'api' | 'proxy'): void => {
+  const failures = useFailures();
+  const act = (command: 'component:restart' | 'component:start' | 'component:stop', name: 'api' | 'proxy', what: string): void => {
     setBusy(name);
-    void client.invoke(command, name).finally(() => {
+    void failures.run(`component:${name}`, what, () => client.invoke(command, name)).finally(() => {
       setBusy(null);
       onChanged();
     });
+  };
+  const service = (command: 'service:start' | 'service:stop' | 'service:restart', name: string, what: string): void => {
+    void failures.run(`service:${name}`, what, () => client.invoke(command, name)).finally(onChanged);
   };
   const { connection } = snapshot;
   return (
@@ -38,17 +44,18 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
               <td>
                 {(c.name === 'api' || c.name === 'proxy') && (
                   <span className="actions">
-                    <button onClick={() => act('component:restart', c.name as 'api' | 'proxy')} disabled={busy !== null}>
+                    <button onClick={() => act('component:restart', c.name as 'api' | 'proxy', 'Restart')} disabled={busy !== null}>
                       Restart
                     </button>
-                    <button onClick={() => act('component:stop', c.name as 'api' | 'proxy')} disabled={busy !== null || c.state === 'stopped'}>
+                    <button onClick={() => act('component:stop', c.name as 'api' | 'proxy', 'Stop')} disabled={busy !== null || c.state === 'stopped'}>
                       Stop
                     </button>
-                    <button onClick={() => act('component:start', c.name as 'api' | 'proxy')} disabled={busy !== null || c.state === 'running'}>
+                    <button onClick={() => act('component:start', c.name as 'api' | 'proxy', 'Start')} disabled={busy !== null || c.state === 'running'}>
                       Start
                     </button>
                   </span>
                 )}
+                <InlineError message={failures.of(`component:${c.name}`)} />
               </td>
             </tr>
           ))}
@@ -80,16 +87,17 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
                 <td>{s.lastError ?? ''}</td>
                 <td className="actions">
                   {s.kind === 'process' && (
-                    <button onClick={() => void client.invoke('service:start', s.name).finally(onChanged)} disabled={s.state === 'running'}>
+                    <button onClick={() => service('service:start', s.name, 'Start')} disabled={s.state === 'running'}>
                       Start
                     </button>
                   )}
                   {s.kind === 'process' && (
-                    <button onClick={() => void client.invoke('service:stop', s.name).finally(onChanged)} disabled={s.state === 'stopped'}>
+                    <button onClick={() => service('service:stop', s.name, 'Stop')} disabled={s.state === 'stopped'}>
                       Stop
                     </button>
                   )}
-                  <button onClick={() => void client.invoke('service:restart', s.name).finally(onChanged)}>Restart</button>
+                  <button onClick={() => service('service:restart', s.name, 'Restart')}>Restart</button>
+                  <InlineError message={failures.of(`service:${s.name}`)} />
                 </td>
               </tr>
             ))}

@@ -1,7 +1,13 @@
-/** Runner and server settings, written to the config (comments kept) and used by the next run. */
+/**
+ * Runner and server settings, written to the config (comments kept) and used by the next run.
+ * Each field shows the live config (a hand edit of the file shows at once) and writes only a
+ * value the user changed and applied.
+ */
 import { useState } from 'react';
 import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as Settings } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import type { Confirmation } from './ConfirmDialog';
+import { EditableValue } from './EditableValue';
 
 interface Props {
   client: ControlClient;
@@ -21,43 +27,75 @@ const CHOICES: Array<[keyof Settings, string, readonly string[]]> = [
   ['permission_mode', 'Permission mode', PERMISSION_MODES],
 ];
 
+/** "15" and "15.0" are the same setting; an emptied field is a change (refused on Apply). */
+const sameNumber = (a: string, b: string): boolean => a.trim() !== '' && Number(a) === Number(b);
+
+const BYPASS: Confirmation = {
+  title: 'Let Claude Code act without asking?',
+  body:
+    'In bypassPermissions mode Claude Code runs every tool without asking: shell commands, and file writes and edits anywhere the Helix process can write, ' +
+    'not only in the session folder. It applies to the next run of every chat.',
+  confirmLabel: 'Run without asking',
+};
+const confirmation = (key: keyof Settings) => (value: string): Confirmation | null => (key === 'permission_mode' && value === 'bypassPermissions' ? BYPASS : null);
+
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-  const save = (key: keyof Settings, value: string): void => {
-    client.invoke('settings:set', key, value).then(
-      () => {
-        setMessage({ text: `Saved ${key}.`, error: false });
-        onChanged();
-      },
-      (e: Error) => setMessage({ text: e.message, error: true }),
-    );
+  // What was saved, said only while the config still holds it (a hand edit since would make it untrue).
+  const [saved, setSaved] = useState<{ key: keyof Settings; label: string; value: string } | null>(null);
+  const stillSaved = saved && (NUMBERS.some(([key]) => key === saved.key) ? sameNumber : Object.is)(String(config.settings[saved.key]), saved.value);
+  const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
+    if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
+    setSaved(null);
+    await client.invoke('settings:set', key, value);
+    onChanged();
   };
+  const applied = (key: keyof Settings, label: string) => (value: string): void => setSaved({ key, label, value });
   return (
     <main className="settings">
-      {message && <div className={`banner ${message.error ? 'error' : 'ok'}`} role="status">{message.text}</div>}
+      {/* Always there, so that what is written into it is announced. */}
+      <div className="banner ok" role="status">
+        {saved && stillSaved ? `${saved.label}: ${saved.value} saved; the next run uses it.` : ''}
+      </div>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
-          <label key={key}>
-            {label}
-            <input type="number" min={0} defaultValue={config.settings[key] as number} aria-label={label} onBlur={(e) => e.target.value !== String(config.settings[key]) && save(key, e.target.value)} />
-          </label>
+          <div className="field" key={key}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, true)} same={sameNumber} onApplied={applied(key, label)}>
+              {(control) => (
+                <label>
+                  {label}
+                  <input type="number" min={0} {...control} />
+                </label>
+              )}
+            </EditableValue>
+          </div>
         ))}
         {CHOICES.map(([key, label, values]) => (
-          <label key={key}>
-            {label}
-            <select value={String(config.settings[key])} aria-label={label} onChange={(e) => save(key, e.target.value)}>
-              {values.map((v) => (
-                <option key={v}>{v}</option>
-              ))}
-            </select>
-          </label>
+          <div className="field" key={key}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, false)} confirm={confirmation(key)} onApplied={applied(key, label)}>
+              {(control) => (
+                <label>
+                  {label}
+                  <select {...control}>
+                    {values.map((v) => (
+                      <option key={v}>{v}</option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </EditableValue>
+          </div>
         ))}
-        <label>
-          API address
-          <input value={apiUrl} readOnly aria-label="API address" />
+        <div className="field">
+          <label>
+            API address
+            <input value={apiUrl} readOnly aria-label="API address" />
+          </label>
           <span className="meta">Set with --host and --port when starting Helix.</span>
-        </label>
-        <p className="meta">Progress style is chosen per request by the client, with the X-Helix-Progress header (openwebui, markdown, none).</p>
+        </div>
+        <p className="meta">
+          A changed value is written when you apply it (Apply, or Enter in the field; Escape or Revert gives it up); the fields show the config file as it is now, hand edits
+          included. Progress style is chosen per request by the client, with the X-Helix-Progress header (openwebui, markdown, none).
+        </p>
       </form>
     </main>
   );
