@@ -92,7 +92,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
   const turns = new TurnService(sessions, runs, slots, proxyRequests);
-  const tasks = new TaskService(sessions, keys);
+  const tasks = new TaskService(sessions, keys, (provider, model) => runs.resolvedModels.apiModel(provider, model));
 
   const apiRequests = new ApiRequestLog();
   const api = new ServerComponent(

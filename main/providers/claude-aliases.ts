@@ -11,6 +11,9 @@ export function isClaudeAlias(model: string): boolean {
   return ALIASES.has(model.toLowerCase());
 }
 
+/** Maps a model named in the config to the id the API takes; undefined when that is not known yet. */
+export type ApiModel = (provider: string, model: string) => string | undefined;
+
 /** What each provider's aliases resolved to in its latest runs. */
 export class ResolvedModels {
   private readonly resolved = new Map<string, string>();

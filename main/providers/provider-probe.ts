@@ -3,6 +3,7 @@
  * lists at `/models`, and a connection test (one tiny request) with its status and latency.
  */
 import type { ConnectionTest } from '../../common/control';
+import type { ApiModel } from './claude-aliases';
 import type { KeyLookup } from './key-store';
 import type { HelixConfig } from './load-config';
 import { anthropicHeaders, bearerHeader, providerKey, providerUrl } from './provider-http';
@@ -18,9 +19,6 @@ export async function listProviderModels(name: string, config: HelixConfig, keys
   const body = (await response.json()) as { data?: Array<{ id?: unknown }> };
   return (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string').sort();
 }
-
-/** Maps a model named in the config to the id the API takes (Claude Code's aliases are not ids). */
-export type ApiModel = (provider: string, model: string) => string | undefined;
 
 export async function testProvider(name: string, config: HelixConfig, keys: KeyLookup, apiModel: ApiModel = (_provider, model) => model): Promise<ConnectionTest> {
   const provider = config.providers[name];

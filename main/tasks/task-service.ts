@@ -3,6 +3,7 @@
  * can be called directly and its answer is one Open WebUI can read, else locally — and records
  * them in the chat's session log as tasks.
  */
+import type { ApiModel } from '../providers/claude-aliases';
 import path from 'node:path';
 import { writeOrWarn } from '../core/data-dir';
 import type { KeyLookup } from '../providers/key-store';
@@ -28,13 +29,15 @@ export class TaskService {
   constructor(
     private readonly store: SessionStore,
     private readonly keys: KeyLookup,
+    /** The API's id for the role's model (Claude Code's aliases as the latest run resolved them). */
+    private readonly apiModel: ApiModel = (_provider, model) => model,
   ) {
     this.looseLog = new EventLog(path.join(store.dir, 'tasks.ndjson'));
   }
 
   async answer(kind: TaskKind, prompt: string, role: Role, config: HelixConfig, chatId?: string): Promise<TaskAnswer> {
     const started = Date.now();
-    const text = await providerTaskAnswer(kind, prompt, role, config, this.keys);
+    const text = await providerTaskAnswer(kind, prompt, role, config, this.keys, this.apiModel);
     // An answer Open WebUI would not read (prose, the wrong key or type) is no better than none.
     const fromProvider = text === null ? undefined : readTaskAnswer(kind, prompt, text);
     const value = fromProvider ?? localTaskValue(kind, prompt);
