@@ -272,3 +272,41 @@ describe('Open WebUI, recognised by its headers', () => {
     expect(view.usage[0]).toMatchObject({ prompt_tokens: expectedUsage.prompt, completion_tokens: expectedUsage.completion });
   });
 });
+
+describe('a turn that fails mid-stream', () => {
+  // Last in the file: it changes the shared fake provider's script.
+  const REJECTED = /rejected the API key/;
+  beforeAll(() => h.fake.setScript(() => ({ kind: 'error', status: 403, message: 'forbidden' })));
+
+  it('reaches the openai client as an exception with the server message', async () => {
+    const stream = await new OpenAI({ baseURL: baseURL(), apiKey: API_KEY, maxRetries: 0 }).chat.completions.create({ model: 'helix-consultant', stream: true, messages: [{ role: 'user', content: prompt('openai failing') }] });
+    await expect(
+      (async () => {
+        for await (const chunk of stream) expect(chunk.choices[0]!.delta.content ?? '').toBe('');
+      })(),
+    ).rejects.toThrow(REJECTED);
+  });
+
+  it('reaches the Vercel AI SDK as a stream error with the server message', async () => {
+    const errors: unknown[] = [];
+    const model = createOpenAICompatible({ name: 'helix', baseURL: baseURL(), apiKey: API_KEY }).chatModel('helix-consultant');
+    const result = streamText({ model, prompt: prompt('ai-sdk failing'), maxRetries: 0, onError: ({ error }) => void errors.push(error) });
+    let streamedText = '';
+    for await (const piece of result.textStream) streamedText += piece;
+    expect(streamedText).toBe('');
+    expect(errors).toHaveLength(1);
+    // The error chunk's own error object: its message and code.
+    expect(errors[0]).toMatchObject({ message: expect.stringMatching(REJECTED), code: 'upstream_auth' });
+  });
+
+  it('reaches LangChain as an exception with the server message', async () => {
+    const model = new ChatOpenAI({ model: 'helix-consultant', apiKey: API_KEY, configuration: { baseURL: baseURL() }, maxRetries: 0 });
+    await expect(
+      (async () => {
+        for await (const _chunk of await model.stream(prompt('langchain failing'))) {
+          // until the error chunk
+        }
+      })(),
+    ).rejects.toThrow(REJECTED);
+  });
+});
