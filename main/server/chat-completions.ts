@@ -15,8 +15,9 @@ import { messageText, parseChatRequest, type ChatRequest } from './chat-request'
 import { ChunkBuilder, toOpenAiUsage, type OpenAiUsage } from './chunks';
 import type { ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
-import { invalidRequest, type ApiError } from './openai-errors';
-import { createProgressRenderer, PROGRESS_STYLES, summarize, type Piece, type ProgressStyle } from './progress';
+import type { ApiError } from './openai-errors';
+import { createProgressRenderer, summarize, type Piece, type ProgressStyle } from './progress';
+import { chooseProgressStyle } from './progress-style';
 import { describeRunError } from './run-errors';
 import { SseStream } from './sse';
 
@@ -30,7 +31,7 @@ export interface ChatDeps {
 export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): void {
   app.post('/v1/chat/completions', async (req, reply) => {
     const request = parseChatRequest(req.body);
-    const style = progressStyle(header(req, 'x-helix-progress'));
+    const style = chooseProgressStyle(req.headers);
     const config = deps.getConfig();
     const role = findRole(config, request.model);
     const chatId = header(req, 'x-helix-chat-id') ?? header(req, 'x-openwebui-chat-id');
@@ -54,7 +55,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
-    const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request);
+    const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request, style);
     logAnswered(completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style));
     return completion;
   });
@@ -64,12 +65,6 @@ function header(req: FastifyRequest, name: string): string | undefined {
   const value = req.headers[name];
   const first = (Array.isArray(value) ? value[0] : value)?.trim();
   return first || undefined;
-}
-
-function progressStyle(value: string | undefined): ProgressStyle {
-  const style = value?.toLowerCase() ?? 'openwebui';
-  if ((PROGRESS_STYLES as readonly string[]).includes(style)) return style as ProgressStyle;
-  throw invalidRequest(`X-Helix-Progress must be one of ${PROGRESS_STYLES.join(', ')}; got "${value}".`, 'X-Helix-Progress');
 }
 
 /** Follows a turn until it finishes or the client leaves; `leave` decides what leaving means. */
@@ -128,7 +123,8 @@ async function streamTurn(
       const usage = toOpenAiUsage(outcome.result);
       tokens = usage.total_tokens;
       send(renderer.finished(summarize(outcome.result, toolCalls, Date.now() - started)));
-      sse.data(chunks.finish('stop', request.includeUsage ? usage : undefined));
+      sse.data(chunks.finish('stop'));
+      if (request.includeUsage) sse.data(chunks.usage(usage));
     } else if (outcome.error.code !== 'cancelled') {
       fail(describeRunError(outcome.error, role, config));
     }
@@ -145,18 +141,27 @@ async function completeTurn(
   config: HelixConfig,
   role: Role,
   request: ChatRequest,
+  style: ProgressStyle,
 ): Promise<{ usage: OpenAiUsage }> {
+  // The answer alone is the content; the reasoning the style would stream goes beside it.
+  const renderer = createProgressRenderer(style);
+  let reasoning = '';
+  const keepReasoning = (pieces: Piece[]): void => {
+    for (const piece of pieces) if (piece.kind === 'reasoning') reasoning += piece.text;
+  };
+  keepReasoning(renderer.starting(`${role.name} · ${role.provider}:${role.model}`));
   let answer = '';
   let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
   await follow(reply, handle, leave, (event) => {
     if (event.type === 'text') answer += event.text;
     // Unlike a stream, a one-shot answer can take back text the CLI discarded.
-    if (event.type === 'text_discarded') answer = '';
-    if (event.type === 'finished') finished = event;
+    else if (event.type === 'text_discarded') answer = '';
+    else if (event.type === 'finished') finished = event;
+    else keepReasoning(renderer.event(event));
   });
   const outcome = finished?.outcome ?? { ok: false as const, error: { code: 'cancelled' as const, detail: 'the client left' } };
   if (!outcome.ok) throw describeRunError(outcome.error, role, config);
-  return new ChunkBuilder(request.model).completion(answer || outcome.result.text, 'stop', toOpenAiUsage(outcome.result));
+  return new ChunkBuilder(request.model).completion(answer || outcome.result.text, 'stop', toOpenAiUsage(outcome.result), reasoning.trimEnd());
 }
 
 /** A whole answer (a background task's) in the form the request asked for. */
@@ -168,7 +173,8 @@ function sendWhole(reply: FastifyReply, request: ChatRequest, content: string): 
   const sse = new SseStream(reply.raw, 15_000);
   sse.data(chunks.role());
   for (const chunk of chunks.text('content', content)) sse.data(chunk);
-  sse.data(chunks.finish('stop', request.includeUsage ? usage : undefined));
+  sse.data(chunks.finish('stop'));
+  if (request.includeUsage) sse.data(chunks.usage(usage));
   sse.data('[DONE]');
   sse.end();
   return undefined;

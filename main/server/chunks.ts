@@ -1,7 +1,10 @@
 /**
  * Builds the JSON objects of an OpenAI chat-completion stream (and the one-shot response).
- * Long text is cut into several chunks so no SSE line comes near the 64 KB limit, even when
- * every character needs a \uXXXX escape.
+ * Every chunk is a valid `chat.completion.chunk` with one choice, as strict clients (the openai
+ * SDK's `chunk.choices[0]`, the Vercel AI SDK's schema) require; the only chunk with
+ * `choices: []` is the usage chunk a client asks for with `stream_options.include_usage`, as
+ * OpenAI sends it. Long text is cut into several chunks so no SSE line comes near the 64 KB
+ * limit, even when every character needs a \uXXXX escape.
  */
 import type { RunResult } from '../../common/run-event';
 
@@ -53,27 +56,33 @@ export class ChunkBuilder {
     }));
   }
 
-  /** An Open WebUI status line; not a `choices` chunk, so other clients' text is untouched. */
+  /**
+   * An Open WebUI status line, travelling alongside an empty delta: Open WebUI reads `event`
+   * before `choices`, other clients see a chunk that adds nothing.
+   */
   status(description: string, done: boolean): object {
     const short = description.length > MAX_STATUS ? `${description.slice(0, MAX_STATUS - 1)}…` : description;
-    return { event: { type: 'status', data: { description: short, done } } };
+    return { ...this.base(), choices: [{ index: 0, delta: {}, finish_reason: null }], event: { type: 'status', data: { description: short, done } } };
   }
 
-  finish(reason: 'stop' | 'length', usage?: OpenAiUsage): object {
-    return {
-      ...this.base(),
-      choices: [{ index: 0, delta: {}, finish_reason: reason }],
-      ...(usage ? { usage } : {}),
-    };
+  finish(reason: 'stop' | 'length'): object {
+    return { ...this.base(), choices: [{ index: 0, delta: {}, finish_reason: reason }] };
   }
 
-  completion(content: string, reason: 'stop' | 'length', usage: OpenAiUsage): Record<string, unknown> & { usage: OpenAiUsage } {
+  /** The last chunk when the client asked for usage: no choices, as OpenAI sends it. */
+  usage(usage: OpenAiUsage): object {
+    return { ...this.base(), choices: [], usage };
+  }
+
+  /** A whole answer; `reasoning` (thinking, progress) goes beside it, as reasoning models send it. */
+  completion(content: string, reason: 'stop' | 'length', usage: OpenAiUsage, reasoning = ''): Record<string, unknown> & { usage: OpenAiUsage } {
+    const message = { role: 'assistant', content, ...(reasoning ? { reasoning_content: reasoning } : {}) };
     return {
       id: this.id,
       object: 'chat.completion',
       created: this.created,
       model: this.model,
-      choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: reason }],
+      choices: [{ index: 0, message, finish_reason: reason }],
       usage,
     };
   }

@@ -1,6 +1,8 @@
 /**
- * How a run's progress is shown to a chat client, chosen per request (X-Helix-Progress):
+ * How a run's progress is shown to a chat client (chosen per request, see progress-style.ts):
  *  - openwebui: tool calls as status events, thinking as reasoning, the answer as content;
+ *  - reasoning: tool calls and thinking as reasoning, the answer alone as content — what any
+ *               OpenAI client can take (SDKs expose reasoning apart, chat UIs fold it);
  *  - markdown:  progress as plain lines in the content, for clients that show nothing else;
  *  - none:      the answer only.
  */
@@ -10,7 +12,7 @@ import type { TurnEvent } from '../sessions/turn-handle';
 /** What a client is shown while a turn is under way (its end is rendered by finished/failed). */
 export type ProgressEvent = Exclude<TurnEvent, { type: 'finished' }>;
 
-export const PROGRESS_STYLES = ['openwebui', 'markdown', 'none'] as const;
+export const PROGRESS_STYLES = ['openwebui', 'reasoning', 'markdown', 'none'] as const;
 export type ProgressStyle = (typeof PROGRESS_STYLES)[number];
 
 export type Piece =
@@ -29,6 +31,7 @@ export interface ProgressRenderer {
 
 export function createProgressRenderer(style: ProgressStyle): ProgressRenderer {
   if (style === 'openwebui') return statusRenderer();
+  if (style === 'reasoning') return reasoningRenderer();
   if (style === 'markdown') return markdownRenderer();
   return answerOnlyRenderer();
 }
@@ -56,7 +59,7 @@ function progressLine(event: ProgressEvent): string | null {
   }
 }
 
-function answerPieces(event: ProgressEvent): Piece[] {
+function answerPieces(event: ProgressEvent): Array<{ kind: 'content'; text: string }> {
   if (event.type === 'text') return [{ kind: 'content', text: event.text }];
   if (event.type === 'text_discarded') return [{ kind: 'content', text: DISCARDED_NOTE }];
   return [];
@@ -75,26 +78,48 @@ function statusRenderer(): ProgressRenderer {
   };
 }
 
-function markdownRenderer(): ProgressRenderer {
-  let written = '';
-  const emit = (piece: Piece): Piece => {
-    if (piece.kind === 'content') written += piece.text;
-    return piece;
+/**
+ * Progress lines as paragraphs of their own in one text channel, wherever the text before them
+ * left off. Only the channel's last two characters are kept: all the layout needs.
+ */
+function paragraphs(kind: 'content' | 'reasoning'): { line(text: string): Piece; text(text: string): Piece; raw(text: string): Piece } {
+  let tail = '';
+  const raw = (text: string): Piece => {
+    tail = (tail + text).slice(-2);
+    return { kind, text };
   };
-  // Each progress line is a paragraph of its own, wherever the answer text left off.
-  const line = (text: string): Piece => {
-    const lead = written === '' || written.endsWith('\n\n') ? '' : written.endsWith('\n') ? '\n' : '\n\n';
-    return emit({ kind: 'content', text: `${lead}▸ ${text}\n\n` });
-  };
+  const atParagraph = (): boolean => tail === '' || tail === '\n\n';
   return {
-    starting: (what) => [line(`Starting Claude Code · ${what}`)],
+    line: (text) => raw(`${atParagraph() ? '' : tail.endsWith('\n') ? '\n' : '\n\n'}▸ ${text}\n\n`),
+    // Text right after a progress line starts without the blank lines it may open with.
+    text: (text) => raw(atParagraph() ? text.replace(/^\n+/, '') : text),
+    raw,
+  };
+}
+
+function reasoningRenderer(): ProgressRenderer {
+  const notes = paragraphs('reasoning');
+  return {
+    starting: (what) => [notes.line(`Starting Claude Code · ${what}`)],
     event(event) {
-      if (event.type === 'text') {
-        const fresh = written === '' || written.endsWith('\n\n');
-        return [emit({ kind: 'content', text: fresh ? event.text.replace(/^\n+/, '') : event.text })];
-      }
+      if (event.type === 'thinking') return [notes.text(event.text)];
+      const line = progressLine(event);
+      return line ? [notes.line(line)] : answerPieces(event);
+    },
+    // The usage chunk carries the totals; an answer already under way is not followed by more reasoning.
+    finished: () => [],
+    failed: () => [],
+  };
+}
+
+function markdownRenderer(): ProgressRenderer {
+  const content = paragraphs('content');
+  return {
+    starting: (what) => [content.line(`Starting Claude Code · ${what}`)],
+    event(event) {
+      if (event.type === 'text') return [content.text(event.text)];
       const text = progressLine(event);
-      return text ? [line(text)] : answerPieces(event).map(emit);
+      return text ? [content.line(text)] : answerPieces(event).map((piece) => content.raw(piece.text));
     },
     finished: () => [],
     failed: () => [],

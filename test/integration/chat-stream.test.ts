@@ -1,6 +1,6 @@
 /**
  * The real `claude` CLI behind our server, against a scripted fake Anthropic API:
- * what an Open WebUI-style streaming client sees.
+ * what an Open WebUI-style streaming client sees (other clients: clients.test.ts).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -14,6 +14,9 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
+
+/** A header Open WebUI sends (with ENABLE_FORWARD_USER_INFO_HEADERS): its requests get status events. */
+const OPEN_WEBUI = { 'x-openwebui-user-id': 'user-1' };
 
 type Chunk = Record<string, unknown> & { choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: string | null }> };
 
@@ -46,7 +49,7 @@ describe('streaming a turn through the real claude CLI', () => {
     const answer = 'Streaming works: each small piece of this sentence arrives on its own.';
     const h = await start(() => text(answer, { chunkSize: 6, delayMs: 40 }));
     const sent = Date.now();
-    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Say something') });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Say something'), headers: OPEN_WEBUI });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const chunks = await readTimed(response);
@@ -92,7 +95,7 @@ describe('streaming a turn through the real claude CLI', () => {
           },
     );
 
-    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Read notes.txt and run echo') });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Read notes.txt and run echo'), headers: OPEN_WEBUI });
     const { events } = await readSse(response);
     const statuses = statusesOf(events as Chunk[]).map((s) => s.description);
     expect(statuses).toEqual(

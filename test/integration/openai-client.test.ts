@@ -29,7 +29,7 @@ describe('openai client', () => {
     let usage: OpenAI.CompletionUsage | undefined;
     let finish: string | null | undefined;
     for await (const chunk of stream) {
-      // Open WebUI status events carry no choices; the client passes them through untouched.
+      // Every chunk has a choice; the usage chunk (asked for here) has none, as OpenAI sends it.
       content += chunk.choices?.[0]?.delta?.content ?? '';
       finish = chunk.choices?.[0]?.finish_reason ?? finish;
       usage = chunk.usage ?? usage;

@@ -31,18 +31,33 @@ describe('ChunkBuilder', () => {
     expect(chunks.text('reasoning_content', 'hmm')[0]).toMatchObject({ choices: [{ delta: { reasoning_content: 'hmm' } }] });
   });
 
-  it('builds Open WebUI status events without choices, with long descriptions cut', () => {
-    expect(chunks.status('Read a.ts', false)).toEqual({ event: { type: 'status', data: { description: 'Read a.ts', done: false } } });
+  it('builds Open WebUI status events alongside an empty delta, so every client accepts the chunk, with long descriptions cut', () => {
+    expect(chunks.status('Read a.ts', false)).toEqual({
+      id: 'chatcmpl-1',
+      object: 'chat.completion.chunk',
+      created: expect.any(Number),
+      model: 'helix-consultant',
+      choices: [{ index: 0, delta: {}, finish_reason: null }],
+      event: { type: 'status', data: { description: 'Read a.ts', done: false } },
+    });
     const long = chunks.status('x'.repeat(1000), true) as { event: { data: { description: string } } };
     expect(long.event.data.description.length).toBeLessThanOrEqual(300);
   });
 
-  it('puts finish_reason and usage (with cost) in the final chunk only when asked', () => {
+  it('ends with finish_reason, then (as OpenAI does) a usage chunk with cost and no choices', () => {
+    expect(chunks.finish('stop')).toMatchObject({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
     expect(chunks.finish('stop')).not.toHaveProperty('usage');
-    expect(chunks.finish('stop', toOpenAiUsage(result))).toMatchObject({
-      choices: [{ delta: {}, finish_reason: 'stop' }],
+    expect(chunks.usage(toOpenAiUsage(result))).toMatchObject({
+      object: 'chat.completion.chunk',
+      choices: [],
       usage: { prompt_tokens: 130, completion_tokens: 5, total_tokens: 135, cost: 0.0123, prompt_tokens_details: { cached_tokens: 100 } },
     });
+  });
+
+  it('puts reasoning beside a whole answer only when there is some', () => {
+    const usage = toOpenAiUsage(result);
+    expect(chunks.completion('Hi.', 'stop', usage, '▸ Read a.ts\n\n')).toMatchObject({ choices: [{ message: { role: 'assistant', content: 'Hi.', reasoning_content: '▸ Read a.ts\n\n' } }] });
+    expect((chunks.completion('Hi.', 'stop', usage) as unknown as { choices: Array<{ message: object }> }).choices[0]!.message).not.toHaveProperty('reasoning_content');
   });
 
   it('splits long text so that no SSE line can exceed 64 KB, even fully escaped', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../common/run-event';
-import { createProgressRenderer, type Piece } from '../../main/server/progress';
+import { createProgressRenderer, type Piece, type ProgressStyle } from '../../main/server/progress';
 
 const run: RunEvent[] = [
   { type: 'started', sessionId: 's', model: 'claude-sonnet-4-5', cwd: '/w' },
@@ -12,12 +12,13 @@ const run: RunEvent[] = [
   { type: 'text', text: '\n\nAll tests pass.' },
 ];
 
-function render(style: 'openwebui' | 'markdown' | 'none'): Piece[] {
+function render(style: ProgressStyle): Piece[] {
   const renderer = createProgressRenderer(style);
   return [...renderer.starting('consultant · local:m'), ...run.flatMap((e) => renderer.event(e)), ...renderer.finished('Done in 1.0 s')];
 }
 
 const content = (pieces: Piece[]): string => pieces.map((p) => (p.kind === 'content' ? p.text : '')).join('');
+const reasoning = (pieces: Piece[]): string => pieces.map((p) => (p.kind === 'reasoning' ? p.text : '')).join('');
 const statuses = (pieces: Piece[]): string[] => pieces.flatMap((p) => (p.kind === 'status' ? [p.description] : []));
 
 describe('progress styles', () => {
@@ -35,6 +36,22 @@ describe('progress styles', () => {
     expect(pieces.filter((p) => p.kind === 'status' && p.done)).toHaveLength(1);
     expect(pieces.filter((p) => p.kind === 'reasoning')).toEqual([{ kind: 'reasoning', text: 'Let me check.' }]);
     expect(content(pieces)).toBe('Checking.\n\nAll tests pass.');
+  });
+
+  it('reasoning: steps and thinking as lines of the reasoning, only the answer as content', () => {
+    const pieces = render('reasoning');
+    expect(statuses(pieces)).toEqual([]);
+    expect(content(pieces)).toBe('Checking.\n\nAll tests pass.');
+    expect(reasoning(pieces)).toBe(
+      [
+        '▸ Starting Claude Code · consultant · local:m',
+        '▸ Claude Code is working (claude-sonnet-4-5)',
+        'Let me check.',
+        '▸ Bash: npm test',
+        '▸ Provider error (HTTP 500), retry 1 of 4 in 0.6 s',
+        '▸ Bash: npm test — exit 0\n\n',
+      ].join('\n\n'),
+    );
   });
 
   it('markdown: every step is a line of its own in the content, and nothing else is sent', () => {
