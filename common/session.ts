@@ -22,6 +22,8 @@ export interface TurnRecord {
   cwd?: string;
   /** The Claude Code session holding the conversation up to and including this turn. */
   claudeSessionId?: string;
+  /** This turn's last message in that session (its uuid): where a branch from this turn forks. */
+  claudeMessageUuid?: string;
   status: TurnStatus;
   /** False while no client has received the answer (it ran on after a disconnect). */
   delivered: boolean;

@@ -1,22 +1,34 @@
 /**
- * Starts Claude Code runs for a role: resolves the provider, builds the command line, and keeps
- * track of the runs in flight so they can be counted and stopped.
+ * Runs chat turns in Claude Code processes: resolves the role's provider, and serves each turn in
+ * the chat's warm process when it holds the conversation the turn continues, adjusting its model,
+ * provider or permission mode live; otherwise in a new process that resumes the Claude Code
+ * session in place, or forks it at the message a regenerate or an edit branches from.
  */
 import { mkdirSync } from 'node:fs';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
-import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
-import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
+import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock, type ResumeFrom } from '../runner/claude-command';
+import { LiveSession, type LiveOutcome, type LiveTurn } from '../runner/live-session';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
 import { ResolvedModels } from '../providers/claude-aliases';
 import { ProviderError, resolveRunTarget, roleEnv, type RunTarget } from '../providers/run-target';
 import type { ProxyRoute, RunGrant } from '../proxy/proxy-access';
+import { LiveSessions, type Launch, type Warm } from './live-sessions';
 
-/** Helix's proxy: where it listens, and a token for one run's requests. */
+/** Helix's proxy: where it listens, and a token for one process's requests. */
 export interface ProxyAccess {
   url: string;
   grant(route: ProxyRoute): RunGrant;
+}
+
+/** Where the turn's conversation is held: a Claude Code session and its message the turn follows. */
+export interface ContinueFrom {
+  sessionId: string;
+  /** The last message of the turn this one follows (absent for turns recorded before messages were). */
+  messageUuid?: string;
+  /** True when that message is the session's tip: resumed in place; else forked at it. */
+  atTip: boolean;
 }
 
 export interface RunInput {
@@ -25,8 +37,10 @@ export interface RunInput {
   /** The client's system messages, appended to Claude Code's system prompt. */
   systemPrompt: string;
   cwd: string;
-  /** Continue this Claude Code session (forked: the original stays as it was). */
-  resumeSessionId?: string;
+  /** The Helix session (chat): it has at most one warm process. */
+  chat: string;
+  /** The conversation this turn continues; none: a new Claude Code session. */
+  from?: ContinueFrom;
   /** Tags the run's proxy requests, so the request log can name the turn. */
   turnId?: string;
 }
@@ -41,9 +55,11 @@ export interface RunServiceOptions {
 }
 
 export class RunService {
-  private readonly active = new Set<ClaudeRun>();
+  private readonly active = new Set<LiveTurn>();
   /** What Claude Code's model aliases resolved to, per provider, as runs reported at their start. */
   readonly resolvedModels = new ResolvedModels();
+  /** The warm processes, one per active chat. */
+  readonly live = new LiveSessions();
 
   constructor(private readonly options: RunServiceOptions) {}
 
@@ -53,10 +69,10 @@ export class RunService {
   }
 
   /**
-   * Starts a run; throws ProviderError when the role cannot run as configured. A missing CLI is
+   * Starts a turn; throws ProviderError when the role cannot run as configured. A missing CLI is
    * not thrown: it ends the run with a `cli_not_found` outcome like every other failure.
    */
-  start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): ClaudeRun {
+  async start(role: Role, config: HelixConfig, input: RunInput, onEvent: (event: RunEvent) => void): Promise<LiveTurn> {
     const target = resolveRunTarget(role, config, this.options.keys);
     const passedOn = roleEnv(role, this.options.keys);
     mkdirSync(input.cwd, { recursive: true });
@@ -65,51 +81,94 @@ export class RunService {
     const bin = this.options.claudeBin.path;
     if (!bin) return failedRun({ code: 'cli_not_found', detail: `looked in ${this.options.claudeBin.searched.join(', ')}` });
 
-    const grant = target.proxied ? this.proxyGrant(target, input.turnId) : undefined;
     const systemPrompt = [role.appendSystemPrompt, input.systemPrompt].filter(Boolean).join('\n\n');
-    const command = {
+    const settings = config.settings;
+    // Everything a process is started with that cannot be changed while it runs.
+    const launch: Launch = {
+      signature: JSON.stringify([bin, input.cwd, systemPrompt, role.allowedTools, role.maxTurns ?? null, settings.max_retries, passedOn, target.proxied, target.smallFastModel ?? null, role.permissionMode === 'bypassPermissions']),
+      provider: target.provider,
+      proxied: target.proxied,
       model: target.model,
       permissionMode: role.permissionMode,
-      allowedTools: role.allowedTools,
-      appendSystemPrompt: systemPrompt || undefined,
-      maxTurns: role.maxTurns,
-      resumeSessionId: input.resumeSessionId,
-      maxRetries: config.settings.max_retries,
-      tmpDir: this.options.tmpDir,
-      providerEnv: providerEnv(target, grant),
-      roleEnv: passedOn,
     };
-    const run = startClaudeRun(
-      {
-        bin,
-        args: claudeArgs(command),
-        cwd: input.cwd,
-        env: claudeEnv(this.options.env, command),
-        stdin: userMessageLine(input.prompt, input.images),
-        timeoutMs: config.settings.run_timeout_seconds * 1000,
-      },
+
+    let warm = this.live.get(input.chat);
+    if (warm && !(await this.adapt(warm, launch, input.from))) {
+      await this.live.retire(warm, 'the chat continues from another point or with other settings');
+      warm = undefined;
+    }
+    if (!warm) {
+      // A process resuming the same session must not overlap the one that held it.
+      await this.live.settled(input.chat);
+      const kept = this.live.makeRoom(settings.max_live_sessions);
+      const grant = target.proxied ? this.proxyGrant(target, input.turnId) : undefined;
+      const from = input.from;
+      const resume: ResumeFrom | undefined = from ? (from.atTip ? { sessionId: from.sessionId } : { sessionId: from.sessionId, forkAt: from.messageUuid }) : undefined;
+      const command = {
+        model: target.model,
+        permissionMode: role.permissionMode,
+        allowedTools: role.allowedTools,
+        appendSystemPrompt: systemPrompt || undefined,
+        maxTurns: role.maxTurns,
+        resume,
+        maxRetries: settings.max_retries,
+        tmpDir: this.options.tmpDir,
+        providerEnv: providerEnv(target, grant && { url: this.options.proxy?.url ?? '', token: grant.token }),
+        roleEnv: passedOn,
+      };
+      const live = new LiveSession({ bin, args: claudeArgs(command), cwd: input.cwd, env: claudeEnv(this.options.env, command) });
+      const now = Date.now();
+      warm = { chat: input.chat, live, launch, grant, busy: false, kept, startedAt: now, lastUsed: now };
+      this.live.add(warm);
+    }
+
+    const serving = warm;
+    this.live.claim(serving);
+    serving.grant?.retarget({ provider: target.provider, turnId: input.turnId });
+    const turn = serving.live.turn(
+      { line: (uuid) => userMessageLine(input.prompt, input.images, uuid), timeoutMs: settings.run_timeout_seconds * 1000 },
       (event) => {
         if (event.type === 'started') this.resolvedModels.record(target.provider, target.model, event.model);
         onEvent(event);
       },
     );
-    // The run's proxy token opens nothing once the run is over.
-    if (grant) void run.done.finally(grant.revoke);
-    this.active.add(run);
-    void run.done.finally(() => this.active.delete(run));
-    return run;
+    this.active.add(turn);
+    void turn.done.finally(() => {
+      this.active.delete(turn);
+      this.live.release(serving, settings.session_idle_seconds);
+    });
+    return turn;
   }
 
-  /** Stops every run in flight and waits until their processes are gone. */
+  /**
+   * Whether the chat's warm process can serve this turn: it holds exactly the conversation the
+   * turn continues and was started the same way. Model, provider (both through the proxy) and
+   * permission mode are changed live.
+   */
+  private async adapt(warm: Warm, launch: Launch, from: ContinueFrom | undefined): Promise<boolean> {
+    const live = warm.live;
+    if (!from?.messageUuid || live.sessionId !== from.sessionId || live.tipMessageUuid !== from.messageUuid) return false;
+    if (warm.launch.signature !== launch.signature) return false;
+    try {
+      if (warm.launch.model !== launch.model) await live.control({ subtype: 'set_model', model: launch.model });
+      if (warm.launch.permissionMode !== launch.permissionMode) await live.control({ subtype: 'set_permission_mode', mode: launch.permissionMode });
+    } catch {
+      return false; // refused or gone: a new process resumes the session with the new settings
+    }
+    // The process's token now opens the new provider (the route moves with each turn anyway).
+    warm.launch = launch;
+    return true;
+  }
+
+  /** Stops every process, busy or warm, and waits until they are gone. */
   async stopAll(): Promise<void> {
-    const runs = [...this.active];
-    for (const run of runs) run.cancel();
-    await Promise.all(runs.map((run) => run.done));
+    for (const turn of this.active) turn.cancel();
+    await this.live.stopAll();
   }
 
-  private proxyGrant(target: RunTarget, turnId: string | undefined): RunGrant & { url: string } {
+  private proxyGrant(target: RunTarget, turnId: string | undefined): RunGrant {
     if (!this.options.proxy) throw new ProviderError(`Provider "${target.provider}" is reached through Helix's proxy, which is not running.`);
-    return { url: this.options.proxy.url, ...this.options.proxy.grant({ provider: target.provider, turnId }) };
+    return this.options.proxy.grant({ provider: target.provider, turnId });
   }
 }
 
@@ -128,6 +187,7 @@ function providerEnv(target: RunTarget, proxy: { url: string; token: string } | 
   return env;
 }
 
-function failedRun(error: RunError): ClaudeRun {
-  return { pid: undefined, cancel: () => undefined, done: Promise.resolve({ ok: false, error }) };
+function failedRun(error: RunError): LiveTurn {
+  const done: Promise<LiveOutcome> = Promise.resolve({ ok: false, error });
+  return { pid: undefined, cancel: () => undefined, done };
 }

@@ -72,6 +72,13 @@ export const SettingsSchema = z.object({
   permission_mode: z.enum(PERMISSION_MODES).default('default'),
   /** Runs in flight at once (each claude process takes ~220 MiB); more wait in a queue. */
   max_concurrent_runs: z.number().int().min(1).max(64).default(4),
+  /**
+   * Chats served by a warm Claude Code process at once (each ~170–300 MiB); the least recently
+   * used idle one is closed for a new one, and 0 runs every turn in a process of its own.
+   */
+  max_live_sessions: z.number().int().min(0).max(64).default(4),
+  /** A warm process idle this long is closed; the chat's next turn resumes it in a new one. */
+  session_idle_seconds: z.number().positive().max(2_000_000).default(600),
   /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
   on_disconnect: z.enum(ON_DISCONNECT).default('cancel'),
   /** Web pages allowed to call the API from the browser (CORS), e.g. "http://localhost:3000"; none by default. */

@@ -1,7 +1,8 @@
 /**
- * Who may use the proxy, and for what. Helix's own runs each get a token of their own, bound to
- * one provider and one turn and revoked when the run ends: a Claude Code tool that reads its
- * environment finds only a key that opens nothing once the run is over, and never the
+ * Who may use the proxy, and for what. Helix's own Claude Code processes each get a token of
+ * their own, bound to one provider and the turn in progress (a warm process moves it to each new
+ * turn, or to another provider) and revoked when the process ends: a Claude Code tool that reads
+ * its environment finds only a key that opens nothing once the process is gone, and never the
  * provider's. The standalone proxy has one key for every provider, named by the path.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,6 +19,8 @@ export type ProxyAuthorizer = (key: string | undefined, pathProvider: string | u
 
 export interface RunGrant {
   token: string;
+  /** Points the token at another route (the next turn, another provider); a revoked token stays revoked. */
+  retarget(route: ProxyRoute): void;
   revoke(): void;
 }
 
@@ -29,7 +32,13 @@ export class RunTokens {
   grant(route: ProxyRoute): RunGrant {
     const token = `sk-helix-run-${randomBytes(18).toString('base64url')}`;
     this.grants.set(token, { ...route });
-    return { token, revoke: () => void this.grants.delete(token) };
+    return {
+      token,
+      retarget: (next) => {
+        if (this.grants.has(token)) this.grants.set(token, { ...next });
+      },
+      revoke: () => void this.grants.delete(token),
+    };
   }
 
   get size(): number {

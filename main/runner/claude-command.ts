@@ -13,7 +13,8 @@ export interface CommandOptions {
   allowedTools: string[];
   appendSystemPrompt?: string;
   maxTurns?: number;
-  resumeSessionId?: string;
+  /** The Claude Code session to continue; see ResumeFrom. */
+  resume?: ResumeFrom;
   maxRetries: number;
   /** A TMPDIR the app owns: the CLI writes sockets and scratch files there. */
   tmpDir: string;
@@ -23,15 +24,29 @@ export interface CommandOptions {
   roleEnv: Record<string, string>;
 }
 
+/**
+ * Where a process picks up a conversation: in place (the session grows, no copy), or a branch
+ * forked at one of its messages (a regenerate or an edit), which leaves the original as it was.
+ */
+export interface ResumeFrom {
+  sessionId: string;
+  /** Fork: a new session holding the history up to and including this message (its uuid). */
+  forkAt?: string;
+}
+
 export function claudeArgs(options: CommandOptions): string[] {
-  // The turn arrives on stdin as one stream-json user message, so images can be real image content.
-  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages'];
+  // Turns arrive on stdin as stream-json user messages (images are real image content), one process
+  // serving many of them; permission prompts come to Helix as control requests (stdio).
+  const args = ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages', '--permission-prompt-tool', 'stdio'];
+  // The mode is passed at every start: a resumed session does not keep one set while it ran.
   args.push('--model', options.model, '--permission-mode', options.permissionMode);
   if (options.allowedTools.length > 0) args.push('--allowedTools', ...options.allowedTools);
   if (options.appendSystemPrompt) args.push('--append-system-prompt', options.appendSystemPrompt);
   if (options.maxTurns) args.push('--max-turns', String(options.maxTurns));
-  // Forking leaves the resumed session as it was, so a later regenerate or edit can branch off it again.
-  if (options.resumeSessionId) args.push('--resume', options.resumeSessionId, '--fork-session');
+  if (options.resume) {
+    args.push('--resume', options.resume.sessionId);
+    if (options.resume.forkAt) args.push('--resume-session-at', options.resume.forkAt, '--fork-session');
+  }
   return args;
 }
 
@@ -62,6 +77,8 @@ export function claudeEnv(parent: NodeJS.ProcessEnv, options: CommandOptions): R
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     CLAUDE_CODE_MAX_RETRIES: String(options.maxRetries),
+    // `session_state_changed` idle after each turn: the signal that the process takes the next line.
+    CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS: '1',
   });
   // The CLI refuses bypassPermissions as root unless told it runs in a sandbox; choosing the mode says so.
   if (options.permissionMode === 'bypassPermissions') env.IS_SANDBOX = '1';
@@ -73,11 +90,14 @@ export interface ImageBlock {
   data: string;
 }
 
-/** The stdin line for one user turn: its text, then its images as base64 image blocks. */
-export function userMessageLine(text: string, images: ImageBlock[]): string {
+/**
+ * The stdin line for one user turn: its text, then its images as base64 image blocks. A uuid lets
+ * the CLI report the message's fate (queued, started, cancelled) and cancel it while queued.
+ */
+export function userMessageLine(text: string, images: ImageBlock[], uuid?: string): string {
   const content = [
     { type: 'text', text },
     ...images.map((image) => ({ type: 'image', source: { type: 'base64', media_type: image.mediaType, data: image.data } })),
   ];
-  return `${JSON.stringify({ type: 'user', message: { role: 'user', content } })}\n`;
+  return `${JSON.stringify({ type: 'user', message: { role: 'user', content }, ...(uuid ? { uuid } : {}) })}\n`;
 }

@@ -3,9 +3,11 @@
  *
  * - The session: the client's chat id, else the session whose recorded conversation matches the
  *   history the client sent, else a new one.
- * - The context: when the sent history is exactly a recorded turn's conversation, that turn's
- *   Claude Code session is resumed (forked, so it stays available for a regenerate or an edit)
- *   with only the new message; any other history starts a new session seeded with the transcript.
+ * - The context: when the sent history is exactly a recorded turn's conversation, the new message
+ *   alone continues that turn's Claude Code session: in the chat's warm process when it holds
+ *   exactly that conversation, else resumed in place when the turn is the session's tip, else
+ *   forked at the turn's last message (a regenerate or an edited message). Any other history
+ *   starts a new session seeded with the transcript.
  * - Order: one turn at a time per session (a second one waits), and at most
  *   settings.max_concurrent_runs runs overall (the rest queue, told their position).
  * - A retry of a turn that ran on after its client left gets that run, or its recorded answer.
@@ -14,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeOrWarn } from '../core/data-dir';
-import type { RunService } from '../core/run-service';
+import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
@@ -133,7 +135,7 @@ export class TurnService {
     let answer = '';
     const unlock = await this.lockSession(session.id, handle);
     let release: (() => void) | undefined;
-    let run: ReturnType<RunService['start']> | undefined;
+    let run: Awaited<ReturnType<RunService['start']>> | undefined;
     try {
       if (handle.signal.aborted) return;
       release = await this.slots.acquire((position, queued) => handle.emit({ type: 'queued', position, queued }), handle.signal);
@@ -141,14 +143,15 @@ export class TurnService {
       const cwd = role.cwd ?? session.cwd;
       const recorded = conversation.history.length > 0 ? this.store.findByKey(conversation.historyKey, session)?.turn : undefined;
       // A Claude Code session can only be resumed in the folder it ran in; elsewhere the transcript seeds a new one.
-      const parent = recorded && (recorded.cwd ?? session.cwd) === cwd ? recorded : undefined;
+      const from = recorded && (recorded.cwd ?? session.cwd) === cwd ? continueFrom(session, recorded) : undefined;
+      const parent = from ? recorded : undefined;
       turn.status = 'running';
       turn.target = `${role.provider}:${role.model}`;
       turn.cwd = cwd;
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
-      run = this.runs.start(
+      run = await this.runs.start(
         role,
         config,
         {
@@ -156,7 +159,8 @@ export class TurnService {
           images: conversation.images,
           systemPrompt: conversation.system,
           cwd,
-          resumeSessionId: parent?.claudeSessionId,
+          chat: session.id,
+          from,
           turnId: turn.id,
         },
         (event: RunEvent) => {
@@ -171,7 +175,9 @@ export class TurnService {
       turn.pid = run.pid;
       logger.turn(turn);
       this.store.touch(session);
-      outcome = await run.done;
+      const done = await run.done;
+      if (done.ok && done.messageUuid) turn.claudeMessageUuid = done.messageUuid;
+      outcome = done;
       const said = this.proxyRequests?.lastError(turn.id);
       if (!outcome.ok && said && outcome.error.code.startsWith('upstream_')) outcome = { ...outcome, error: { ...outcome.error, detail: said } };
     } catch (error) {
@@ -262,6 +268,21 @@ export class TurnService {
       if (this.sessionTails.get(sessionId) === tail) this.sessionTails.delete(sessionId);
     };
   }
+}
+
+/**
+ * Where a turn that follows `parent` picks up its conversation: the parent's Claude Code session,
+ * at the parent's last message. In place when the parent is the session's tip (turns after it
+ * there did not complete: they were interrupted or failed, and the session goes on after them),
+ * else forked at that message; undefined when neither is possible (a parent recorded without its
+ * message that is no longer the tip), so the transcript seeds a new session.
+ */
+export function continueFrom(session: SessionRecord, parent: TurnRecord): ContinueFrom | undefined {
+  if (!parent.claudeSessionId) return undefined;
+  const after = session.turns.slice(session.turns.indexOf(parent) + 1);
+  const atTip = !after.some((t) => t.claudeSessionId === parent.claudeSessionId && t.status === 'done');
+  if (!atTip && !parent.claudeMessageUuid) return undefined;
+  return { sessionId: parent.claudeSessionId, messageUuid: parent.claudeMessageUuid, atTip };
 }
 
 function titleFrom(text: string): string {

@@ -66,8 +66,9 @@ describe('follow-ups', () => {
     expect(sessions).toHaveLength(1);
     expect(sessions[0]!.turns.map((t) => t.status)).toEqual(['done', 'done']);
     expect(sessions[0]!.chatId).toBe(Object.values(headers)[0]);
-    // Each turn forks: the first turn's Claude Code session stays as it was, for later branches.
-    expect(sessions[0]!.turns[0]!.claudeSessionId).not.toBe(sessions[0]!.turns[1]!.claudeSessionId);
+    // Served in place by the chat's warm process: one Claude Code session, no copy per turn.
+    expect(sessions[0]!.turns[0]!.claudeSessionId).toBe(sessions[0]!.turns[1]!.claudeSessionId);
+    expect(sessions[0]!.turns[1]!.claudeMessageUuid).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('a chat that switches to a role working in another folder carries its history there', async () => {

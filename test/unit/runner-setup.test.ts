@@ -20,11 +20,14 @@ describe('claude command line', () => {
   it('streams partial messages as stream-json, with the model and mode as separate arguments', () => {
     expect(claudeArgs(options)).toEqual([
       '-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--include-partial-messages',
-      '--model', 'claude-sonnet-4-5', '--permission-mode', 'default',
+      '--permission-prompt-tool', 'stdio', '--model', 'claude-sonnet-4-5', '--permission-mode', 'default',
     ]);
-    expect(claudeArgs({ ...options, allowedTools: ['Bash', 'Read'], resumeSessionId: 'abc' })).toEqual(
-      expect.arrayContaining(['--allowedTools', 'Bash', 'Read', '--resume', 'abc', '--fork-session']),
+    expect(claudeArgs({ ...options, allowedTools: ['Bash', 'Read'], resume: { sessionId: 'abc' } })).toEqual(
+      expect.arrayContaining(['--allowedTools', 'Bash', 'Read', '--resume', 'abc']),
     );
+    // A follow-up continues the session in place; only a branch forks, at the message it follows.
+    expect(claudeArgs({ ...options, resume: { sessionId: 'abc' } })).not.toContain('--fork-session');
+    expect(claudeArgs({ ...options, resume: { sessionId: 'abc', forkAt: 'm-1' } }).slice(-5)).toEqual(['--resume', 'abc', '--resume-session-at', 'm-1', '--fork-session']);
   });
 
   it('sends the turn as one stream-json user message, images as base64 blocks', () => {
@@ -53,7 +56,7 @@ describe('claude command line', () => {
       PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', Path: 'C:\\bin',
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-run-token',
       TMPDIR: '/tmp/helix-x', TEMP: '/tmp/helix-x', TMP: '/tmp/helix-x',
-      CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1',
+      CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS: '1',
     });
     expect(claudeEnv({}, { ...options, permissionMode: 'bypassPermissions' }).IS_SANDBOX).toBe('1');
   });

@@ -1,0 +1,421 @@
+/**
+ * One warm Claude Code process serving the turns of one chat, steered over its stream-json
+ * control protocol: a turn is one user line on stdin and ends with its `result`; the process
+ * takes the next line once it reports itself idle. Cancel is an interrupt (the process stays);
+ * only a process that does not settle, a turn that times out, output that cannot be recorded or
+ * a crash ends the whole process tree. Permission prompts (`can_use_tool`) are refused at once
+ * with a message that says why, so a turn never waits for an answer nobody will give.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import type { RunError, RunEvent, RunResult } from '../../common/run-event';
+import { StorageError } from '../core/data-dir';
+import { classifyResult, type ClaudeRun, type RunOutcome } from './claude-run';
+import { CliEventMapper } from './event-mapper';
+import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
+import { StreamJsonParser, type CliEvent } from './stream-json';
+
+export interface LiveSpec {
+  bin: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** How long the CLI gets to end its tools after SIGTERM before the tree is force-killed. */
+  killGraceMs?: number;
+  /** How long an interrupted turn gets to end before the process is killed. */
+  interruptGraceMs?: number;
+  /** How long a closed stdin gets to end the process before it is killed. */
+  closeGraceMs?: number;
+}
+
+export interface TurnInput {
+  /** Builds the stdin line from the message's uuid. */
+  line: (uuid: string) => string;
+  timeoutMs: number;
+}
+
+/** A turn's outcome, and the uuid of its last assistant message: where a later branch can fork. */
+export type LiveOutcome = RunOutcome & { messageUuid?: string };
+
+export interface LiveTurn extends ClaudeRun {
+  readonly done: Promise<LiveOutcome>;
+}
+
+const STDERR_TAIL = 4000;
+/** The CLI retries a rejected key for ~3 minutes; a 401/403 will not fix itself. */
+const AUTH_STATUSES = new Set([401, 403]);
+/** If no `idle` follows a result (a CLI without session state events), the process is taken as ready after this. */
+const IDLE_FALLBACK_MS = 1500;
+const CONTROL_TIMEOUT_MS = 10_000;
+
+/** The message a refused permission prompt gives the model, in place of the tool's result. */
+export function refusalMessage(request: Record<string, unknown>): string {
+  const tool = typeof request.display_name === 'string' ? request.display_name : typeof request.tool_name === 'string' ? request.tool_name : 'a tool';
+  const what = typeof request.description === 'string' && request.description ? ` (${request.description})` : '';
+  return `Claude requested permissions to use ${tool}${what}, but you haven't granted it yet. Helix does not ask for approvals during a run: the role's permission_mode or allowed_tools decide what may run.`;
+}
+
+interface OpenTurn {
+  uuid: string;
+  mapper: CliEventMapper;
+  onEvent: (event: RunEvent) => void;
+  result?: RunResult;
+  aborted: boolean;
+  stopReason?: RunError;
+  consumerFailed: boolean;
+  messageUuid?: string;
+  interruptSent: boolean;
+  /** Its line is on stdin (else it waits for the previous turn to end). */
+  written: boolean;
+  timers: NodeJS.Timeout[];
+  settle: (outcome: LiveOutcome) => void;
+  settled: boolean;
+}
+
+export class LiveSession {
+  private readonly machine = new LiveStateMachine();
+  private readonly child;
+  private readonly parser = new StreamJsonParser();
+  private readonly pending = new Map<string, { resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly doomed = new Set<number>();
+  private readonly waitingForReady: Array<() => void> = [];
+  private turnOpen: OpenTurn | undefined;
+  private stderrTail = '';
+  private terminating = false;
+  private killTimer: NodeJS.Timeout | undefined;
+  private idleFallback: NodeJS.Timeout | undefined;
+  private requestCount = 0;
+  private endReason: string | undefined;
+  /** The Claude Code session the process holds, as its latest turn reported it. */
+  sessionId: string | undefined;
+  /** The last assistant message of the latest turn that completed: the conversation's tip. */
+  tipMessageUuid: string | undefined;
+  /** Resolves once the process has exited and its leftovers are gone. */
+  readonly exited: Promise<void>;
+
+  constructor(
+    private readonly spec: LiveSpec,
+    onState?: (change: LiveStateChange) => void,
+  ) {
+    if (onState) this.machine.onChange(onState);
+    this.child = execa(spec.bin, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      extendEnv: false,
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    });
+    // Writing to a process that just died is reported by its exit, not by a stream error.
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stdout?.on('data', (chunk: Buffer) => this.lines(this.parser.push(chunk)));
+    this.child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
+    this.exited = this.child.then((exit) => this.onExit(exit));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get state(): LiveState {
+    return this.machine.state;
+  }
+
+  get busy(): boolean {
+    return this.turnOpen !== undefined && !this.turnOpen.settled;
+  }
+
+  onState(listener: (change: LiveStateChange) => void): () => void {
+    return this.machine.onChange(listener);
+  }
+
+  /** Resident memory of the CLI process in bytes (Linux), for the panel. */
+  rssBytes(): number | undefined {
+    if (process.platform !== 'linux' || this.pid === undefined || this.machine.ended) return undefined;
+    try {
+      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
+      return match ? Number(match[1]) * 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Sends one user turn. It is written once the previous turn has fully ended (the process said
+   * idle); the outcome is always classified, whatever happens to the process.
+   */
+  turn(input: TurnInput, onEvent: (event: RunEvent) => void): LiveTurn {
+    if (this.turnOpen && !this.turnOpen.settled) throw new Error('a live session takes one turn at a time');
+    let settle!: (outcome: LiveOutcome) => void;
+    const done = new Promise<LiveOutcome>((resolve) => (settle = resolve));
+    const turn: OpenTurn = {
+      uuid: randomUUID(),
+      mapper: new CliEventMapper(this.spec.cwd),
+      onEvent,
+      aborted: false,
+      consumerFailed: false,
+      interruptSent: false,
+      written: false,
+      timers: [],
+      settled: false,
+      settle: (outcome) => {
+        if (turn.settled) return;
+        turn.settled = true;
+        for (const timer of turn.timers) clearTimeout(timer);
+        settle(outcome);
+      },
+    };
+    this.turnOpen = turn;
+    const write = (): void => {
+      if (turn.settled) return;
+      if (this.machine.ended) return turn.settle(this.failure(turn));
+      if (this.machine.state === 'ready') this.machine.to('running', 'turn sent');
+      turn.written = true;
+      this.child.stdin?.write(input.line(turn.uuid));
+      turn.timers.push(
+        setTimeout(() => this.stopTurn(turn, { code: 'timeout', detail: `no result after ${Math.round(input.timeoutMs / 1000)} s` }, 'kill'), input.timeoutMs),
+      );
+    };
+    // A process that has not finished its previous turn (result seen, idle not yet) takes the line once idle.
+    if (this.machine.state === 'running') this.waitingForReady.push(write);
+    else write();
+    const pid = (): number | undefined => this.pid;
+    return {
+      get pid() {
+        return pid();
+      },
+      cancel: () => this.stopTurn(turn, { code: 'cancelled', detail: 'the run was cancelled' }, 'interrupt'),
+      done,
+    };
+  }
+
+  /** Sends a control request; resolves with the CLI's answer, rejects with its error. */
+  control(request: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.machine.ended) return Promise.reject(new Error('the process has ended'));
+    const id = `helix_${++this.requestCount}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`no answer to ${String(request.subtype)} within ${CONTROL_TIMEOUT_MS / 1000} s`));
+      }, CONTROL_TIMEOUT_MS);
+      this.pending.set(id, { resolve, reject, timer });
+      this.child.stdin?.write(`${JSON.stringify({ type: 'control_request', request_id: id, request })}\n`);
+    });
+  }
+
+  /** Ends the process the gentle way: stdin closed, so it exits once idle; killed if it does not. */
+  close(reason = 'closed'): Promise<void> {
+    if (!this.machine.ended) {
+      this.endReason = reason;
+      this.machine.to('closing', reason);
+      this.child.stdin?.end();
+      const timer = setTimeout(() => this.terminate(), this.spec.closeGraceMs ?? 5000);
+      void this.exited.finally(() => clearTimeout(timer));
+    }
+    return this.exited;
+  }
+
+  /** Ends the process tree now: SIGTERM, then SIGKILL of whatever is left after the grace period. */
+  kill(reason = 'killed'): Promise<void> {
+    if (!this.machine.ended) {
+      this.endReason = reason;
+      this.machine.to('closing', reason);
+    }
+    this.terminate();
+    return this.exited;
+  }
+
+  private stopTurn(turn: OpenTurn, reason: RunError, how: 'interrupt' | 'kill'): void {
+    if (turn.settled) return;
+    turn.stopReason ??= reason;
+    if (!turn.written && how === 'interrupt') return turn.settle(this.stopped(turn));
+    if (how === 'kill' || this.machine.ended) {
+      void this.kill(reason.code);
+      return;
+    }
+    if (turn.interruptSent) return;
+    turn.interruptSent = true;
+    // Also drops the line if it is still queued (then no result comes: the cancellation says so).
+    this.control({ subtype: 'interrupt', cancel_queued: true })
+      .then((answer) => {
+        if (Array.isArray(answer.cancelled) && answer.cancelled.includes(turn.uuid)) turn.settle(this.stopped(turn));
+      })
+      .catch(() => undefined);
+    turn.timers.push(setTimeout(() => void this.kill(`${reason.code}: not settled after an interrupt`), this.spec.interruptGraceMs ?? 3000));
+  }
+
+  private lines(lines: ReturnType<StreamJsonParser['push']>): void {
+    for (const line of lines) if (line.kind === 'event') this.event(line.event);
+  }
+
+  private event(event: CliEvent): void {
+    switch (event.type) {
+      case 'control_request':
+        return this.answerControl(event);
+      case 'control_response':
+        return this.controlAnswered(obj(event.response));
+      case 'command_lifecycle': {
+        const turn = this.turnOpen;
+        if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') turn.settle(this.stopped(turn));
+        return;
+      }
+      case 'system':
+        if (event.subtype === 'session_state_changed') return this.sessionState(str(event.state));
+        break;
+    }
+    const turn = this.turnOpen;
+    if (!turn || turn.settled) return; // nothing of a turn is expected between turns
+    if (event.type === 'system' && event.subtype === 'init') {
+      this.sessionId = str(event.session_id) || this.sessionId;
+      if (this.machine.state === 'starting') this.machine.to('running', 'first turn started');
+    }
+    if (event.type === 'assistant' && event.parent_tool_use_id == null && event.is_api_error_message !== true && typeof event.uuid === 'string') {
+      turn.messageUuid = event.uuid;
+    }
+    if (event.type === 'result') {
+      const reason = event.terminal_reason;
+      turn.aborted = typeof reason === 'string' && reason.startsWith('aborted');
+    }
+    this.consume(turn, event);
+    if (event.type === 'result' && turn.result) {
+      const outcome = this.resultOutcome(turn, turn.result);
+      // The conversation's tip moves with each completed turn; an interrupted or failed one leaves it.
+      if (outcome.ok && outcome.messageUuid) this.tipMessageUuid = outcome.messageUuid;
+      turn.settle(outcome);
+      // Ready when the CLI says idle (a few ms later), or after a while if it never does.
+      this.idleFallback = setTimeout(() => this.becameIdle('no idle event'), IDLE_FALLBACK_MS);
+    }
+  }
+
+  /** Passes the turn's events on until the consumer fails (e.g. the disk is full): that ends the process, not the app. */
+  private consume(turn: OpenTurn, event: CliEvent): void {
+    if (turn.consumerFailed) return;
+    try {
+      for (const mapped of turn.mapper.map(event)) {
+        if (mapped.type === 'result') turn.result = mapped.result;
+        if (mapped.type === 'retry' && mapped.httpStatus !== null && AUTH_STATUSES.has(mapped.httpStatus)) {
+          this.stopTurn(turn, { code: 'upstream_auth', detail: `the provider answered HTTP ${mapped.httpStatus}`, httpStatus: mapped.httpStatus }, 'interrupt');
+        }
+        turn.onEvent(mapped);
+      }
+    } catch (error) {
+      turn.consumerFailed = true;
+      // What is left of the output could not be recorded: the process and what it holds are ended.
+      this.stopTurn(turn, { code: error instanceof StorageError ? 'storage_failed' : 'run_failed', detail: (error as Error).message }, 'kill');
+    }
+  }
+
+  private sessionState(state: string): void {
+    const turn = this.turnOpen;
+    if (state !== 'idle') return;
+    if (turn && !turn.settled && turn.interruptSent) {
+      // Interrupted before it produced a result (e.g. still queued): it is over all the same.
+      turn.settle(this.stopped(turn));
+    }
+    if (!turn || turn.settled) this.becameIdle('idle');
+  }
+
+  private becameIdle(reason: string): void {
+    clearTimeout(this.idleFallback);
+    if (this.machine.state !== 'running' && this.machine.state !== 'starting') return;
+    if (this.turnOpen && !this.turnOpen.settled) return;
+    this.machine.to('ready', reason);
+    const next = this.waitingForReady.shift();
+    next?.();
+  }
+
+  private answerControl(event: CliEvent): void {
+    const request = obj(event.request);
+    const id = str(event.request_id);
+    const response =
+      request.subtype === 'can_use_tool'
+        ? { subtype: 'success', request_id: id, response: { behavior: 'deny', message: refusalMessage(request) } }
+        : { subtype: 'error', request_id: id, error: `Helix does not handle ${String(request.subtype)} requests` };
+    this.child.stdin?.write(`${JSON.stringify({ type: 'control_response', response })}\n`);
+  }
+
+  private controlAnswered(response: Record<string, unknown>): void {
+    const id = str(response.request_id);
+    const waiter = this.pending.get(id);
+    if (!waiter) return;
+    this.pending.delete(id);
+    clearTimeout(waiter.timer);
+    if (response.subtype === 'success') waiter.resolve(obj(response.response));
+    else waiter.reject(new Error(str(response.error) || 'the CLI refused the request'));
+  }
+
+  private resultOutcome(turn: OpenTurn, result: RunResult): LiveOutcome {
+    const messageUuid = turn.messageUuid;
+    // A complete answer stands even if a cancel or timeout came too late to stop it; not one refused upstream or not recorded.
+    const stands = !turn.stopReason || turn.stopReason.code === 'timeout' || turn.stopReason.code === 'cancelled';
+    if (!result.isError && !turn.aborted && stands) return { ok: true, result, messageUuid };
+    if (turn.stopReason) return { ok: false, error: turn.stopReason, result };
+    if (turn.aborted) return { ok: false, error: { code: 'cancelled', detail: 'the run was interrupted' }, result };
+    return { ok: false, error: classifyResult(result), result };
+  }
+
+  private stopped(turn: OpenTurn): LiveOutcome {
+    return { ok: false, error: turn.stopReason ?? { code: 'cancelled', detail: 'the run was cancelled' }, result: turn.result };
+  }
+
+  /** The outcome of a turn whose process ended before its result. */
+  private failure(turn: OpenTurn, exit?: { signal?: string; exitCode?: number; cause?: unknown }): LiveOutcome {
+    if (turn.stopReason) return { ok: false, error: turn.stopReason, result: turn.result };
+    if (turn.result) return this.resultOutcome(turn, turn.result);
+    const cause = exit?.cause as NodeJS.ErrnoException | undefined;
+    if (cause?.code === 'ENOENT' || cause?.code === 'EACCES') {
+      return { ok: false, error: { code: 'cli_not_found', detail: `${this.spec.bin}: ${cause.message}` } };
+    }
+    const how = exit?.signal ? `signal ${exit.signal}` : exit?.exitCode !== undefined ? `exit code ${exit.exitCode}` : this.endReason ?? 'the process ended';
+    const said = this.stderrTail.trim().split('\n').slice(-3).join(' ').trim();
+    return { ok: false, error: { code: 'cli_crashed', detail: said ? `${how}: ${said}` : how } };
+  }
+
+  private terminate(): void {
+    const pid = this.child.pid;
+    if (this.terminating || pid === undefined || this.child.exitCode !== null) return;
+    this.terminating = true;
+    if (process.platform === 'win32') return killTreeWindows(pid);
+    for (const p of listDescendants(pid)) this.doomed.add(p);
+    signalAll([pid], 'SIGTERM');
+    this.killTimer = setTimeout(() => {
+      for (const p of listDescendants(pid)) this.doomed.add(p);
+      signalAll([pid, ...this.doomed], 'SIGKILL');
+    }, this.spec.killGraceMs ?? 1000);
+  }
+
+  private onExit(exit: { signal?: string; exitCode?: number; cause?: unknown }): void {
+    this.lines(this.parser.end());
+    clearTimeout(this.killTimer);
+    clearTimeout(this.idleFallback);
+    // Tool processes the CLI did not take down with it (they outlive a killed parent).
+    signalAll([...this.doomed].filter(isAlive), 'SIGKILL');
+    const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
+    if (this.machine.state === 'closing') this.machine.to('closed', this.endReason ? `${this.endReason} (${how})` : how);
+    else if (!this.machine.ended) this.machine.to('crashed', how);
+    for (const [id, waiter] of this.pending) {
+      clearTimeout(waiter.timer);
+      waiter.reject(new Error('the process ended'));
+      this.pending.delete(id);
+    }
+    const turn = this.turnOpen;
+    if (turn && !turn.settled) turn.settle(this.failure(turn, exit));
+    // Turns waiting for this process to be ready learn it is gone.
+    for (const write of this.waitingForReady.splice(0)) write();
+  }
+}
+
+function obj(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
