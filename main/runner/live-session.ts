@@ -86,6 +86,8 @@ export class LiveSession {
   private terminating = false;
   private killTimer: NodeJS.Timeout | undefined;
   private idleFallback: NodeJS.Timeout | undefined;
+  /** A written turn has ended; the process takes the next line once it says idle. */
+  private finishing = false;
   private requestCount = 0;
   private endReason: string | undefined;
   /** The Claude Code session the process holds, as its latest turn reported it. */
@@ -245,7 +247,7 @@ export class LiveSession {
     // Also drops the line if it is still queued (then no result comes: the cancellation says so).
     this.control({ subtype: 'interrupt', cancel_queued: true })
       .then((answer) => {
-        if (Array.isArray(answer.cancelled) && answer.cancelled.includes(turn.uuid)) turn.settle(this.stopped(turn));
+        if (Array.isArray(answer.cancelled) && answer.cancelled.includes(turn.uuid)) this.ended(turn, this.stopped(turn));
       })
       .catch(() => undefined);
     turn.timers.push(setTimeout(() => void this.kill(`${reason.code}: not settled after an interrupt`), this.spec.interruptGraceMs ?? 3000));
@@ -263,7 +265,7 @@ export class LiveSession {
         return this.controlAnswered(obj(event.response));
       case 'command_lifecycle': {
         const turn = this.turnOpen;
-        if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') turn.settle(this.stopped(turn));
+        if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') this.ended(turn, this.stopped(turn));
         return;
       }
       case 'system':
@@ -288,10 +290,18 @@ export class LiveSession {
       const outcome = this.resultOutcome(turn, turn.result);
       // The conversation's tip moves with each completed turn; an interrupted or failed one leaves it.
       if (outcome.ok && outcome.messageUuid) this.tipMessageUuid = outcome.messageUuid;
-      turn.settle(outcome);
-      // Ready when the CLI says idle (a few ms later), or after a while if it never does.
-      this.idleFallback = setTimeout(() => this.becameIdle('no idle event'), IDLE_FALLBACK_MS);
+      this.ended(turn, outcome);
     }
+  }
+
+  /** A written turn is over: its outcome goes out now, the next line once the CLI says idle. */
+  private ended(turn: OpenTurn, outcome: LiveOutcome): void {
+    if (turn.settled) return;
+    turn.settle(outcome);
+    this.finishing = true;
+    // Ready when the CLI says idle (a few ms later), or after a while if it never does.
+    clearTimeout(this.idleFallback);
+    this.idleFallback = setTimeout(() => this.becameIdle('no idle event'), IDLE_FALLBACK_MS);
   }
 
   /** Passes the turn's events on until the consumer fails (e.g. the disk is full): that ends the process, not the app. */
@@ -315,17 +325,18 @@ export class LiveSession {
   private sessionState(state: string): void {
     const turn = this.turnOpen;
     if (state !== 'idle') return;
-    if (turn && !turn.settled && turn.interruptSent) {
+    if (turn && turn.written && !turn.settled && turn.interruptSent) {
       // Interrupted before it produced a result (e.g. still queued): it is over all the same.
-      turn.settle(this.stopped(turn));
+      this.ended(turn, this.stopped(turn));
     }
-    if (!turn || turn.settled) this.becameIdle('idle');
+    this.becameIdle('idle');
   }
 
   private becameIdle(reason: string): void {
+    if (!this.finishing) return;
     clearTimeout(this.idleFallback);
+    this.finishing = false;
     if (this.machine.state !== 'running' && this.machine.state !== 'starting') return;
-    if (this.turnOpen && !this.turnOpen.settled) return;
     this.machine.to('ready', reason);
     const next = this.waitingForReady.shift();
     next?.();

@@ -1,6 +1,7 @@
 /**
  * Failing runs with the real `claude` CLI: upstream errors, a missing or crashing CLI, a client
- * that leaves, a run that takes too long. Each gives a clear error and leaves no process behind.
+ * that leaves, a run that takes too long. Each gives a clear error and leaves no process behind
+ * (a client that leaves interrupts its turn: the chat's warm process stays, nothing it started).
  */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -112,20 +113,33 @@ describe('the CLI itself', () => {
 });
 
 describe('ending runs', () => {
-  it('a client that disconnects mid-run leaves no claude process behind', async () => {
-    const h = await start(() => ({ kind: 'hang' }));
+  it('a client that disconnects mid-run interrupts the turn: the chat keeps its warm process, which answers the next turn', async () => {
+    const h = await start((req) => (req.index === 0 ? text('Hello.') : req.index === 1 ? { kind: 'hang' } : text('Back again.')));
+    const headers = { 'x-helix-chat-id': 'leaver' };
+    const hi = { role: 'user', content: 'Hi' };
+    await readSse(await h.api('/v1/chat/completions', { method: 'POST', headers, body: chatBody('Hi') }));
+    const [claude, ...others] = h.processesInDataDir();
+    expect(others).toEqual([]);
     const controller = new AbortController();
-    const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hang'), signal: controller.signal });
+    const hang = chatBody('', { messages: [hi, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'Hang' }] });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', headers, body: hang, signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     let seen = '';
     while (!seen.includes('Claude Code is working')) seen += new TextDecoder().decode((await reader.read()).value);
-    while (h.fake.requests.length === 0) await sleep(20);
-    expect(h.processesInDataDir().length).toBeGreaterThan(0);
+    while (h.fake.requests.length < 2) await sleep(20);
     controller.abort();
-    expect(await processesAfter(h, 2000)).toEqual([]);
+    const session = h.core.sessions.findByChatId('leaver')!;
+    await vi.waitFor(() => expect(session.turns[1]!.status).toBe('cancelled'), { timeout: 5000, interval: 50 });
+    expect(h.processesInDataDir()).toEqual([claude]);
+
+    // The client sends the history it shows (without the stopped answer) and a new message.
+    const again = chatBody('', { messages: [hi, { role: 'assistant', content: 'Hello.' }, { role: 'user', content: 'Are you there?' }] });
+    const next = await readSse(await h.api('/v1/chat/completions', { method: 'POST', headers, body: again }));
+    expect(contentOf(next.events)).toBe('Back again.');
+    expect(h.processesInDataDir()).toEqual([claude]);
   });
 
-  it('a disconnect during a long Bash tool also ends the tool, which runs in its own process group', async () => {
+  it('a disconnect during a long Bash tool ends the tool, which runs in its own process group; the process stays warm', async () => {
     const h = await start(() => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: "python3 -c 'import time; time.sleep(37)'" } }] }), {
       role: '{ model: "local:claude-sonnet-4-5", allowed_tools: ["Bash"] }',
     });
@@ -137,7 +151,7 @@ describe('ending runs', () => {
     const sleeping = (): boolean => h.processesInDataDir().some((pid) => procCmdline(pid).includes('time.sleep(37)'));
     await vi.waitFor(() => expect(sleeping()).toBe(true), { timeout: 5000, interval: 50 });
     controller.abort();
-    expect(await processesAfter(h, 2000)).toEqual([]);
+    await vi.waitFor(() => expect(h.processesInDataDir().map(procCmdline)).toEqual([expect.stringContaining('claude')]), { timeout: 3000, interval: 50 });
   });
 
   it('a run over the time limit is stopped and the client is told why', async () => {
