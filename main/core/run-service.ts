@@ -93,7 +93,8 @@ export class RunService {
     };
 
     let warm = this.live.get(input.chat);
-    if (warm && !(await this.adapt(warm, launch, input.from))) {
+    const route: ProxyRoute = { provider: target.provider, turnId: input.turnId };
+    if (warm && !(await this.adapt(warm, launch, input.from, route))) {
       await this.live.retire(warm, 'the chat continues from another point or with other settings');
       warm = undefined;
     }
@@ -124,7 +125,8 @@ export class RunService {
 
     const serving = warm;
     this.live.claim(serving);
-    serving.grant?.retarget({ provider: target.provider, turnId: input.turnId });
+    // The process's token follows its turn, so the proxy's requests join the right one.
+    serving.grant?.retarget(route);
     const turn = serving.live.turn(
       { line: (uuid) => userMessageLine(input.prompt, input.images, uuid), timeoutMs: settings.run_timeout_seconds * 1000 },
       (event) => {
@@ -145,17 +147,18 @@ export class RunService {
    * turn continues and was started the same way. Model, provider (both through the proxy) and
    * permission mode are changed live.
    */
-  private async adapt(warm: Warm, launch: Launch, from: ContinueFrom | undefined): Promise<boolean> {
+  private async adapt(warm: Warm, launch: Launch, from: ContinueFrom | undefined, route: ProxyRoute): Promise<boolean> {
     const live = warm.live;
     if (!from?.messageUuid || live.sessionId !== from.sessionId || live.tipMessageUuid !== from.messageUuid) return false;
     if (warm.launch.signature !== launch.signature) return false;
     try {
+      // A model the CLI does not know is checked with a 1-token request: it goes to the new provider.
+      warm.grant?.retarget(route);
       if (warm.launch.model !== launch.model) await live.control({ subtype: 'set_model', model: launch.model });
       if (warm.launch.permissionMode !== launch.permissionMode) await live.control({ subtype: 'set_permission_mode', mode: launch.permissionMode });
     } catch {
       return false; // refused or gone: a new process resumes the session with the new settings
     }
-    // The process's token now opens the new provider (the route moves with each turn anyway).
     warm.launch = launch;
     return true;
   }

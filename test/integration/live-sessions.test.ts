@@ -1,0 +1,184 @@
+/**
+ * Warm Claude Code processes, one per active chat, with the real CLI against a fake upstream:
+ * one process serves a whole linear chat, branches fork from the right message, the number of
+ * warm processes is bounded, and a process that is gone (killed, evicted, Helix restarted) is
+ * replaced by one that resumes the same conversation.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { startHelixCore } from '../../main/core/helix-core';
+import { readLog } from '../../main/sessions/event-log';
+import { lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
+import { processesAfter, startHarness, type Harness } from '../support/helix-harness';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+type Message = { role: string; content: string };
+const user = (content: string): Message => ({ role: 'user', content });
+const assistant = (content: string): Message => ({ role: 'assistant', content });
+const numbered = (req: FakeRequest) => text(`Answer ${req.index + 1}.`);
+
+async function chat(h: Harness, chatId: string, messages: Message[]): Promise<string> {
+  const response = await h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': chatId }, body: JSON.stringify({ model: 'helix-consultant', stream: false, messages }) });
+  const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };
+  expect(response.status).toBe(200);
+  return body.choices[0]!.message.content;
+}
+
+/** The user/assistant texts the provider received on request `index`, without the CLI's own entries. */
+function upstream(h: Harness, index: number): string[] {
+  return (h.fake.requests[index]!.body.messages ?? [])
+    .filter((m) => m.role === 'user' || m.role === 'assistant')
+    .map((m) => `${m.role}: ${typeof m.content === 'string' ? m.content : (m.content as Array<{ text?: string }>).map((p) => p.text ?? '').filter((t) => !t.startsWith('<system-reminder>')).join('')}`);
+}
+
+/** A linear chat: each new request carries the whole history the client shows. */
+async function linear(h: Harness, chatId: string, messages: string[]): Promise<Message[]> {
+  const history: Message[] = [];
+  for (const message of messages) {
+    history.push(user(message));
+    history.push(assistant(await chat(h, chatId, history)));
+  }
+  return history;
+}
+
+function transcripts(h: Harness): Array<{ file: string; bytes: number }> {
+  const projects = path.join(String(h.env.HOME), '.claude', 'projects');
+  return readdirSync(projects, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => ({ file: f, bytes: statSync(path.join(projects, f)).size }));
+}
+
+describe('a warm process per chat', () => {
+  it('serves a 5-turn chat with one process: the provider sees each turn\'s history, the process only each new message', async () => {
+    const h = (harness = await startHarness(numbered));
+    const history: Message[] = [];
+    const pids: number[][] = [];
+    for (const [i, message] of ['one', 'two', 'three', 'four', 'five'].entries()) {
+      history.push(user(message));
+      const answer = await chat(h, 'five', history);
+      expect(answer).toBe(`Answer ${i + 1}.`);
+      history.push(assistant(answer));
+      pids.push(h.processesInDataDir());
+      // The whole conversation so far reached the provider, from Claude Code's own session.
+      expect(upstream(h, i)).toEqual(history.slice(0, -1).map((m) => `${m.role}: ${m.content}`));
+      expect(lastUserText(h.fake.requests[i]!)).not.toContain('<conversation>');
+    }
+    expect(pids[0]).toHaveLength(1);
+    expect(new Set(pids.flat()).size).toBe(1); // the same process all along
+
+    const session = h.core.sessions.findByChatId('five')!;
+    expect(new Set(session.turns.map((t) => t.claudeSessionId)).size).toBe(1); // in place: no fork per turn
+    const prompts = readLog(h.core.sessions.logFile(session.id)).filter((r) => r.type === 'prompt');
+    expect(prompts.map((p) => [p.text, p.resumed])).toEqual([
+      ['one', null],
+      ...['two', 'three', 'four', 'five'].map((m) => [m, session.turns[0]!.claudeSessionId]),
+    ]);
+    // One transcript, grown in place.
+    expect(transcripts(h)).toHaveLength(1);
+  });
+
+  it('a regenerate forks from the message before the answer it replaces; an edit from the message before it', async () => {
+    const h = (harness = await startHarness(numbered));
+    const history = await linear(h, 'branches', ['one', 'two', 'three']);
+    const session = h.core.sessions.findByChatId('branches')!;
+    const original = session.turns[0]!.claudeSessionId;
+
+    // Regenerate the third answer: the same history and message again.
+    const regenerated = await chat(h, 'branches', history.slice(0, 5));
+    expect(regenerated).toBe('Answer 4.');
+    expect(upstream(h, 3)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two', 'assistant: Answer 2.', 'user: three']);
+    expect(session.turns[3]!.claudeSessionId).not.toBe(original); // a branch of its own
+    // The branch continues in its new process.
+    await chat(h, 'branches', [...history.slice(0, 5), assistant(regenerated), user('four')]);
+    expect(upstream(h, 4)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two', 'assistant: Answer 2.', 'user: three', 'assistant: Answer 4.', 'user: four']);
+    expect(session.turns[4]!.claudeSessionId).toBe(session.turns[3]!.claudeSessionId);
+
+    // Edit the second message: the history before it, and the edited message.
+    await chat(h, 'branches', [user('one'), assistant('Answer 1.'), user('two, edited')]);
+    expect(upstream(h, 5)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two, edited']);
+
+    // Back on the original branch, after its third answer: that session resumes where it was.
+    await chat(h, 'branches', [...history, user('after three')]);
+    expect(upstream(h, 6)).toEqual([...history.map((m) => `${m.role}: ${m.content}`), 'user: after three']);
+    expect(session.turns[6]!.claudeSessionId).toBe(original);
+    expect(h.processesInDataDir()).toHaveLength(1); // still one process for the chat
+  });
+
+  it('a model and provider change mid-chat is made on the live process (its proxy token re-pointed, set_model), without a new one', async () => {
+    const h = (harness = await startHarness(numbered));
+    const history = await linear(h, 'switch', ['one']);
+    const [pid] = h.processesInDataDir();
+    h.core.config.setProvider('other', { type: 'anthropic', base_url: h.fake.url, api_key_env: 'LOCAL_KEY', models: ['my-model-x'] });
+    h.core.config.setRoleModel('consultant', 'other:my-model-x');
+    expect(await chat(h, 'switch', [...history, user('two')])).toMatch(/^Answer \d\.$/);
+    expect(h.fake.requests[0]!.body.model).toBe('claude-sonnet-4-5');
+    expect(h.fake.requests.at(-1)!.body.model).toBe('my-model-x');
+    expect(upstream(h, h.fake.requests.length - 1)).toEqual(expect.arrayContaining(['user: one', 'assistant: Answer 1.']));
+    expect(h.processesInDataDir()).toEqual([pid]);
+    const turns = h.core.sessions.findByChatId('switch')!.turns;
+    expect(turns.map((t) => [t.target, t.model])).toEqual([
+      ['local:claude-sonnet-4-5', 'claude-sonnet-4-5'],
+      ['other:my-model-x', 'my-model-x'],
+    ]);
+    // The proxy counted the second turn's requests under the new provider and that turn.
+    expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id).map((r) => r.provider)).toEqual(expect.arrayContaining(['other']));
+    expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id && r.provider !== 'other')).toEqual([]);
+  });
+});
+
+describe('bounds and recovery', () => {
+  it('max_live_sessions: 1 with two chats: the idle one is evicted, and resumes cold with the same history', async () => {
+    const h = (harness = await startHarness(numbered, { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
+    const a = await linear(h, 'chat-a', ['a one']);
+    const [first] = h.processesInDataDir();
+    await linear(h, 'chat-b', ['b one']);
+    await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
+    expect(h.processesInDataDir()).not.toContain(first); // chat A's process was closed for chat B's
+
+    await chat(h, 'chat-a', [...a, user('a two')]);
+    expect(upstream(h, 2)).toEqual(['user: a one', 'assistant: Answer 1.', 'user: a two']);
+    const session = h.core.sessions.findByChatId('chat-a')!;
+    expect(session.turns[1]!.claudeSessionId).toBe(session.turns[0]!.claudeSessionId); // resumed in place
+    await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
+  });
+
+  it('a process killed between turns is replaced on the next turn, which resumes the same session', async () => {
+    const h = (harness = await startHarness(numbered));
+    const history = await linear(h, 'killed', ['one']);
+    const [pid] = h.processesInDataDir();
+    process.kill(pid!, 'SIGKILL');
+    await processesAfter(h, 3000);
+    expect(await chat(h, 'killed', [...history, user('two')])).toBe('Answer 2.');
+    expect(upstream(h, 1)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two']);
+    const turns = h.core.sessions.findByChatId('killed')!.turns;
+    expect(turns[1]!.claudeSessionId).toBe(turns[0]!.claudeSessionId);
+    expect(h.processesInDataDir()).not.toContain(pid);
+  });
+
+  it('an idle process is closed after session_idle_seconds, and the chat goes on cold', async () => {
+    const h = (harness = await startHarness(numbered, { extraYaml: 'settings:\n  session_idle_seconds: 0.5\n' }));
+    const history = await linear(h, 'idle', ['one']);
+    expect(await processesAfter(h, 5000)).toEqual([]);
+    expect(await chat(h, 'idle', [...history, user('two')])).toBe('Answer 2.');
+    expect(upstream(h, 1)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two']);
+  });
+
+  it('after a Helix restart the chat continues (cold, in place); quitting leaves no process', async () => {
+    const h = (harness = await startHarness(numbered));
+    const history = await linear(h, 'restart', ['one']);
+    expect(h.processesInDataDir()).toHaveLength(1);
+    await h.core.close();
+    expect(h.processesInDataDir()).toEqual([]); // quit: no warm process outlives the core
+    h.core = await startHelixCore({ dataDir: h.dataDir, configPath: h.core.configPath, host: '127.0.0.1', port: 0, env: h.env });
+    expect(await chat(h, 'restart', [...history, user('two')])).toBe('Answer 2.');
+    expect(upstream(h, 1)).toEqual(['user: one', 'assistant: Answer 1.', 'user: two']);
+    const turns = h.core.sessions.findByChatId('restart')!.turns;
+    expect(turns[1]!.claudeSessionId).toBe(turns[0]!.claudeSessionId);
+  });
+});
