@@ -11,11 +11,15 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
 import { StorageError } from '../core/data-dir';
-import { classifyResult, type ClaudeRun, type RunOutcome } from './claude-run';
+import type { ClaudeRun } from './claude-run';
 import { CliEventMapper } from './event-mapper';
 import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
+import { answerFor, controlRequestLine, obj, str } from './control-protocol';
 import { StreamJsonParser, type CliEvent } from './stream-json';
+import { exitOutcome, resultOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
+
+export type { LiveOutcome } from './turn-outcome';
 
 export interface LiveSpec {
   bin: string;
@@ -36,9 +40,6 @@ export interface TurnInput {
   timeoutMs: number;
 }
 
-/** A turn's outcome, and the uuid of its last assistant message: where a later branch can fork. */
-export type LiveOutcome = RunOutcome & { messageUuid?: string };
-
 export interface LiveTurn extends ClaudeRun {
   readonly done: Promise<LiveOutcome>;
 }
@@ -49,13 +50,6 @@ const AUTH_STATUSES = new Set([401, 403]);
 /** If no `idle` follows a result (a CLI without session state events), the process is taken as ready after this. */
 const IDLE_FALLBACK_MS = 1500;
 const CONTROL_TIMEOUT_MS = 10_000;
-
-/** The message a refused permission prompt gives the model, in place of the tool's result. */
-export function refusalMessage(request: Record<string, unknown>): string {
-  const tool = typeof request.display_name === 'string' ? request.display_name : typeof request.tool_name === 'string' ? request.tool_name : 'a tool';
-  const what = typeof request.description === 'string' && request.description ? ` (${request.description})` : '';
-  return `Claude requested permissions to use ${tool}${what}, but you haven't granted it yet. Helix does not ask for approvals during a run: the role's permission_mode or allowed_tools decide what may run.`;
-}
 
 interface OpenTurn {
   uuid: string;
@@ -208,7 +202,7 @@ export class LiveSession {
         reject(new Error(`no answer to ${String(request.subtype)} within ${CONTROL_TIMEOUT_MS / 1000} s`));
       }, CONTROL_TIMEOUT_MS);
       this.pending.set(id, { resolve, reject, timer });
-      this.child.stdin?.write(`${JSON.stringify({ type: 'control_request', request_id: id, request })}\n`);
+      this.child.stdin?.write(controlRequestLine(id, request));
     });
   }
 
@@ -343,13 +337,7 @@ export class LiveSession {
   }
 
   private answerControl(event: CliEvent): void {
-    const request = obj(event.request);
-    const id = str(event.request_id);
-    const response =
-      request.subtype === 'can_use_tool'
-        ? { subtype: 'success', request_id: id, response: { behavior: 'deny', message: refusalMessage(request) } }
-        : { subtype: 'error', request_id: id, error: `Helix does not handle ${String(request.subtype)} requests` };
-    this.child.stdin?.write(`${JSON.stringify({ type: 'control_response', response })}\n`);
+    this.child.stdin?.write(answerFor(event));
   }
 
   private controlAnswered(response: Record<string, unknown>): void {
@@ -363,30 +351,15 @@ export class LiveSession {
   }
 
   private resultOutcome(turn: OpenTurn, result: RunResult): LiveOutcome {
-    const messageUuid = turn.messageUuid;
-    // A complete answer stands even if a cancel or timeout came too late to stop it; not one refused upstream or not recorded.
-    const stands = !turn.stopReason || turn.stopReason.code === 'timeout' || turn.stopReason.code === 'cancelled';
-    if (!result.isError && !turn.aborted && stands) return { ok: true, result, messageUuid };
-    if (turn.stopReason) return { ok: false, error: turn.stopReason, result };
-    if (turn.aborted) return { ok: false, error: { code: 'cancelled', detail: 'the run was interrupted' }, result };
-    return { ok: false, error: classifyResult(result), result };
+    return resultOutcome(turn, result);
   }
 
   private stopped(turn: OpenTurn): LiveOutcome {
     return { ok: false, error: turn.stopReason ?? { code: 'cancelled', detail: 'the run was cancelled' }, result: turn.result };
   }
 
-  /** The outcome of a turn whose process ended before its result. */
-  private failure(turn: OpenTurn, exit?: { signal?: string; exitCode?: number; cause?: unknown }): LiveOutcome {
-    if (turn.stopReason) return { ok: false, error: turn.stopReason, result: turn.result };
-    if (turn.result) return this.resultOutcome(turn, turn.result);
-    const cause = exit?.cause as NodeJS.ErrnoException | undefined;
-    if (cause?.code === 'ENOENT' || cause?.code === 'EACCES') {
-      return { ok: false, error: { code: 'cli_not_found', detail: `${this.spec.bin}: ${cause.message}` } };
-    }
-    const how = exit?.signal ? `signal ${exit.signal}` : exit?.exitCode !== undefined ? `exit code ${exit.exitCode}` : this.endReason ?? 'the process ended';
-    const said = this.stderrTail.trim().split('\n').slice(-3).join(' ').trim();
-    return { ok: false, error: { code: 'cli_crashed', detail: said ? `${how}: ${said}` : how } };
+  private failure(turn: OpenTurn, exit?: ProcessExit): LiveOutcome {
+    return exitOutcome(turn, { bin: this.spec.bin, exit, stderrTail: this.stderrTail, endReason: this.endReason });
   }
 
   private terminate(): void {
@@ -402,7 +375,7 @@ export class LiveSession {
     }, this.spec.killGraceMs ?? 1000);
   }
 
-  private onExit(exit: { signal?: string; exitCode?: number; cause?: unknown }): void {
+  private onExit(exit: ProcessExit): void {
     this.lines(this.parser.end());
     clearTimeout(this.killTimer);
     clearTimeout(this.idleFallback);
@@ -421,12 +394,4 @@ export class LiveSession {
     // Turns waiting for this process to be ready learn it is gone.
     for (const write of this.waitingForReady.splice(0)) write();
   }
-}
-
-function obj(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : '';
 }

@@ -1,0 +1,38 @@
+/**
+ * The lines Helix writes to a warm Claude Code process besides user turns: its own control
+ * requests (interrupt, set_model, …) and its answers to the CLI's requests. Permission prompts
+ * (`can_use_tool`) are refused at once, with a message the model reads in place of the tool's
+ * result, so a turn never waits for an approval nobody will give; other requests are refused as
+ * unsupported.
+ */
+import type { CliEvent } from './stream-json';
+
+export function controlRequestLine(requestId: string, request: Record<string, unknown>): string {
+  return `${JSON.stringify({ type: 'control_request', request_id: requestId, request })}\n`;
+}
+
+/** The message a refused permission prompt gives the model, in place of the tool's result. */
+export function refusalMessage(request: Record<string, unknown>): string {
+  const tool = typeof request.display_name === 'string' ? request.display_name : typeof request.tool_name === 'string' ? request.tool_name : 'a tool';
+  const what = typeof request.description === 'string' && request.description ? ` (${request.description})` : '';
+  return `Claude requested permissions to use ${tool}${what}, but you haven't granted it yet. Helix does not ask for approvals during a run: the role's permission_mode or allowed_tools decide what may run.`;
+}
+
+/** The `control_response` line answering one of the CLI's `control_request`s. */
+export function answerFor(event: CliEvent): string {
+  const request = obj(event.request);
+  const id = str(event.request_id);
+  const response =
+    request.subtype === 'can_use_tool'
+      ? { subtype: 'success', request_id: id, response: { behavior: 'deny', message: refusalMessage(request) } }
+      : { subtype: 'error', request_id: id, error: `Helix does not handle ${String(request.subtype)} requests` };
+  return `${JSON.stringify({ type: 'control_response', response })}\n`;
+}
+
+export function obj(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+export function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
