@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// A stand-in `claude` for the benchmarks: prints a recorded stream-json run at full speed.
+// A stand-in `claude` for the benchmarks: prints a recorded stream-json run at full speed for
+// each user line on its stdin (a warm process serves many turns), and exits when stdin ends.
 // Each text delta carries the monotonic time (ns) at which it was written, so a reader can
 // measure relay latency; the clock is system-wide, so it compares across processes.
 //   BENCH_EVENTS  number of text deltas (default 200)
 //   BENCH_GAP_US  pause between deltas in microseconds (default 0: as fast as possible;
 //                 from 1000 up a timer sleep, below it a spin)
 import { readFileSync } from 'node:fs';
+import readline from 'node:readline';
 
 const fixture = readFileSync(new URL('../test/fixtures/claude/text.jsonl', import.meta.url), 'utf8').trim().split('\n');
 const init = fixture.find((line) => line.includes('"subtype":"init"'));
@@ -16,8 +18,12 @@ const gapNs = BigInt(Number(process.env.BENCH_GAP_US ?? 0) * 1000);
 const write = (line) => new Promise((resolve) => (process.stdout.write(`${line}\n`) ? resolve() : process.stdout.once('drain', resolve)));
 const wrap = (event) => JSON.stringify({ type: 'stream_event', event, session_id: 'bench', parent_tool_use_id: null });
 
-process.stdin.resume();
-process.stdin.on('end', async () => {
+let turns = Promise.resolve();
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.includes('"type":"user"')) turns = turns.then(turn);
+});
+
+async function turn() {
   await write(init);
   await write(wrap({ type: 'message_start', message: { id: 'msg_bench', content: [] } }));
   await write(wrap({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }));
@@ -33,4 +39,5 @@ process.stdin.on('end', async () => {
   await write(wrap({ type: 'content_block_stop', index: 0 }));
   await write(wrap({ type: 'message_stop' }));
   await write(result);
-});
+  await write(JSON.stringify({ type: 'system', subtype: 'session_state_changed', state: 'idle', session_id: 'bench' }));
+}

@@ -55,7 +55,7 @@ function direct(env) {
     const child = spawn(FAKE_CLAUDE, [], { env: { ...process.env, ...env } });
     child.stdout.on('data', timer.feed);
     child.on('close', () => resolve(timer.result()));
-    child.stdin.end('prompt');
+    child.stdin.end(`${JSON.stringify({ type: 'user', message: { role: 'user', content: 'go' } })}\n`);
   });
 }
 
