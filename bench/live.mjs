@@ -146,8 +146,11 @@ async function cancelThenNext(port, chatId, history) {
   const started = process.hrtime.bigint();
   controller.abort();
   await hung;
-  const { answer, firstAt } = await turn(port, chatId, [...history, { role: 'user', content: 'after the cancel' }]);
+  const next = [...history, { role: 'user', content: 'after the cancel' }];
+  const { answer, firstAt } = await turn(port, chatId, next);
   if (!answer) throw new Error('no answer after the cancel');
+  // The conversation goes on from the new answer (the stopped one is not in what the client shows).
+  history.push(next.at(-1), { role: 'assistant', content: answer });
   return Number(firstAt - started) / 1e6;
 }
 
