@@ -118,6 +118,20 @@ export interface StorageState {
   freeBytes: number | null;
 }
 
+/** A chat's warm Claude Code process (see README, "How a turn runs"). */
+export interface LiveSessionView {
+  /** The Helix session (chat) it serves. */
+  sessionId: string;
+  pid: number | null;
+  /** starting | running | ready | closing | … */
+  state: string;
+  claudeSessionId: string | null;
+  startedAt: string;
+  /** Seconds since its last turn ended; null while a turn runs. */
+  idleSeconds: number | null;
+  rssBytes: number | null;
+}
+
 /** Below this much free space the panel warns: runs stop when the disk is full. */
 export const LOW_DISK_BYTES = 200 * 1024 * 1024;
 
@@ -133,6 +147,8 @@ export interface ControlSnapshot {
   storage: StorageState;
   /** The latest requests, newest first. */
   requests: RequestEntry[];
+  /** The chats served by a warm process right now. */
+  live: LiveSessionView[];
 }
 
 /** A session log record as stored (type, at, and the record's own fields). */
@@ -166,6 +182,8 @@ export interface ControlCommands {
   'service:start': { args: [name: string]; result: ServiceState };
   'service:stop': { args: [name: string]; result: ServiceState };
   'service:restart': { args: [name: string]; result: ServiceState };
+  /** Closes a chat's warm process (its next turn resumes in a new one); false if it has none or it is busy. */
+  'live:close': { args: [sessionId: string]; result: { closed: boolean } };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -186,6 +204,7 @@ export const COMMAND_NAMES = Object.keys({
   'service:start': true,
   'service:stop': true,
   'service:restart': true,
+  'live:close': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */

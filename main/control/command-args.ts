@@ -26,6 +26,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'service:start': oneText,
   'service:stop': oneText,
   'service:restart': oneText,
+  'live:close': oneText,
 };
 
 export function isCommand(name: string): name is CommandName {

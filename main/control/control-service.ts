@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, RequestEntry, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, LiveSessionView, RequestEntry, SessionSummary, StorageState } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
@@ -37,6 +37,8 @@ interface ControlDeps {
   requests(): RequestEntry[];
   services: ServiceSupervisor;
   storage(): StorageState;
+  /** The chats' warm processes: listed, closed, and heard when one starts or ends. */
+  live?: { list(): LiveSessionView[]; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
 }
 
 export class ControlService {
@@ -47,6 +49,7 @@ export class ControlService {
     deps.turns.onTurnEvent((sessionId, turnId, event) => this.emit({ type: 'run-event', sessionId, turnId, event }));
     deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
+    deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
 
     this.handlers = {
       'state:get': () => this.snapshot(),
@@ -86,6 +89,7 @@ export class ControlService {
       'service:start': (name) => refusing('not_found', () => deps.services.start(name)),
       'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),
       'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
+      'live:close': (sessionId) => ({ closed: deps.live?.close(sessionId) ?? false }),
     };
   }
 
@@ -105,6 +109,7 @@ export class ControlService {
       services: this.deps.services.list(),
       storage: this.deps.storage(),
       requests: this.deps.requests(),
+      live: this.deps.live?.list() ?? [],
     };
   }
 

@@ -137,6 +137,13 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, 100),
     storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir) }),
+    live: {
+      list: () => runs.live.list().map(({ chat, ...info }) => ({ sessionId: chat, ...info })),
+      close: (sessionId) => runs.live.close(sessionId),
+      onStartOrEnd: (listener) => runs.live.onChange((_chat, change) => {
+        if (change.from === 'starting' || change.to === 'closed' || change.to === 'crashed') listener();
+      }),
+    },
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
   notify = () => controlService.notify();

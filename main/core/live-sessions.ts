@@ -116,6 +116,8 @@ export class LiveSessions {
   retire(warm: Warm, reason: string): Promise<void> {
     if (this.byChat.get(warm.chat) === warm) this.byChat.delete(warm.chat);
     clearTimeout(warm.idleTimer);
+    // Between turns it has nothing to ask the provider: its token opens nothing from now on.
+    if (!warm.busy) warm.grant?.revoke();
     return warm.live.close(reason);
   }
 

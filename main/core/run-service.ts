@@ -9,6 +9,7 @@ import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock, type ResumeFrom } from '../runner/claude-command';
 import { LiveSession, type LiveOutcome, type LiveTurn } from '../runner/live-session';
+import { isAlive } from '../runner/process-tree';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
 import { ResolvedModels } from '../providers/claude-aliases';
@@ -93,6 +94,11 @@ export class RunService {
     };
 
     let warm = this.live.get(input.chat);
+    // A process that died since its last turn (its exit not yet seen) is not offered the next one.
+    if (warm?.live.pid !== undefined && !isAlive(warm.live.pid)) {
+      await warm.live.exited;
+      warm = undefined;
+    }
     const route: ProxyRoute = { provider: target.provider, turnId: input.turnId };
     if (warm && !(await this.adapt(warm, launch, input.from, route))) {
       await this.live.retire(warm, 'the chat continues from another point or with other settings');

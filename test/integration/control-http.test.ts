@@ -1,9 +1,9 @@
 /** The control panel's HTTP adapter: its token, its Host/Origin checks, commands and live events. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ControlEvent, ControlSnapshot } from '../../common/control';
 import { text } from '../support/fake-anthropic';
-import { chatBody, processesAfter, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
 import { statusWithHost } from '../support/host-request';
 
 let h: Harness;
@@ -84,7 +84,7 @@ describe('control panel over HTTP', () => {
     expect(got.data.log.map((r) => r.type)).toEqual(expect.arrayContaining(['session', 'prompt', 'event', 'turn']));
   });
 
-  it('cancels a running turn from the panel, and its claude process goes', async () => {
+  it('cancels a running turn from the panel (its process stays warm, listed), and closes the warm process', async () => {
     h.fake.setScript(() => ({ kind: 'hang' }));
     const stream = h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hang on', {}), headers: { 'x-helix-chat-id': 'to-cancel' } }).then(readSse);
     const turn = async (): Promise<{ id: string; status: string } | undefined> => h.core.sessions.findByChatId('to-cancel')?.turns[0];
@@ -94,7 +94,17 @@ describe('control panel over HTTP', () => {
     expect(cancelled.data.cancelled).toBe(true);
     await stream;
     expect((await turn())!.status).toBe('cancelled');
-    expect(await processesAfter(h, 2000)).toEqual([]);
+    // Interrupted, not killed: the chat keeps its process, which the panel lists.
+    const sessionId = h.core.sessions.findByChatId('to-cancel')!.id;
+    const state = (await (await call('state:get', [])).json()) as { data: { live: Array<{ sessionId: string; pid: number; state: string; idleSeconds: number | null }> } };
+    const live = state.data.live.find((l) => l.sessionId === sessionId)!;
+    expect(live).toMatchObject({ state: 'ready', idleSeconds: expect.any(Number) });
+    expect(h.processesInDataDir()).toContain(live.pid);
+    const closed = (await (await call('live:close', [sessionId])).json()) as { data: { closed: boolean } };
+    expect(closed.data.closed).toBe(true);
+    await vi.waitFor(() => expect(h.processesInDataDir()).not.toContain(live.pid), { timeout: 5000, interval: 50 });
+    const after = (await (await call('state:get', [])).json()) as { data: { live: Array<{ sessionId: string }> } };
+    expect(after.data.live.map((l) => l.sessionId)).not.toContain(sessionId);
     h.fake.setScript(() => text('Controlled.'));
   });
 

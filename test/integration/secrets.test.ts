@@ -1,8 +1,8 @@
 /**
  * Nothing secret reaches Claude Code: with the real CLI, a model that runs `printenv` sees no
  * provider key, no HELIX_* variable and no unrelated secret of the server's environment — nor
- * do the session log, the panel or the provider's requests. The run's own proxy token stops
- * working when the run ends.
+ * do the session log, the panel or the provider's requests. The process's own proxy token stops
+ * working when the process ends.
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,10 +82,12 @@ describe.each([
     for (const body of upstreamBodies) expectNoSecretIn('a request to the provider', body);
   });
 
-  it('gives each run a proxy token that stops working when the run ends', async () => {
+  it('gives each process a proxy token that stops working when the process ends', async () => {
     const { h, answer } = await runPrintenv(role);
     const token = /ANTHROPIC_API_KEY=([^\s\\"]+)/.exec(answer)?.[1];
     expect(token).toBeTruthy();
+    // The chat's warm process is closed (as when idle too long, evicted, or closed in the panel).
+    expect(await dispatch(h.core.control, 'live:close', [h.core.sessions.list()[0]!.id])).toEqual({ ok: true, data: { closed: true } });
     const base = /ANTHROPIC_BASE_URL=([^\s\\"]+)/.exec(answer)![1]!;
     const response = await fetch(`${base}/v1/messages`, {
       method: 'POST',

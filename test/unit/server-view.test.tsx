@@ -19,6 +19,7 @@ const snapshot: ControlSnapshot = {
   services: [service('router'), service('remote-api')],
   storage: { dataDir: '/data', freeBytes: null },
   requests: [],
+  live: [],
 };
 
 describe('ServerView', () => {
@@ -35,6 +36,28 @@ describe('ServerView', () => {
     fireEvent.click(within(row('router')).getByRole('button', { name: 'Restart' }));
     await vi.waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(invoke).toHaveBeenLastCalledWith('service:restart', 'router');
+  });
+
+  it('lists the chats served by a warm process, with their memory and idle time, and closes one', async () => {
+    const invoke = vi.fn(async () => ({ closed: true }));
+    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const onChanged = vi.fn();
+    const live = [
+      { sessionId: 's-1', pid: 4242, state: 'ready', claudeSessionId: 'c-1', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: 75, rssBytes: 200 * 2 ** 20 },
+      { sessionId: 's-2', pid: 4343, state: 'running', claudeSessionId: 'c-2', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: null, rssBytes: null },
+    ];
+    const sessions = [{ id: 's-1', title: 'Cats', role: 'consultant', status: 'done' as const, createdAt: '', updatedAt: '', turns: 2, tokens: 0, costUsd: 0 }];
+    render(<ServerView client={client} snapshot={{ ...snapshot, live, sessions }} onChanged={onChanged} />);
+    const table = screen.getByRole('table', { name: 'Live sessions' });
+    const row = within(table).getByText('Cats').closest('tr') as HTMLElement;
+    expect(row.textContent).toContain('4242');
+    expect(row.textContent).toContain('200 MiB');
+    expect(row.textContent).toContain('1 min');
+    const busy = within(table).getByText('s-2').closest('tr') as HTMLElement;
+    expect(within(busy).getByRole('button', { name: 'Close' }).hasAttribute('disabled')).toBe(true); // a turn is running in it
+    fireEvent.click(within(row).getByRole('button', { name: 'Close' }));
+    await vi.waitFor(() => expect(onChanged).toHaveBeenCalled());
+    expect(invoke).toHaveBeenCalledWith('live:close', 's-1');
   });
 
   it('shows a failed restart of a component in its row', async () => {

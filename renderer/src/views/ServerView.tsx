@@ -104,6 +104,31 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           </tbody>
         </table>
       )}
+      <h2>Live sessions</h2>
+      {snapshot.live.length === 0 ? (
+        <p className="empty">No chat is served by a warm Claude Code process right now.</p>
+      ) : (
+        <table aria-label="Live sessions">
+          <TableHead columns={['Chat', 'State', 'Pid', 'Memory', 'Idle', '']} />
+          <tbody>
+            {snapshot.live.map((l) => (
+              <tr key={l.sessionId}>
+                <td>{snapshot.sessions.find((s) => s.id === l.sessionId)?.title ?? l.sessionId}</td>
+                <td className={`state ${l.state}`}>{l.state}</td>
+                <td>{l.pid ?? '—'}</td>
+                <td>{l.rssBytes === null ? '—' : formatBytes(l.rssBytes)}</td>
+                <td>{l.idleSeconds === null ? 'in a turn' : l.idleSeconds < 60 ? `${l.idleSeconds} s` : `${Math.floor(l.idleSeconds / 60)} min`}</td>
+                <td className="actions">
+                  <button onClick={() => void failures.run(`live:${l.sessionId}`, 'Close', () => client.invoke('live:close', l.sessionId)).finally(onChanged)} disabled={l.idleSeconds === null}>
+                    Close
+                  </button>
+                  <InlineError message={failures.of(`live:${l.sessionId}`)} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>Requests</h2>
       {snapshot.requests.length === 0 ? (
         <p className="empty">No requests yet.</p>
