@@ -88,6 +88,10 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   });
 
   const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, grant: (route) => runTokens.grant(route) } });
+  // Each chat's log tells its warm process's life: started, each turn, idle, closed and why.
+  runs.live.onChange((sessionId, { from, to, reason }) => {
+    if (sessions.get(sessionId)) writeOrWarn(() => sessions.log(sessionId).append({ type: 'live', from, to, reason }));
+  });
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
