@@ -330,6 +330,8 @@ export class LiveSession {
     if (!this.finishing) return;
     clearTimeout(this.idleFallback);
     this.finishing = false;
+    // The finished turn's listener (and what it holds) is not kept while the process waits.
+    if (this.turnOpen?.settled) this.turnOpen = undefined;
     if (this.machine.state !== 'running' && this.machine.state !== 'starting') return;
     this.machine.to('ready', reason);
     const next = this.waitingForReady.shift();
