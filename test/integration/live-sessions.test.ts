@@ -4,12 +4,12 @@
  * warm processes is bounded, and a process that is gone (killed, evicted, Helix restarted) is
  * replaced by one that resumes the same conversation.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startHelixCore } from '../../main/core/helix-core';
 import { readLog } from '../../main/sessions/event-log';
-import { lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
+import { hasToolResults, lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
 import { processesAfter, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
@@ -132,6 +132,23 @@ describe('a warm process per chat', () => {
     // The proxy counted the second turn's requests under the new provider and that turn.
     expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id).map((r) => r.provider)).toEqual(expect.arrayContaining(['other']));
     expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id && r.provider !== 'other')).toEqual([]);
+  });
+});
+
+describe('permission prompts', () => {
+  it('are refused at once in the default mode, with a message the model reads, and the turn goes on', async () => {
+    const h = (harness = await startHarness((req) =>
+      hasToolResults(req) ? text('I could not write it.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: 'notes.txt', content: 'hello' } }] },
+    ));
+    expect(await chat(h, 'asks', [user('Write notes.txt')])).toBe('I could not write it.');
+    const results = (h.fake.requests[1]!.body.messages!.at(-1)!.content as Array<{ type: string; content?: unknown; is_error?: boolean }>).filter((p) => p.type === 'tool_result');
+    expect(results).toHaveLength(1);
+    expect(results[0]!.is_error).toBe(true);
+    expect(JSON.stringify(results[0]!.content)).toContain("haven't granted it yet");
+    expect(JSON.stringify(results[0]!.content)).toContain('Helix does not ask for approvals during a run'); // Helix's answer to the CLI's prompt
+    const session = h.core.sessions.findByChatId('asks')!;
+    expect(existsSync(path.join(session.cwd, 'notes.txt'))).toBe(false);
+    expect(session.turns[0]!.status).toBe('done');
   });
 });
 
