@@ -168,6 +168,20 @@ describe('bounds and recovery', () => {
     await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
   });
 
+  it('a turn that finds every warm slot busy runs in a process of its own, closed after it: it never waits', async () => {
+    const h = (harness = await startHarness((req) => text(`Slow answer ${req.index + 1}.`, { delayMs: req.index === 0 ? 500 : 0, chunkSize: 2 }), { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
+    const first = chat(h, 'busy-a', [user('a')]);
+    await vi.waitFor(() => expect(h.fake.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    const second = await chat(h, 'busy-b', [user('b')]);
+    expect(second).toMatch(/^Slow answer \d\.$/);
+    // It ran while the first chat's turn still did: it did not wait for the slot.
+    expect(h.core.sessions.findByChatId('busy-a')!.turns[0]!.status).toBe('running');
+    await first;
+    // The first chat keeps its warm process; the second's was closed after its turn.
+    await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
+    expect(h.core.control.snapshot().live.map((l) => l.sessionId)).toEqual([h.core.sessions.findByChatId('busy-a')!.id]);
+  });
+
   it('a process killed between turns is replaced on the next turn, which resumes the same session', async () => {
     const h = (harness = await startHarness(numbered));
     const history = await linear(h, 'killed', ['one']);
