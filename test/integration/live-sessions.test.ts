@@ -4,9 +4,10 @@
  * warm processes is bounded, and a process that is gone (killed, evicted, Helix restarted) is
  * replaced by one that resumes the same conversation.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runTmpDir } from '../../main/core/data-dir';
 import { startHelixCore } from '../../main/core/helix-core';
 import { readLog } from '../../main/sessions/event-log';
 import { hasToolResults, lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
@@ -45,6 +46,19 @@ async function linear(h: Harness, chatId: string, messages: string[]): Promise<M
     history.push(assistant(await chat(h, chatId, history)));
   }
   return history;
+}
+
+function processesIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readlinkSync(`/proc/${entry}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function transcripts(h: Harness): Array<{ file: string; bytes: number }> {
@@ -132,6 +146,37 @@ describe('a warm process per chat', () => {
     // The proxy counted the second turn's requests under the new provider and that turn.
     expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id).map((r) => r.provider)).toEqual(expect.arrayContaining(['other']));
     expect(h.core.proxyRequests.latest(10).filter((r) => r.turnId === turns[1]!.id && r.provider !== 'other')).toEqual([]);
+  });
+});
+
+describe('a spare process (spare_session)', () => {
+  it('is parked after a new chat, and the next new chat claims it for its folder; the chat then goes on in it', async () => {
+    const h = (harness = await startHarness(numbered, { extraYaml: 'settings:\n  spare_session: true\n' }));
+    await linear(h, 'first', ['a one']);
+    const [first] = h.processesInDataDir();
+    // Parked in Helix's temporary folder, outside any chat's.
+    const parked = (): number[] => processesIn(runTmpDir(h.dataDir));
+    await vi.waitFor(() => expect(parked()).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    const [spare] = parked();
+    expect(spare).not.toBe(first);
+
+    const history = await linear(h, 'second', ['b one']);
+    expect(upstream(h, 1)).toEqual(['user: b one']); // a new conversation, nothing of the first
+    const session = h.core.sessions.findByChatId('second')!;
+    const live = h.core.control.snapshot().live.find((l) => l.sessionId === session.id)!;
+    expect(live.pid).toBe(spare);
+    expect(readlinkSync(`/proc/${spare}/cwd`)).toBe(session.cwd); // claimed for the chat's folder
+
+    await chat(h, 'second', [...history, user('b two')]);
+    expect(upstream(h, 2)).toEqual(['user: b one', 'assistant: Answer 2.', 'user: b two']);
+    expect(h.core.control.snapshot().live.find((l) => l.sessionId === session.id)!.pid).toBe(spare);
+    expect(new Set(session.turns.map((t) => t.claudeSessionId)).size).toBe(1);
+    // The next spare is parked already; quitting leaves none.
+    await vi.waitFor(() => expect(parked()).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(parked()).not.toContain(spare);
+    await h.core.close();
+    expect([...h.processesInDataDir(), ...parked()]).toEqual([]);
+    h.core = await startHelixCore({ dataDir: h.dataDir, configPath: h.core.configPath, host: '127.0.0.1', port: 0, env: h.env });
   });
 });
 
