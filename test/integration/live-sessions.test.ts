@@ -4,7 +4,7 @@
  * warm processes is bounded, and a process that is gone (killed, evicted, Helix restarted) is
  * replaced by one that resumes the same conversation.
  */
-import { existsSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runTmpDir } from '../../main/core/data-dir';
@@ -194,6 +194,34 @@ describe('permission prompts', () => {
     const session = h.core.sessions.findByChatId('asks')!;
     expect(existsSync(path.join(session.cwd, 'notes.txt'))).toBe(false);
     expect(session.turns[0]!.status).toBe('done');
+  });
+});
+
+describe('cancel', () => {
+  it('mid-tool interrupts the turn and ends the tool; the process stays warm and answers the next turn', async () => {
+    const h = (harness = await startHarness(
+      (req) => (lastUserText(req).includes('Sleep') && !hasToolResults(req) ? { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: "python3 -c 'import time; time.sleep(41)'" } }] } : text(`Answer ${req.index + 1}.`)),
+      { role: '{ model: "local:claude-sonnet-4-5", allowed_tools: ["Bash"] }' },
+    ));
+    const history = await linear(h, 'tool', ['Hello']);
+    const [pid] = h.processesInDataDir();
+    const controller = new AbortController();
+    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [...history, user('Sleep')] });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': 'tool' }, body, signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const sleeping = (): number[] => h.processesInDataDir().filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('time.sleep(41)'));
+    await vi.waitFor(async () => {
+      await Promise.race([reader.read(), new Promise((r) => setTimeout(r, 50))]);
+      expect(sleeping()).not.toEqual([]);
+    }, { timeout: 10_000, interval: 50 });
+    controller.abort();
+    const session = h.core.sessions.findByChatId('tool')!;
+    await vi.waitFor(() => expect(session.turns[1]!.status).toBe('cancelled'), { timeout: 5000, interval: 50 });
+    await vi.waitFor(() => expect(sleeping()).toEqual([]), { timeout: 3000, interval: 50 });
+
+    expect(await chat(h, 'tool', [...history, user('Still there?')])).toMatch(/^Answer \d\.$/);
+    expect(h.processesInDataDir()).toEqual([pid]);
+    expect(upstream(h, h.fake.requests.length - 1).slice(0, 2)).toEqual(['user: Hello', 'assistant: Answer 1.']);
   });
 });
 
