@@ -209,7 +209,14 @@ describe('cancel', () => {
     const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [...history, user('Sleep')] });
     const response = await h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': 'tool' }, body, signal: controller.signal });
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const sleeping = (): number[] => h.processesInDataDir().filter((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('time.sleep(41)'));
+    const cmdline = (p: number): string => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      } catch {
+        return ''; // gone meanwhile
+      }
+    };
+    const sleeping = (): number[] => h.processesInDataDir().filter((p) => cmdline(p).includes('time.sleep(41)'));
     await vi.waitFor(async () => {
       await Promise.race([reader.read(), new Promise((r) => setTimeout(r, 50))]);
       expect(sleeping()).not.toEqual([]);
