@@ -92,6 +92,7 @@ export class LiveSessions {
       warm.grant?.revoke();
       this.all.delete(warm);
       if (this.byChat.get(warm.chat) === warm) this.byChat.delete(warm.chat);
+      if (this.exits.get(warm.chat) === warm.live.exited) this.exits.delete(warm.chat);
     });
   }
 
