@@ -141,6 +141,7 @@ export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 /** A session with a page of its log: whole turns, the latest first asked for. */
 export interface SessionPage {
   session: SessionRecord;
+  /** The latest page ends with the running turn's text not written to the file yet. */
   log: LogEntry[];
   /** Byte offset of log[0] in the session's log, the `before` of the page before it; 0 when nothing is earlier. */
   start: number;
@@ -203,5 +204,9 @@ export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { cod
 /** What the UI hears as it happens. */
 export type ControlEvent =
   | { type: 'state-changed' }
-  | { type: 'run-event'; sessionId: string; turnId: string; event: RunEvent }
+  /**
+   * `seq`: the event's place in its turn (1, 2, …), as in the session log's records (a joined
+   * stretch of text carries its last delta's): a timeline skips what it holds and notices a gap.
+   */
+  | { type: 'run-event'; sessionId: string; turnId: string; seq: number; event: RunEvent }
   | { type: 'session-changed'; session: SessionSummary };

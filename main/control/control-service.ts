@@ -44,7 +44,7 @@ export class ControlService {
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
-    deps.turns.onTurnEvent((sessionId, turnId, event) => this.emit({ type: 'run-event', sessionId, turnId, event }));
+    deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
 
@@ -54,7 +54,11 @@ export class ControlService {
         const session = deps.sessions.get(sessionId);
         if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
         const page = readLogPage(deps.sessions.logFile(sessionId), LOG_PAGE, before);
-        return { session, log: page.records, start: page.start, total: page.total };
+        // The latest page ends with the text still held in memory, read in the same step as the
+        // log: it holds exactly the run events numbered up to its records' `seq`, and the live
+        // events go on from there.
+        const log = before === undefined ? [...page.records, ...deps.turns.unwritten(session)] : page.records;
+        return { session, log, start: page.start, total: page.total };
       },
       'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
       'role:set-model': (role, ref) => {

@@ -11,6 +11,7 @@
  * - A retry of a turn that ran on after its client left gets that run, or its recorded answer.
  */
 import { randomUUID } from 'node:crypto';
+import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeOrWarn } from '../core/data-dir';
@@ -37,7 +38,9 @@ export interface TurnRequest {
 
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
-  private readonly turnListeners = new Set<(sessionId: string, turnId: string, event: RunEvent) => void>();
+  /** The logger of each turn in flight, by turn id: it holds the text not written yet. */
+  private readonly loggers = new Map<string, TurnLogger>();
+  private readonly turnListeners = new Set<TurnEventListener>();
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
 
@@ -78,9 +81,13 @@ export class TurnService {
     }
     const handle = new TurnHandle();
     this.live.set(turn.id, handle);
+    this.loggers.set(turn.id, logger);
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
-      .finally(() => this.live.delete(turn.id));
+      .finally(() => {
+        this.live.delete(turn.id);
+        this.loggers.delete(turn.id);
+      });
     return { handle, session };
   }
 
@@ -97,10 +104,18 @@ export class TurnService {
     return turn.status === 'done' && recent ? turn : undefined;
   }
 
-  /** Hears every run event of every turn, after it is logged: the UI's live view. */
-  onTurnEvent(listener: (sessionId: string, turnId: string, event: RunEvent) => void): () => void {
+  /** Hears every run event of every turn, after it is logged, with its place in the turn: the UI's live view. */
+  onTurnEvent(listener: TurnEventListener): () => void {
     this.turnListeners.add(listener);
     return () => this.turnListeners.delete(listener);
+  }
+
+  /**
+   * The session's text not written to its log yet (the running turn's latest stretch), as log
+   * records: with the log, everything its turns relayed so far, up to the events' `seq`.
+   */
+  unwritten(session: SessionRecord): LogEntry[] {
+    return session.turns.flatMap((turn) => this.loggers.get(turn.id)?.unwritten() ?? []);
   }
 
   /** Stops one turn, waiting or running; false if it is not in flight. */
@@ -162,9 +177,9 @@ export class TurnService {
         (event: RunEvent) => {
           if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
           if (event.type === 'text') answer += event.text;
-          logger.event(event);
+          const seq = logger.event(event);
           handle.emit(event);
-          for (const listener of this.turnListeners) listener(session.id, turn.id, event);
+          for (const listener of this.turnListeners) listener(session.id, turn.id, seq, event);
         },
       );
       handle.onCancel(() => run?.cancel());
@@ -263,6 +278,8 @@ export class TurnService {
     };
   }
 }
+
+export type TurnEventListener = (sessionId: string, turnId: string, seq: number, event: RunEvent) => void;
 
 function titleFrom(text: string): string {
   const line = text.split('\n').find((l) => l.trim()) ?? 'New chat';
