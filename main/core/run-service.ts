@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
+import type { DiagLog } from './diag-log';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
@@ -30,6 +31,8 @@ export interface RunServiceOptions {
   /** The environment claude runs in (without the parent's ANTHROPIC_* variables). */
   env: NodeJS.ProcessEnv;
   keys: KeyLookup;
+  /** The runner's diagnostic log. */
+  log?: DiagLog;
 }
 
 export class RunService {
@@ -74,6 +77,7 @@ export class RunService {
         env: claudeEnv(this.options.env, command),
         stdin: userMessageLine(input.prompt, input.images),
         timeoutMs: config.settings.run_timeout_seconds * 1000,
+        log: this.options.log,
       },
       onEvent,
     );
