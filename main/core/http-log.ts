@@ -1,20 +1,36 @@
 /**
  * The diagnostic log for a Fastify server: the logger handed to Fastify (for its own errors),
  * and one lean line per answered request — method, path without its query, status, latency.
- * Fastify's own request lines are off: they would carry the URL's query (the control panel's
- * event stream has its token there) and the client's address.
+ * Fastify's own request lines are replaced: they carry the URL's query (the control panel's event
+ * stream has its token there) and the client's address, and log each request twice.
  */
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pathOnly } from './diag-log';
 
-/** Fastify's logging options for a server given this logger (none: it logs nothing). */
-export function fastifyLogging(log: FastifyBaseLogger | undefined): { loggerInstance: FastifyBaseLogger; disableRequestLogging: true } | { logger: false } {
-  return log ? { loggerInstance: log, disableRequestLogging: true } : { logger: false };
+class LeanRequestLog extends LogController {
+  constructor(private readonly level: 'info' | 'debug') {
+    super();
+  }
+
+  override incomingRequest(): void {
+    // the completed line says it all
+  }
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const fields = { method: request.method, path: pathOnly(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
+    if (error) reply.log.error({ ...fields, err: error }, 'request failed');
+    else reply.log[this.level](fields, 'request');
+  }
+
+  override routeNotFound(): void {
+    // its 404 is in the completed line; Fastify's own message quotes the query
+  }
 }
 
-/** One record per answered request, at `level` (the panel's own requests are chatty: debug). */
-export function logRequests(app: FastifyInstance, level: 'info' | 'debug' = 'info'): void {
-  app.addHook('onResponse', async (req, reply) => {
-    req.log[level]({ method: req.method, path: pathOnly(req.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
-  });
+/**
+ * Fastify's logging options for a server given this logger (none: it logs nothing). `level` is
+ * that of its request lines: the panel's own requests are chatty, worth a line only when debugging.
+ */
+export function fastifyLogging(log: FastifyBaseLogger | undefined, level: 'info' | 'debug' = 'info'): { loggerInstance: FastifyBaseLogger; logController: LogController } | { logger: false } {
+  return log ? { loggerInstance: log, logController: new LeanRequestLog(level) } : { logger: false };
 }

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
-import { fastifyLogging, logRequests } from '../core/http-log';
+import { fastifyLogging } from '../core/http-log';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig } from '../providers/load-config';
 import { bearerHeader, providerKey, providerUrl } from '../providers/provider-http';
@@ -29,7 +29,6 @@ type Json = Record<string, unknown>;
 
 export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
   const app = Fastify({ bodyLimit: 64 * 1024 * 1024, ...fastifyLogging(deps.log), forceCloseConnections: true });
-  logRequests(app);
 
   app.addHook('onRequest', async (req, reply) => {
     const key = req.headers['x-api-key'] ?? req.headers.authorization?.replace(/^Bearer\s+/i, '');

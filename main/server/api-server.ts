@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { StorageError } from '../core/data-dir';
-import { fastifyLogging, logRequests } from '../core/http-log';
+import { fastifyLogging } from '../core/http-log';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
@@ -39,7 +39,6 @@ const BODY_LIMIT = 32 * 1024 * 1024;
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   // Runs are stopped before the server closes, so no connection is worth waiting for.
   const app = Fastify({ bodyLimit: BODY_LIMIT, ...fastifyLogging(deps.log), forceCloseConnections: true });
-  logRequests(app);
   const startedAt = Date.now();
 
   // Answered chat requests log themselves (chat-completions.ts), with their tokens.
