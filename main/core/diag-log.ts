@@ -53,7 +53,8 @@ export function openDiagLog(options: DiagLogOptions): DiagLogFile {
   const log = pino(
     {
       level: options.level ?? 'info',
-      base: { pid: process.pid },
+      // No hostname or pid on every line: records name the processes they are about (`pid`).
+      base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       // Labels rather than numbers, so the file reads well with `cat` or `jq`.
       formatters: { level: (label) => ({ level: label }) },

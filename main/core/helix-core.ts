@@ -75,7 +75,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   mkdirSync(options.dataDir, { recursive: true });
   const diag = openDiagLog({ dir: path.join(options.dataDir, 'logs'), level: resolveLogLevel(env.HELIX_LOG_LEVEL, 'info') });
   const log = diag.log.child({ component: 'app' });
-  log.info({ version: APP_VERSION, dataDir: options.dataDir, host: options.host, port: options.port }, 'starting');
+  log.info({ version: APP_VERSION, pid: process.pid, dataDir: options.dataDir, host: options.host, port: options.port }, 'starting');
   const configPath = resolveConfigPath(options.configPath, options.dataDir);
   let config: ConfigStore;
   try {

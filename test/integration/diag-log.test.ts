@@ -101,7 +101,7 @@ describe('the diagnostic log', () => {
       ]),
     );
     // The allowlist: a request line has these fields and no others (no headers, no body, no address).
-    for (const line of api) expect(Object.keys(line).sort()).toEqual(['component', 'level', 'method', 'ms', 'msg', 'path', 'pid', 'reqId', 'status', 'time']);
+    for (const line of api) expect(Object.keys(line).sort()).toEqual(['component', 'level', 'method', 'ms', 'msg', 'path', 'reqId', 'status', 'time']);
     expect(all).toContainEqual(expect.objectContaining({ component: 'proxy', msg: 'request', method: 'POST', path: expect.stringMatching(/^\/p\/router\/t\/[\w-]+\/v1\/messages$/), status: 200 }));
     expect(all).toContainEqual(expect.objectContaining({ component: 'control', msg: 'request', path: '/control/state:get', status: 401 }));
     expect(all).toContainEqual(expect.objectContaining({ component: 'services', msg: 'service started', service: 'crasher', executable: 'node', restarts: 1 }));
