@@ -15,7 +15,8 @@ export function DiagLogView({ client, snapshot }: { client: ControlClient; snaps
 
   useEffect(() => {
     let current = true;
-    client.invoke('log:tail', LINES, level || undefined).then(
+    // No undefined argument: over HTTP it would arrive as null.
+    (level ? client.invoke('log:tail', LINES, level) : client.invoke('log:tail', LINES)).then(
       (result) => {
         if (!current) return;
         setTail(result);
