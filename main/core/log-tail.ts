@@ -7,6 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { LOG_LEVELS, type DiagLogEntry, type LogLevel } from '../../common/control';
 
 const CHUNK = 64 * 1024;
+const LEADING_LEVEL = /^\{"level":"(\w+)"/;
 export const MAX_TAIL_LINES = 1000;
 
 /**
@@ -20,15 +21,18 @@ export function readLogTail(files: string[], count: number, minLevel?: LogLevel)
   for (const file of files) {
     for (const line of linesBackwards(file)) {
       if (found.length >= want) return found.reverse();
-      const entry = parseRecord(line);
+      // Records start with their level: lines below the wanted one are skipped without parsing them.
+      const leading = LEADING_LEVEL.exec(line.toString('latin1', 0, 24))?.[1] as LogLevel | undefined;
+      if (leading && LOG_LEVELS.indexOf(leading) > rank) continue;
+      const entry = parseRecord(line.toString('utf8'));
       if (entry && LOG_LEVELS.indexOf(entry.level) <= rank) found.push(entry);
     }
   }
   return found.reverse();
 }
 
-/** A file's lines, last first, read a chunk at a time from its end. */
-function* linesBackwards(file: string): Generator<string> {
+/** A file's lines (bytes), last first, read a chunk at a time from its end. */
+function* linesBackwards(file: string): Generator<Buffer> {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -46,14 +50,13 @@ function* linesBackwards(file: string): Generator<string> {
       rest = Buffer.concat([chunk, rest]);
       let end = rest.length;
       // Split on newlines in bytes, so a multi-byte character across chunks stays whole.
-      for (let i = rest.length - 1; i >= 0; i--) {
-        if (rest[i] !== 0x0a) continue;
-        if (end > i + 1) yield rest.subarray(i + 1, end).toString('utf8');
+      for (let i = rest.lastIndexOf(0x0a, end - 1); i >= 0; i = end > 0 ? rest.lastIndexOf(0x0a, end - 1) : -1) {
+        if (end > i + 1) yield rest.subarray(i + 1, end);
         end = i;
       }
       rest = rest.subarray(0, end);
     }
-    if (rest.length > 0) yield rest.toString('utf8');
+    if (rest.length > 0) yield rest;
   } finally {
     closeSync(fd);
   }

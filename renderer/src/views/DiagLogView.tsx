@@ -78,6 +78,6 @@ export function DiagLogView({ client, snapshot }: { client: ControlClient; snaps
 function details(fields: Record<string, unknown>): string {
   const { reqId: _reqId, ...rest } = fields;
   return Object.entries(rest)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : Array.isArray(value) ? value.join(' ') : JSON.stringify(value)}`)
     .join(' ');
 }
