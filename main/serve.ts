@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
 
   // Recorded in the diagnostic log; a stray rejection leaves the server serving, an uncaught throw ends it as Node would.
-  logUncaught(core.log, process, () => process.exit(1));
+  logUncaught(core.log.child({ component: 'app' }), process, () => process.exit(1));
 
   if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
     console.warn(`Listening on ${values.host}: other machines (or containers) can reach Helix; every request still needs the API key, so keep it secret.`);

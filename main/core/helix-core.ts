@@ -63,9 +63,8 @@ export interface HelixCore {
   /** The control panel, with its token in the fragment (never sent over the wire by a browser). */
   controlUrl: string;
   controlToken: string;
-  /** The diagnostic log (`<data dir>/logs/helix.log`), for the shell's own records (uncaught errors, tray failures). */
+  /** The diagnostic log (`<data dir>/logs/helix.log`), for the shell's own records: take a child naming the component. */
   log: DiagLog;
-  logFile: string;
   close(): Promise<void>;
 }
 
@@ -217,8 +216,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     control: controlService,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
-    log,
-    logFile: diag.file,
+    log: diag.log,
     close,
   };
 }
