@@ -21,7 +21,7 @@ import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
 import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
-import { openDiagLog, resolveLogLevel, type DiagLog } from './diag-log';
+import { isLevel, openDiagLog, resolveLogLevel, type DiagLog } from './diag-log';
 import { readLogTail } from './log-tail';
 import { RunService } from './run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
@@ -75,6 +75,8 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const diag = openDiagLog({ dir: path.join(options.dataDir, 'logs'), level: resolveLogLevel(env.HELIX_LOG_LEVEL, 'info') });
   const log = diag.log.child({ component: 'app' });
   log.info({ version: APP_VERSION, pid: process.pid, dataDir: options.dataDir, host: options.host, port: options.port }, 'starting');
+  const wanted = env.HELIX_LOG_LEVEL?.trim().toLowerCase();
+  if (wanted && !isLevel(wanted)) log.warn({ HELIX_LOG_LEVEL: wanted.slice(0, 20) }, 'HELIX_LOG_LEVEL names no level (fatal, error, warn, info, debug, trace, silent): settings.log_level is used');
   const configPath = resolveConfigPath(options.configPath, options.dataDir);
   let config: ConfigStore;
   try {
