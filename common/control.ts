@@ -135,6 +135,28 @@ export interface ControlSnapshot {
   requests: RequestEntry[];
 }
 
+/** Levels of the diagnostic log, most severe first; `settings.log_level` (or HELIX_LOG_LEVEL) names the least severe one written. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One record of the diagnostic log, as the panel shows it. */
+export interface DiagLogEntry {
+  time: string;
+  level: LogLevel;
+  msg: string;
+  /** Which part of the app wrote it (api, proxy, control, runner, services, app). */
+  component?: string;
+  /** The record's other fields (pid, status, exit code, …). */
+  fields: Record<string, unknown>;
+}
+
+/** The end of the diagnostic log: where it is, the level in force, and its latest records (oldest first). */
+export interface DiagLogTail {
+  file: string;
+  level: LogLevel | 'silent';
+  entries: DiagLogEntry[];
+}
+
 /** A session log record as stored (type, at, and the record's own fields). */
 export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 
@@ -167,6 +189,8 @@ export interface ControlCommands {
   'service:start': { args: [name: string]; result: ServiceState };
   'service:stop': { args: [name: string]; result: ServiceState };
   'service:restart': { args: [name: string]; result: ServiceState };
+  /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
+  'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -187,6 +211,7 @@ export const COMMAND_NAMES = Object.keys({
   'service:start': true,
   'service:stop': true,
   'service:restart': true,
+  'log:tail': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */

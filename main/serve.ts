@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './core/data-dir';
 import { startHelixCore } from './core/helix-core';
+import { logUncaught } from './core/uncaught';
 import { ConfigError } from './providers/load-config';
 
 const USAGE = `Usage: npm run serve -- [options]
@@ -62,6 +63,9 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') exit(`Port ${taken} on ${values.host} is already in use; choose another with --port or --control-port (0 = any free port).`);
     exit(`Cannot start: ${(error as Error).message}`);
   }
+
+  // Recorded in the diagnostic log; a stray rejection leaves the server serving, an uncaught throw ends it as Node would.
+  logUncaught(core.log.child({ component: 'app' }), process, () => process.exit(1));
 
   if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
     console.warn(`Listening on ${values.host}: other machines (or containers) can reach Helix; every request still needs the API key, so keep it secret.`);

@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, RequestEntry, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LogLevel, RequestEntry, SessionSummary, StorageState } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
@@ -37,6 +37,8 @@ interface ControlDeps {
   requests(): RequestEntry[];
   services: ServiceSupervisor;
   storage(): StorageState;
+  /** The end of the diagnostic log. */
+  diagLog(lines: number, level?: LogLevel): DiagLogTail;
 }
 
 export class ControlService {
@@ -90,6 +92,7 @@ export class ControlService {
       'service:start': (name) => refusing('not_found', () => deps.services.start(name)),
       'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),
       'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
+      'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
     };
   }
 

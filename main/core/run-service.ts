@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
+import type { DiagLog } from './diag-log';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock } from '../runner/claude-command';
 import { startClaudeRun, type ClaudeRun } from '../runner/claude-run';
 import type { HelixConfig, Role } from '../providers/load-config';
@@ -38,6 +39,8 @@ export interface RunServiceOptions {
   /** The app's environment; claude gets only the allowlisted part of it. */
   env: NodeJS.ProcessEnv;
   keys: KeyLookup;
+  /** The runner's diagnostic log. */
+  log?: DiagLog;
 }
 
 export class RunService {
@@ -87,6 +90,7 @@ export class RunService {
         env: claudeEnv(this.options.env, command),
         stdin: userMessageLine(input.prompt, input.images),
         timeoutMs: config.settings.run_timeout_seconds * 1000,
+        log: this.options.log,
       },
       (event) => {
         if (event.type === 'started') this.resolvedModels.record(target.provider, target.model, event.model);

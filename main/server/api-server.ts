@@ -2,8 +2,9 @@
  * The OpenAI-compatible HTTP server: /v1/models, /v1/chat/completions, /health.
  * Every request needs the app's Bearer key; every error has OpenAI's shape.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { StorageError } from '../core/data-dir';
+import { fastifyLogging } from '../core/http-log';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
@@ -26,6 +27,8 @@ export interface ApiServerDeps {
   version: string;
   claudeBinPath: string | null;
   requests: ApiRequestLog;
+  /** The diagnostic log (none: nothing is logged). */
+  log?: FastifyBaseLogger;
   /** Provider readiness (keys set or missing), the config file's state and the room left for sessions, for /health. */
   status(): { providers: ProviderStatus[]; configError: string | null; data_dir: { path: string; free_bytes: number | null } };
 }
@@ -35,7 +38,7 @@ const BODY_LIMIT = 32 * 1024 * 1024;
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   // Runs are stopped before the server closes, so no connection is worth waiting for.
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
+  const app = Fastify({ bodyLimit: BODY_LIMIT, ...fastifyLogging(deps.log), forceCloseConnections: true });
   const startedAt = Date.now();
 
   // Answered chat requests log themselves (chat-completions.ts), with their tokens.

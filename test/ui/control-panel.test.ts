@@ -116,6 +116,17 @@ describe('control panel in Chromium', () => {
     await page.locator('tr[data-service="remote-api"] td.state', { hasText: 'running' }).waitFor();
     await page.locator('tr[data-service="remote-api"] summary').click();
     await page.getByText('restarted the remote api').waitFor();
+    // The diagnostic log: its file and latest records (the runs above), filtered by level.
+    await page.getByText(path.join(h.dataDir, 'logs', 'helix.log')).waitFor();
+    const records = page.getByRole('table', { name: 'Diagnostic log records' });
+    await records.getByText('claude started').first().waitFor();
+    await page.getByRole('region', { name: 'Diagnostic log' }).getByRole('button', { name: 'Refresh' }).click();
+    await records.getByText('service command ran').first().waitFor();
+    await page.getByLabel('Log level').selectOption('warn');
+    await page.getByText('Nothing logged at warn or worse yet.').or(records.locator('tr[data-level="warn"]').first()).waitFor();
+    expect(await records.locator('tr[data-level="info"]').count()).toBe(0);
+    await page.getByLabel('Log level').selectOption('');
+    await records.getByText('claude started').first().waitFor();
     await shot('server');
   });
 
