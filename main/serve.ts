@@ -1,13 +1,17 @@
 /**
- * `npm run serve`: the core without a window, for a server or a machine without a display.
- * Prints the API base URL once listening; stops cleanly (runs cancelled) on SIGINT/SIGTERM.
+ * `helix serve` (and `npm run serve`): the core without a window, for a server or a machine
+ * without a display. Prints the API base URL once listening; stops cleanly (runs cancelled, data
+ * dir released) on SIGINT/SIGTERM. Run directly as out/main/serve.js, or by the bin (bin/helix.mjs).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './core/data-dir';
+import { DataDirLockedError } from './core/data-dir-lock';
 import { startHelixCore } from './core/helix-core';
 import { ConfigError } from './providers/load-config';
 
-const USAGE = `Usage: npm run serve -- [options]
+const USAGE = `Usage: helix serve [options]   (from a checkout: npm run serve -- [options])
 
   --port <n>         port to listen on (0 = any free port; default 8765); the control panel uses the next one
   --control-port <n> the control panel's port (default: the API port + 1)
@@ -18,10 +22,12 @@ const USAGE = `Usage: npm run serve -- [options]
 
 Environment: HELIX_API_KEY (the key clients send), HELIX_CLAUDE_BIN (the claude executable).`;
 
-async function main(): Promise<void> {
+/** Runs the command with its arguments (without the command's own name). */
+export async function serveCommand(args: string[]): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
+      args,
       options: {
         port: { type: 'string', default: '8765' },
         host: { type: 'string', default: '127.0.0.1' },
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
+    if (error instanceof DataDirLockedError) exit(`${error.message}\nA second Helix needs a data dir of its own: --data-dir <dir>.`);
     const code = (error as NodeJS.ErrnoException).code;
     const dataDir = values['data-dir'] ?? defaultDataDir();
     if (['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST'].includes(code ?? '') && (error as { path?: string }).path?.startsWith(dataDir)) {
@@ -88,4 +95,13 @@ function exit(message: string): never {
   process.exit(2);
 }
 
-void main();
+/** Whether this module is the program node was started with (not imported by the bin). */
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) void serveCommand(process.argv.slice(2));

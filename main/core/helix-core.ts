@@ -19,6 +19,7 @@ import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
 import { RunService } from './run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
@@ -63,10 +64,23 @@ export interface HelixCore {
   close(): Promise<void>;
 }
 
-/** Starts the core; throws ConfigError for an invalid config and the listen error for a taken port. */
+/**
+ * Starts the core; throws ConfigError for an invalid config, the listen error for a taken port,
+ * and DataDirLockedError when another Helix uses the data dir (then nothing in it is touched).
+ */
 export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
-  const env = options.env ?? process.env;
   mkdirSync(options.dataDir, { recursive: true });
+  const lock = await acquireDataDirLock(options.dataDir);
+  try {
+    return await startLocked(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<HelixCore> {
+  const env = options.env ?? process.env;
   const configPath = resolveConfigPath(options.configPath, options.dataDir);
   const config = new ConfigStore(configPath);
   const { key, source } = resolveApiKey(env, options.dataDir);
@@ -161,6 +175,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     await proxyComponent.stop();
     tasks.close();
     sessions.close();
+    lock.release();
   };
   try {
     await start(api);
@@ -169,6 +184,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir() }), options.host, controlPort);
     await start(controlServer);
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
+    lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
   } catch (error) {
     await close();
     throw error;

@@ -87,6 +87,7 @@ describe('one Helix per data dir', () => {
   it('holds the lock (pid and URLs, no token) while serving, and leaves none after a graceful stop', async () => {
     const dataDir = path.join(root, 'graceful');
     const { url, proc, output } = await serveReady(['--port', '0', '--config', CONFIG, '--data-dir', dataDir], { HELIX_API_KEY: 'k' });
+    for (let i = 0; i < 100 && !output().includes('claude:'); i++) await sleep(50); // the whole banner
     const held = readLock(dataDir);
     expect(held.pid).toBe(proc.pid);
     expect(held.apiUrl).toBe(url);

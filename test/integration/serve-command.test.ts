@@ -80,30 +80,31 @@ const listening = (port: number): Promise<boolean> =>
 /** Starts `command`, waits for ready, sends TERM to the started pid; checks that the server and its tree end and free the port. */
 async function termStopsEverything(command: string, args: string[], dataDir: string): Promise<void> {
   const proc = start(command, args);
-  const url = await readyUrl(proc);
-  const port = Number(new URL(url).port);
-  const pids = tree(proc.pid as number);
-  // The server itself: the node process in that tree running the serve entry or the bin.
-  const serverPid = pids.find((p) => /(out\/main\/serve\.js|bin\/helix\.mjs)\0/.test(cmdline(p)));
-  expect(serverPid, `no server among ${pids.map(cmdline).join(' | ')}`).toBeDefined();
-  expect(await listening(port)).toBe(true);
-
-  process.kill(proc.pid as number, 'SIGTERM');
-  const ended = await Promise.race([proc, sleep(15_000).then(() => null)]);
-  let left: number[] = pids;
-  for (let i = 0; i < 100 && left.length > 0; i++) {
-    left = pids.filter((p) => isAlive(p));
-    if (left.length > 0) await sleep(100);
-  }
+  let pids: number[] = [];
   try {
+    const url = await readyUrl(proc);
+    const port = Number(new URL(url).port);
+    pids = tree(proc.pid as number);
+    // The server itself: the node process in that tree running the serve entry or the bin.
+    const serverPid = pids.find((p) => /(out\/main\/serve\.js\0|(bin\/helix\.mjs|\.bin\/helix)\0serve\0)/.test(cmdline(p)));
+    expect(serverPid, `no server among ${pids.map(cmdline).join(' | ')}`).toBeDefined();
+    expect(await listening(port)).toBe(true);
+
+    process.kill(proc.pid as number, 'SIGTERM');
+    const ended = await Promise.race([proc, sleep(15_000).then(() => null)]);
     expect(ended, 'the started process did not end within 15 s').not.toBeNull();
+    let left = pids;
+    for (let i = 0; i < 100 && left.length > 0; i++) {
+      left = pids.filter((p) => isAlive(p));
+      if (left.length > 0) await sleep(100);
+    }
     expect(left, 'processes left from the tree').toEqual([]);
-    expect(isAlive(serverPid!)).toBe(false);
-    expect(await listening(port)).toBe(false);
+    expect(await listening(port), `port ${port} still listening`).toBe(false);
     // A graceful stop: the server released its data dir.
-    expect(existsSync(path.join(dataDir, 'helix.lock'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'helix.lock')), 'lock left behind').toBe(false);
   } finally {
-    for (const p of left) process.kill(p, 'SIGKILL');
+    for (const p of pids.filter((p) => isAlive(p))) process.kill(p, 'SIGKILL');
+    if (proc.exitCode === null) proc.kill('SIGKILL');
   }
 }
 
