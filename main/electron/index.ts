@@ -13,6 +13,7 @@ import { writeOrWarn } from '../core/data-dir';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
 import { loginShellPath, mergePath } from '../desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
+import { startIfFirstInstance } from '../desktop/single-instance';
 import type { TrayAction } from '../desktop/tray-menu';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
 import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
@@ -24,10 +25,24 @@ const resources = app.isPackaged ? process.resourcesPath : path.join(here, '../.
 let core: HelixCore | undefined;
 let window: BrowserWindow | undefined;
 
-registerAppScheme();
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', () => showWindow());
-app.on('web-contents-created', (_event, contents) => lockDown(contents));
+// Nothing happens before this instance holds the single-instance lock: a second one only quits.
+startIfFirstInstance(app, () => {
+  registerAppScheme();
+  app.on('second-instance', () => showWindow());
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  // What stops the start (an invalid config with no good one before it, an unusable data dir, a
+  // data dir in use by another Helix, e.g. `helix serve`) is said, not swallowed.
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+  // The app lives on in the tray when its window is closed.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));
+});
 
 async function onReady(): Promise<void> {
   // A GUI launch does not inherit the login shell's PATH, where claude usually is.
@@ -107,15 +122,3 @@ function lockDown(contents: WebContents): void {
   contents.on('will-redirect', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
-
-// What stops the start (an invalid config with no good one before it, an unusable data dir) is said, not swallowed.
-app
-  .whenReady()
-  .then(onReady)
-  .catch((error: unknown) => {
-    dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-  });
-// The app lives on in the tray when its window is closed.
-app.on('window-all-closed', () => undefined);
-app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));
