@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './core/data-dir';
 import { DataDirLockedError } from './core/data-dir-lock';
-import { startHelixCore } from './core/helix-core';
+import { startHelixCore, type HelixCore } from './core/helix-core';
 import { ConfigError } from './providers/load-config';
 
 const USAGE = `Usage: helix serve [options]   (from a checkout: npm run serve -- [options])
@@ -48,7 +48,18 @@ export async function serveCommand(args: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) exit(`--port must be a number from 0 to 65535, got "${values.port}".`);
 
-  let core;
+  // Listening for TERM before anything starts: a stop asked for at any point, even the moment the
+  // ready line is out or while starting, closes the core (runs cancelled, data dir released).
+  let core: HelixCore | undefined;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    if (core) void core.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
   try {
     core = await startHelixCore({
       dataDir: values['data-dir'] ?? defaultDataDir(),
@@ -59,7 +70,7 @@ export async function serveCommand(args: string[]): Promise<void> {
     });
   } catch (error) {
     if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
-    if (error instanceof DataDirLockedError) exit(`${error.message}\nA second Helix needs a data dir of its own: --data-dir <dir>.`);
+    if (error instanceof DataDirLockedError) exit(`${error.message}\nTo run a second Helix beside it, give it a data dir of its own: --data-dir <dir>.`);
     const code = (error as NodeJS.ErrnoException).code;
     const dataDir = values['data-dir'] ?? defaultDataDir();
     if (['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST'].includes(code ?? '') && (error as { path?: string }).path?.startsWith(dataDir)) {
@@ -68,6 +79,10 @@ export async function serveCommand(args: string[]): Promise<void> {
     const taken = (error as { port?: number }).port ?? port;
     if (code === 'EADDRINUSE') exit(`Port ${taken} on ${values.host} is already in use; choose another with --port or --control-port (0 = any free port).`);
     exit(`Cannot start: ${(error as Error).message}`);
+  }
+  if (stopping) {
+    await core.close();
+    process.exit(0);
   }
 
   if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
@@ -79,15 +94,6 @@ export async function serveCommand(args: string[]): Promise<void> {
   console.log(`  config:  ${core.configPath}`);
   console.log(`  API key: ${core.apiKeySource === 'HELIX_API_KEY' ? 'from HELIX_API_KEY' : `in ${core.apiKeySource}`}`);
   console.log(`  claude:  ${core.claudeBin ?? 'NOT FOUND — install @anthropic-ai/claude-code or set HELIX_CLAUDE_BIN'}`);
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void core.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 function exit(message: string): never {

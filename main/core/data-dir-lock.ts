@@ -60,7 +60,7 @@ export class DataDirLockedError extends Error {
     const serving = holder.apiUrl ? `serving ${holder.apiUrl}${holder.controlUrl ? `, control panel ${holder.controlUrl}` : ''}` : 'still starting';
     super(
       `Another Helix (${where}, ${serving}, since ${holder.since}) is using the data dir ${dataDir}. ` +
-        `Stop it first, or give this one another data dir. If pid ${holder.pid} is not Helix, delete ${file}.`,
+        `Stop it first. If pid ${holder.pid} is not Helix, delete ${file}.`,
     );
     this.file = file;
   }

@@ -108,7 +108,8 @@ describe('one Helix per data dir', () => {
     const { proc } = await serveReady(['--port', '0', '--config', CONFIG, '--data-dir', dataDir], { HELIX_API_KEY: 'k' });
     expect(readLock(dataDir).pid).toBe(proc.pid);
     proc.kill('SIGTERM');
-    await proc;
+    const ended = await proc;
+    expect([ended.exitCode, ended.signal, ended.stderr]).toEqual([0, undefined, '']);
     expect(existsSync(lockFile(dataDir))).toBe(false);
   });
 
