@@ -5,14 +5,15 @@
  *
  * The lock file names its holder (pid, host, when, and its URLs once listening) so that a second
  * start can say who is there. It is created whole and atomically (a hard link from a complete
- * temp file; `wx` where the file system has no links), so two starts cannot both get it. A lock
+ * temp file; `wx` where the file system has no links), so two starts cannot both get it, nor
+ * both clear a stale one (see removeIfUnchanged). A lock
  * whose process is gone — dead pid, or on Linux a pid now used by another process (its start
  * time differs) or a machine rebooted since — is taken over. A holder on another host (a shared
  * folder, or another container: its pid cannot be checked from here) touches the file every
  * 10 s; one not touched for 30 s is taken over.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +22,8 @@ import { writeFileAtomic, writeOrWarn } from './data-dir';
 export const LOCK_FILE = 'helix.lock';
 const HEARTBEAT_MS = 10_000;
 const HEARTBEAT_STALE_MS = 30_000;
+const BREAK_STALE_MS = 5_000;
+const LOCK_WAIT_MS = 10_000;
 
 /** Nonces of the locks this process holds: a lock naming this pid and another nonce is a leftover of a process that had it before. */
 const heldHere = new Set<string>();
@@ -74,8 +77,10 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
   const temp = `${file}.${mine.nonce}.tmp`;
   writeFileSync(temp, content, { flag: 'wx' });
   try {
-    // Bounded: each pass either takes the lock, names a live holder, or clears a stale one.
-    for (let attempt = 0; attempt < 50; attempt++) {
+    // Each pass takes the lock, names a live holder, or clears a stale one (or waits for the start
+    // clearing it); bounded in time in case the file keeps changing under it.
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while (Date.now() < deadline) {
       if (create(temp, file, content)) return heldLock(file, mine);
       const found = readLock(file);
       if (found === 'gone') continue;
@@ -84,7 +89,7 @@ export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> 
         continue;
       }
       if (found.holder && isHeld(found.holder, file)) throw new DataDirLockedError(dataDir, found.holder);
-      removeIfUnchanged(file, found.raw, mine.nonce);
+      if (!removeIfUnchanged(file, found.raw)) await sleep(20);
     }
     throw new Error(`cannot take ${file}: other processes keep changing it`);
   } finally {
@@ -147,31 +152,32 @@ function ageMs(file: string): number {
 }
 
 /**
- * Takes a stale lock aside and deletes it, but only if it is still the one judged stale: another
- * start may have cleared it and taken the lock meanwhile, and that one is put back.
+ * Deletes a stale lock, but only if it is still the one judged stale. Only the holder of
+ * `helix.lock.break` may delete the lock, and while the stale one is there nobody can create
+ * another; so what it reads again under the break lock is what it deletes, never a lock another
+ * start has just taken. Returns false when another start is breaking it (then read again).
  */
-function removeIfUnchanged(file: string, staleRaw: string, nonce: string): void {
-  const aside = `${file}.${nonce}.stale`;
+function removeIfUnchanged(file: string, staleRaw: string): boolean {
+  const breaker = `${file}.break`;
   try {
-    renameSync(file, aside);
+    writeFileSync(breaker, `${process.pid}\n`, { flag: 'wx' });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Held for microseconds; an old one is left by a start that died while breaking.
+    if (ageMs(breaker) > BREAK_STALE_MS) rmSync(breaker, { force: true });
+    return false;
   }
   try {
-    if (readFileSync(aside, 'utf8') === staleRaw) return;
+    let current: string | undefined;
     try {
-      linkSync(aside, file);
-    } catch {
-      // The path is taken again already (it is that start's now), or links are unsupported.
-      try {
-        writeFileSync(file, readFileSync(aside), { flag: 'wx' });
-      } catch {
-        /* taken again: leave it to its holder */
-      }
+      current = readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+    if (current === staleRaw) rmSync(file, { force: true });
+    return true;
   } finally {
-    rmSync(aside, { force: true });
+    rmSync(breaker, { force: true });
   }
 }
 

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync,
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockHolder } from '../../main/core/data-dir-lock';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'helix-lockunit-'));
@@ -131,6 +132,28 @@ describe('data dir lock', () => {
     lock.release();
   });
 
+  it('clears a stale lock only under the break lock: waits while another start holds it, and clears one left by a start that died', async () => {
+    const dir = freshDir();
+    const breaker = path.join(dir, `${LOCK_FILE}.break`);
+    plant(dir, { pid: await deadPid() });
+    writeFileSync(breaker, '1\n');
+    const waiting = acquireDataDirLock(dir);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(lockOf(dir).nonce).toBe('planted'); // not cleared while another start is clearing it
+    rmSync(breaker);
+    const lock = await waiting;
+    expect(lockOf(dir).pid).toBe(process.pid);
+    lock.release();
+
+    plant(dir, { pid: await deadPid() });
+    writeFileSync(breaker, '1\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(breaker, old, old);
+    const again = await acquireDataDirLock(dir);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    again.release();
+  });
+
   it('leaves no temporary files, whether it gets the lock or not', async () => {
     const dir = freshDir();
     const lock = await acquireDataDirLock(dir);
@@ -138,5 +161,48 @@ describe('data dir lock', () => {
     await refused(acquireDataDirLock(dir));
     expect(readdirSync(dir)).toEqual([LOCK_FILE]);
     lock.release();
+  });
+
+  describe('starts racing each other', () => {
+    const ROOT = path.resolve(import.meta.dirname, '../..');
+    const bundle = path.join(root, 'bundle');
+    const racer = path.join(root, 'racer.mjs');
+
+    beforeAll(async () => {
+      // The module as plain ESM, for processes of its own that all try at the same moment.
+      await build({
+        configFile: false,
+        root: ROOT,
+        logLevel: 'silent',
+        ssr: { noExternal: true, target: 'node' },
+        build: { ssr: 'main/core/data-dir-lock.ts', outDir: bundle, emptyOutDir: true, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: 'lock.mjs' } } },
+      });
+      writeFileSync(
+        racer,
+        `import { acquireDataDirLock, DataDirLockedError } from ${JSON.stringify(path.join(bundle, 'lock.mjs'))};
+const [dir, at] = process.argv.slice(2);
+while (Date.now() < Number(at)) {} // line up with the others
+try {
+  const lock = await acquireDataDirLock(dir);
+  console.log('won');
+  setTimeout(() => lock.release(), 1500);
+} catch (error) {
+  console.log(error instanceof DataDirLockedError ? 'refused' : 'failed: ' + error.message);
+}
+`,
+      );
+    }, 60_000);
+
+    it('of six processes starting at the same moment, exactly one gets the lock, with or without a stale lock there', async () => {
+      for (let round = 0; round < 6; round++) {
+        const dir = freshDir();
+        if (round % 2 === 0) plant(dir, { pid: await deadPid() });
+        const at = Date.now() + 1500;
+        const results = await Promise.all(Array.from({ length: 6 }, () => execa('node', [racer, dir, String(at)])));
+        const outcomes = results.map((r) => r.stdout.trim()).sort();
+        expect(outcomes, `round ${round}`).toEqual(['refused', 'refused', 'refused', 'refused', 'refused', 'won']);
+        expect(readdirSync(dir), `round ${round}`).toEqual([]); // released, nothing left behind
+      }
+    }, 60_000);
   });
 });
