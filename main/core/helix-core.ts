@@ -21,6 +21,7 @@ import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
 import { isLevel, openDiagLog, resolveLogLevel, type DiagLog } from './diag-log';
 import { readLogTail } from './log-tail';
@@ -69,10 +70,23 @@ export interface HelixCore {
   close(): Promise<void>;
 }
 
-/** Starts the core; throws ConfigError for an invalid config and the listen error for a taken port. */
+/**
+ * Starts the core; throws ConfigError for an invalid config, the listen error for a taken port,
+ * and DataDirLockedError when another Helix uses the data dir (then nothing in it is touched).
+ */
 export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
-  const env = options.env ?? process.env;
   mkdirSync(options.dataDir, { recursive: true });
+  const lock = await acquireDataDirLock(options.dataDir);
+  try {
+    return await startLocked(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<HelixCore> {
+  const env = options.env ?? process.env;
   const diag = openDiagLog({ dir: path.join(options.dataDir, 'logs'), level: resolveLogLevel(env.HELIX_LOG_LEVEL, 'info') });
   const log = diag.log.child({ component: 'app' });
   log.info({ version: APP_VERSION, pid: process.pid, dataDir: options.dataDir, host: options.host, port: options.port }, 'starting');
@@ -191,6 +205,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     sessions.close();
     log.info({}, 'stopped');
     diag.close();
+    lock.release();
   };
   try {
     await start(api);
@@ -199,6 +214,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir(), log: diag.log.child({ component: 'control' }) }), options.host, controlPort);
     await start(controlServer);
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
+    lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');

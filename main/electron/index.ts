@@ -15,6 +15,7 @@ import { loginShellPath, mergePath } from '../desktop/login-shell-path';
 import { logUncaught } from '../core/uncaught';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
 import { trayActionRunner } from '../desktop/tray-actions';
+import { startIfFirstInstance } from '../desktop/single-instance';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
 import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -25,10 +26,24 @@ const resources = app.isPackaged ? process.resourcesPath : path.join(here, '../.
 let core: HelixCore | undefined;
 let window: BrowserWindow | undefined;
 
-registerAppScheme();
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', () => showWindow());
-app.on('web-contents-created', (_event, contents) => lockDown(contents));
+// Nothing happens before this instance holds the single-instance lock: a second one only quits.
+startIfFirstInstance(app, () => {
+  registerAppScheme();
+  app.on('second-instance', () => showWindow());
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  // What stops the start (an invalid config with no good one before it, an unusable data dir, a
+  // data dir in use by another Helix, e.g. `helix serve`) is said, not swallowed.
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+  // The app lives on in the tray when its window is closed.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));
+});
 
 async function onReady(): Promise<void> {
   // A GUI launch does not inherit the login shell's PATH, where claude usually is.
@@ -115,15 +130,3 @@ function lockDown(contents: WebContents): void {
   contents.on('will-redirect', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
-
-// What stops the start (an invalid config with no good one before it, an unusable data dir) is said, not swallowed.
-app
-  .whenReady()
-  .then(onReady)
-  .catch((error: unknown) => {
-    dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-  });
-// The app lives on in the tray when its window is closed.
-app.on('window-all-closed', () => undefined);
-app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));
