@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDurability } from './durability.mjs';
+import { benchPassThrough } from './pass-through.mjs';
 import { benchProxy } from './proxy.mjs';
 import { FAKE_CLAUDE, KEY, startFakeServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
@@ -174,6 +175,10 @@ const row = (what, server, baseline, note = '') => relay.row(what, server, basel
 const proxy = section(['measure', 'Helix proxy', 'claude-code-router 1.0.73', 'baseline: upstream read directly']);
 await benchProxy(proxy.row);
 
+// 5b. The proxy passing an anthropic provider's requests through, next to a direct connection.
+const passThrough = section(['measure', 'through the proxy', 'baseline: upstream read directly', 'note']);
+await benchPassThrough(passThrough.row);
+
 // 6. The control panel with a 100,000-event session.
 const ui = section(['measure', 'a session of 100,000 events', 'baseline: an empty session', 'note']);
 await benchUi(ui.row);
@@ -206,6 +211,16 @@ run: the Helix proxy as \`out/main/proxy.js\`, claude-code-router as its \`ccr s
 the same figure reading the upstream directly; the 30 sequential streams alternate between the three.
 
 ${proxy.table()}
+
+## The proxy in front of an anthropic provider
+
+Every run reaches its provider through Helix's proxy, which holds the key (Claude Code gets a token
+that only works while its run lasts). For an \`anthropic\` provider the proxy passes each request and
+answer through byte for byte, swapping only the key. \`bench/pass-through.mjs\`: the same fake
+Anthropic upstream (\`bench/fake-anthropic.mjs\`: 100 text deltas 2 ms apart, each stamped with the time
+it was written) read through \`out/main/proxy.js\` and directly, alternating, in the same run.
+
+${passThrough.table()}
 
 ## The control panel with 100,000 events
 
