@@ -160,7 +160,9 @@ async function streamTurn(
     if (outcome.ok) {
       send(builder.completed(outcome.result, outcome.result.text));
       status(statuses.finished(summarize(outcome.result, toolCalls, Date.now() - started)));
-    } else if (outcome.error.code !== 'cancelled') {
+    } else {
+      // Also when cancelled: a client still reading (the run was stopped from the panel) must get
+      // every started tool call closed, or Open WebUI would run the unanswered ones itself.
       const error = describeRunError(outcome.error, role, config);
       send(builder.failed(error));
       status(statuses.failed(error.message));
