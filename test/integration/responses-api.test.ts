@@ -169,6 +169,44 @@ describe('/v1/responses, streamed', () => {
   });
 });
 
+describe('/v1/responses, long answers and silences', () => {
+  // Every character escaped in JSON (a control character is 6 bytes), so the size is the worst case.
+  const long = `${'\u0001'.repeat(30_000)}${'abc 😀 '.repeat(20_000)}`;
+
+  it('keeps every line under the limit for Open WebUI, which rebuilds the answer from the item events', async () => {
+    const h = await start(() => text(long, { chunkSize: 4096 }));
+    const response = await h.api('/v1/responses', { method: 'POST', body: responsesBody('Write a lot'), headers: owuiHeaders('long-chat') });
+    const body = await response.text();
+    expect(Math.max(...body.split('\n').map((line) => Buffer.byteLength(line)))).toBeLessThan(64 * 1024);
+    const { events } = (await import('../support/helix-harness')).parseSse(body) as { events: Array<Record<string, unknown> & { type?: string }> };
+    checkResponseStream(events);
+    const output = assembledOutput(events);
+    expect(outputText(output)).toBe(long);
+    expect(output.filter((i) => i.type === 'message').length).toBeGreaterThan(1);
+    // Too long to repeat: the final response leaves its output out, and Open WebUI keeps the one it built.
+    const completed = events.find((e) => e.type === 'response.completed')!;
+    expect(completed).toMatchObject({ response: { status: 'completed', usage: expect.any(Object) } });
+    expect((completed.response as Record<string, unknown>).output).toBeUndefined();
+  });
+
+  it('gives other clients the whole final response, however long', async () => {
+    const h = await start(() => text(long, { chunkSize: 4096 }));
+    const { events } = await streamResponse(h, responsesBody('Write a lot'));
+    expect(outputText(finalResponse(events).output)).toBe(long);
+  });
+
+  it('sends keep-alive comments through a silent tool run', async () => {
+    const h = await start((req) => (hasToolResults(req) ? text('Slept.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'sleep 2' } }] }), {
+      role: '{ model: "local:claude-sonnet-4-5", allowed_tools: ["Bash"] }',
+      extraYaml: 'settings:\n  keepalive_seconds: 0.5\n',
+    });
+    const { events, comments } = await streamResponse(h, responsesBody('Sleep'), owuiHeaders('quiet-chat'));
+    checkResponseStream(events);
+    expect(comments.filter((c) => c === ': keepalive').length).toBeGreaterThanOrEqual(2);
+    expect(outputText(finalResponse(events).output)).toBe('Slept.');
+  });
+});
+
 describe('/v1/responses, continuing', () => {
   const numbered = (req: FakeRequest) => text(`Answer ${req.index + 1}.`);
 

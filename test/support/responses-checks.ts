@@ -49,7 +49,10 @@ export function checkResponseStream(events: ResponseEvent[]): void {
   const typed = responseEvents(events);
   expect(typed.map((e) => e.sequence_number)).toEqual(typed.map((_, i) => i));
   expect(typed[0]?.type).toBe('response.created');
-  for (const output of [assembledOutput(events), ...(typed.some((e) => e.type === 'response.completed' || e.type === 'response.failed') ? [finalResponse(events).output] : [])]) {
+  const ended = typed.some((e) => e.type === 'response.completed' || e.type === 'response.failed');
+  // A final response too long for one line leaves its output out (see responses-route.ts).
+  const finalOutput = ended ? finalResponse(events).output : undefined;
+  for (const output of [assembledOutput(events), ...(finalOutput ? [finalOutput] : [])]) {
     expect(unpairedCalls(output), JSON.stringify(output)).toEqual([]);
   }
 }

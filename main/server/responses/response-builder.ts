@@ -48,7 +48,13 @@ const MAX_ARGUMENT = 4000;
 const SUB_AGENT = 'delegate_task';
 const DISCARDED_NOTE = 'The provider stalled: the partial answer text above was discarded by Claude Code and is given again below.';
 
-type Open = { kind: 'message' | 'reasoning'; index: number; item: OutputItem; text: string };
+/**
+ * Text an item holds before the next piece starts a new item (bytes, as JSON): its done events
+ * repeat the whole text, and each must stay one SSE line well under Open WebUI's 128 KiB limit.
+ */
+const MAX_ITEM_TEXT_BYTES = 24 * 1024;
+
+type Open = { kind: 'message' | 'reasoning'; index: number; item: OutputItem; text: string; bytes: number };
 type PendingTool = { index: number; item: OutputItem; startedAt: number };
 
 export class ResponseBuilder {
@@ -183,8 +189,11 @@ export class ResponseBuilder {
       events.push(...this.closeOpen());
       events.push(...this.openItem(kind));
     }
-    const open = this.open as Open;
     for (const piece of splitText(text)) {
+      const bytes = Buffer.byteLength(JSON.stringify(piece));
+      if ((this.open as Open).bytes > 0 && (this.open as Open).bytes + bytes > MAX_ITEM_TEXT_BYTES) events.push(...this.closeOpen(), ...this.openItem(kind));
+      const open = this.open as Open;
+      open.bytes += bytes;
       open.text += piece;
       if (kind === 'message') {
         (open.item.content as Array<{ text: string }>)[0]!.text = open.text;
@@ -203,7 +212,7 @@ export class ResponseBuilder {
       const part = { type: 'output_text', text: '', annotations: [], logprobs: [] };
       const item = this.output[index] as OutputItem;
       item.content = [{ ...part }];
-      this.open = { kind, index, item, text: '' };
+      this.open = { kind, index, item, text: '', bytes: 0 };
       return [event, this.next('response.content_part.added', { item_id: item.id, output_index: index, content_index: 0, part })];
     }
     const { index, event } = this.addItem({ id: itemId('rs'), type: 'reasoning', summary: [] });
@@ -211,7 +220,7 @@ export class ResponseBuilder {
     const item = this.output[index] as OutputItem;
     item.summary = [{ ...part }];
     item.started_at = Date.now();
-    this.open = { kind, index, item, text: '' };
+    this.open = { kind, index, item, text: '', bytes: 0 };
     return [event, this.next('response.reasoning_summary_part.added', { item_id: item.id, output_index: index, summary_index: 0, part })];
   }
 

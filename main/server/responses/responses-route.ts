@@ -21,8 +21,8 @@ import { chatIdOf, followTurn, requestHeader } from '../follow-turn';
 import { invalidRequest } from '../openai-errors';
 import { createProgressRenderer, summarize, type Piece } from '../progress';
 import { describeRunError } from '../run-errors';
-import { SseStream } from '../sse';
-import { itemId, ResponseBuilder, type ResponseFields, type ToolItems } from './response-builder';
+import { MAX_SSE_LINE, SseStream } from '../sse';
+import { itemId, ResponseBuilder, type ResponseEvent, type ResponseFields, type ToolItems } from './response-builder';
 import { toChatMessages } from './responses-input';
 import { parseResponsesRequest, type ResponsesRequest } from './responses-request';
 
@@ -133,9 +133,10 @@ async function streamTurn(
 ): Promise<void> {
   reply.hijack();
   const started = Date.now();
-  const sse = new SseStream(reply.raw, config.settings.keepalive_seconds * 1000);
-  const send = (events: object[]): void => {
-    for (const event of events) sse.data(event);
+  // Open WebUI (up to 0.11) aborts a turn on a line over 128 KiB; SDKs read lines of any length.
+  const sse = new SseStream(reply.raw, config.settings.keepalive_seconds * 1000, openWebUi ? MAX_SSE_LINE : Number.POSITIVE_INFINITY);
+  const send = (events: ResponseEvent[]): void => {
+    for (const event of events) sse.data(openWebUi ? withinLineLimit(event) : event);
   };
   // Open WebUI shows `{"event": …}` lines as the status line above the message (queue, retries,
   // waiting); other clients would read them as malformed events, so only Open WebUI gets them.
@@ -190,6 +191,17 @@ async function completeTurn(
   if (!outcome.ok) throw describeRunError(outcome.error, role, config);
   builder.completed(outcome.result, outcome.result.text);
   return builder.response();
+}
+
+/**
+ * The final response repeats every item: for a long run its line would pass the limit. Open
+ * WebUI keeps the output it built from the item events when the final response names none.
+ */
+function withinLineLimit(event: ResponseEvent): ResponseEvent {
+  const response = event.response as Record<string, unknown> | undefined;
+  if (!response || Buffer.byteLength(JSON.stringify(event)) < MAX_SSE_LINE - 64) return event;
+  const { output: _left, ...rest } = response;
+  return { ...event, response: rest };
 }
 
 /** A background task's answer costs no Claude Code run. */
