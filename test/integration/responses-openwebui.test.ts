@@ -98,6 +98,30 @@ describe('Open WebUI, Responses API type', () => {
     expect(h.core.sessions.findByChatId('owui-tasks')?.turns ?? []).toHaveLength(0);
   });
 
+  it('shows retries, and a place in the queue, on its status line', async () => {
+    const h = await start(() => ({ kind: 'error', status: 500, message: 'Internal server error (fake)' }), {
+      role: bashRole,
+      extraYaml: 'settings:\n  max_retries: 1\n  max_concurrent_runs: 1\n',
+    });
+    const retried = await new OpenWebUiChat(h, 'owui-retry').send('Hello');
+    expect(retried.statuses.some((s) => s.description.startsWith('Provider error (HTTP 500), retry 1 of 1 in '))).toBe(true);
+    expect(error(retried)).toMatchObject({ code: 'upstream_unavailable' });
+
+    // One run slot: a second chat waits for the first one's tool, and is told its place.
+    const before = h.fake.requests.length;
+    h.fake.setScript((req) => (hasToolResults(req) ? text('Done.') : req.index === before ? { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'sleep 2' } }] } : text('Second.')));
+    let second: Promise<Awaited<ReturnType<OpenWebUiChat['send']>>> | undefined;
+    const first = new OpenWebUiChat(h, 'owui-busy').send('Sleep', {
+      onEvent: (data) => {
+        if (!second && data.type === 'response.output_item.added' && (data.item as Item).type === 'function_call') second = new OpenWebUiChat(h, 'owui-queued').send('Hello');
+      },
+    });
+    expect(outputText((await first).output)).toBe('Done.');
+    const queued = await second!;
+    expect(queued.statuses.map((s) => s.description)).toContain('Queued: 1 of 1 waiting for a free run slot');
+    expect(outputText(queued.output)).toBe('Second.');
+  });
+
   it('a tool that fails still gets its output: the error, on the card', async () => {
     const workspace = project();
     const h = await start((req) => (hasToolResults(req) ? text('No such file.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Read', input: { file_path: `${workspace}/missing.txt` } }] }), {
