@@ -74,6 +74,20 @@ describe('/v1/responses, one-shot', () => {
     expect(logged[0]).toMatchObject({ status: 200, model: 'helix-consultant', tokens: 49 });
   });
 
+  it('passes an input_image (data URL) to Claude Code as image content', async () => {
+    const h = await start(() => text('A pixel.'));
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const { status, body } = await create(h, {
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'What is in this picture?' }, { type: 'input_image', image_url: `data:image/png;base64,${png}`, detail: 'auto' }] }],
+    });
+    expect(status).toBe(200);
+    expect(outputText(body.output)).toBe('A pixel.');
+    const sent = JSON.stringify(h.fake.requests[0]!.body.messages);
+    expect(sent).toContain('"type":"image"');
+    expect(sent).toContain(png);
+    expect(sent).toContain('What is in this picture?');
+  });
+
   it('has the same tool items as the stream, each with its outcome', async () => {
     const { workspace, script } = readAndBash();
     const h = await start(script, { role: `{ model: "local:claude-sonnet-4-5", cwd: "${workspace}" }` });
