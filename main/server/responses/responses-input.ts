@@ -14,8 +14,13 @@ export function toChatMessages(items: InputItem[], instructions: string | null, 
   if (instructions) messages.push({ role: 'system', content: instructions });
   for (const { user, assistant } of earlier) messages.push({ role: 'user', content: user }, { role: 'assistant', content: assistant });
   for (const item of items) {
-    // Function calls, their outputs and reasoning are what Claude Code did, recorded in its session: not text of the answer.
-    if (item.kind !== 'message') continue;
+    if (item.kind !== 'message') {
+      // Function calls, their outputs and reasoning are what Claude Code did, recorded in its
+      // session: not text of the answer. But they mark an assistant turn, also one that wrote no
+      // text (cut short, or failed), which is then an exchange of its own, as on chat completions.
+      if (messages.at(-1)?.role === 'user') messages.push({ role: 'assistant', content: '' });
+      continue;
+    }
     const message = toChatMessage(item.message);
     const previous = messages.at(-1);
     // One assistant turn is several message items (text between tool calls); its text is theirs joined, as it was streamed.
