@@ -20,7 +20,7 @@ import type { ProgressEvent } from '../progress';
 
 export type ToolItems = 'function_call' | 'mcp_call';
 
-export interface ResponseUsage {
+interface ResponseUsage {
   input_tokens: number;
   input_tokens_details: { cached_tokens: number };
   output_tokens: number;
@@ -30,7 +30,7 @@ export interface ResponseUsage {
   cost: number;
 }
 
-export type OutputItem = Record<string, unknown> & { type: string; id: string };
+type OutputItem = Record<string, unknown> & { type: string; id: string };
 export type ResponseEvent = Record<string, unknown> & { type: string; sequence_number: number };
 
 export interface ResponseFields {

@@ -91,7 +91,7 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
 }
 
 /** A response's id names its turn, which the session store keeps: previous_response_id finds it again, across restarts. */
-export function responseIdOf(turnId: string): string {
+function responseIdOf(turnId: string): string {
   return `resp_${turnId.replaceAll('-', '')}`;
 }
 
