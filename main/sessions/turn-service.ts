@@ -52,12 +52,12 @@ export class TurnService {
     private readonly proxyRequests?: RequestLog,
   ) {}
 
-  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
+  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } {
     const { conversation } = request;
     const session = this.sessionFor(request);
 
     const retried = this.retryOf(session, conversation);
-    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session };
+    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session, turn: retried };
 
     const turn: TurnRecord = {
       id: randomUUID(),
@@ -88,7 +88,27 @@ export class TurnService {
         this.live.delete(turn.id);
         this.loggers.delete(turn.id);
       });
-    return { handle, session };
+    return { handle, session, turn };
+  }
+
+  /**
+   * The conversation up to and including a recorded turn, oldest exchange first: the turn's
+   * ancestors found by their keys, so a client that names only its last turn (the Responses
+   * API's previous_response_id) continues exactly that branch. Undefined for an unknown turn.
+   */
+  conversationThrough(turnId: string): { session: SessionRecord; exchanges: Exchange[] } | undefined {
+    const found = this.store.findTurn(turnId);
+    if (!found) return undefined;
+    const { session } = found;
+    const exchanges: Exchange[] = [];
+    let turn: TurnRecord | undefined = found.turn;
+    // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
+    for (let steps = 0; turn && steps <= session.turns.length; steps += 1) {
+      exchanges.unshift({ user: turn.user, assistant: turn.assistant });
+      const parentKey: string = turn.parentKey;
+      turn = session.turns.find((t) => t.key === parentKey && t.status === 'done');
+    }
+    return { session, exchanges };
   }
 
   /**
