@@ -1,7 +1,6 @@
 /**
- * What both chat APIs do with a turn and a request: read a header, and follow a turn's events
- * until it finishes or the client leaves. (Shared by /v1/responses; /v1/chat/completions keeps
- * its own copies of the same two functions until it imports these.)
+ * What both chat APIs do with a turn and a request: read a header, name the chat, and follow a
+ * turn's events until it finishes or the client leaves.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TurnEvent, TurnHandle } from '../sessions/turn-handle';
