@@ -4,18 +4,17 @@
  * UI rewrites the YAML and moves the next turn, the API server restarts, and a broken hand edit
  * shows an error while the last good config keeps serving. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, openPanel } from '../support/browser';
 import { hasToolResults, text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
 import { filesUnder } from '../support/files-under';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 let h: Harness;
 let openai: FakeOpenAi;
@@ -23,8 +22,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   openai = await new FakeOpenAi(() => ({ kind: 'text', text: 'Answer from the router.' })).start();
   h = await startHarness(
     (req) => (hasToolResults(req) ? text('The command printed ui-test.', { delayMs: 30 }) : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo ui-test' } }] }),
@@ -34,12 +31,7 @@ beforeAll(async () => {
       extraYaml: 'services:\n  remote-api:\n    restart_command: ["sh", "-c", "echo restarted the remote api"]\n',
     },
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(h.core.controlUrl);
+  ({ browser, page } = await openPanel(h.core.controlUrl));
 }, 60_000);
 
 afterAll(async () => {

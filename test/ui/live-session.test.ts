@@ -5,13 +5,12 @@
  * then the rest, with no hole and no word twice. Every state the answer passes through on screen is
  * recorded in the page, so what is asserted is each step, not only the end.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPanel } from '../support/browser';
 import { lastUserText, text } from '../support/fake-anthropic';
 import { chatBody, contentOf, parseSse, startHarness, type Harness } from '../support/helix-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Plain words (no Markdown), so the text on screen is the text relayed; one answer per session. */
 const WATCHED = 'Word after word the answer grows on screen while Claude Code is still writing it, and nothing is lost or shown twice on the way to the end.';
 const OPENED_LATE = 'Opened in the middle, the session shows every word relayed before, then the words that follow, each exactly once and in order, to the last.';
@@ -21,14 +20,8 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
   h = await startHarness((req) => text(lastUserText(req).includes('midway') ? OPENED_LATE : WATCHED, { chunkSize: 4, delayMs: 50 }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(h.core.controlUrl);
+  ({ browser, page } = await openPanel(h.core.controlUrl));
 }, 60_000);
 
 afterAll(async () => {
