@@ -3,10 +3,10 @@
 // out/main/serve.js running bench/fake-claude.mjs): time to first byte, to the first answer
 // token, relay latency per event and events per second. Part of `npm run bench`; run alone
 // (`npm run build && node bench/responses.mjs`) it replaces its own section of bench/RESULTS.md.
-import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceResultsSection } from './section.mjs';
 import { KEY, startFakeServe } from './serve.mjs';
 import { median, p99 } from './stats.mjs';
 import { ms, now, streamTimer } from './stream-timer.mjs';
@@ -114,12 +114,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(cells.join(' | '));
   });
   const table = [`| ${RESPONSES_COLUMNS.join(' | ')} |`, `|${RESPONSES_COLUMNS.map(() => '---|').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
-  const results = readFileSync(file, 'utf8');
-  const start = results.indexOf(HEADING);
-  const next = start >= 0 ? results.indexOf('\n## ', start + HEADING.length) : results.indexOf('\n## ');
-  const updated = start >= 0 ? `${results.slice(0, start)}${responsesSection(table)}\n${results.slice(next)}` : `${results.slice(0, next)}\n${responsesSection(table)}\n${results.slice(next)}`;
-  writeFileSync(file, updated);
-  console.log('Written to bench/RESULTS.md');
+  replaceResultsSection(HEADING, responsesSection(table));
   process.exit(0);
 }

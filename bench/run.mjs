@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDurability } from './durability.mjs';
-import { benchPassThrough } from './pass-through.mjs';
+import { benchPassThrough, PASS_THROUGH_COLUMNS, passThroughSection } from './pass-through.mjs';
+import { section } from './section.mjs';
 import { benchProxy } from './proxy.mjs';
 import { FAKE_CLAUDE, KEY, startFakeServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
@@ -63,17 +64,6 @@ async function repeat(times, fn) {
 }
 
 /** One results table: rows are printed as they come and kept for RESULTS.md. */
-function section(columns) {
-  const rows = [];
-  console.log(`\n${columns.map((c, i) => (i < 3 ? c.padEnd(i ? 22 : 44) : c)).join(' ')}`);
-  return {
-    row(...cells) {
-      rows.push(cells);
-      console.log(cells.map((c, i) => (i < 3 ? String(c).padEnd(i ? 22 : 44) : c)).join(' '));
-    },
-    table: () => [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n'),
-  };
-}
 
 const f = (v, unit = 'ms', digits = 2) => `${v.toFixed(digits)} ${unit}`;
 
@@ -151,7 +141,7 @@ const proxy = section(['measure', 'Helix proxy', 'claude-code-router 1.0.73', 'b
 await benchProxy(proxy.row);
 
 // 7. The proxy passing an anthropic provider's requests through, next to a direct connection.
-const passThrough = section(['measure', 'through the proxy', 'baseline: upstream read directly', 'note']);
+const passThrough = section(PASS_THROUGH_COLUMNS);
 await benchPassThrough(passThrough.row);
 
 // 8. The control panel with a 100,000-event session.
@@ -189,15 +179,7 @@ the same figure reading the upstream directly; the 30 sequential streams alterna
 
 ${proxy.table()}
 
-## The proxy in front of an anthropic provider
-
-Every run reaches its provider through Helix's proxy, which holds the key (Claude Code gets a token
-that only works while its run lasts). For an \`anthropic\` provider the proxy passes each request and
-answer through byte for byte, swapping only the key. \`bench/pass-through.mjs\`: the same fake
-Anthropic upstream (\`bench/fake-anthropic.mjs\`: 100 text deltas 2 ms apart, each stamped with the time
-it was written) read through \`out/main/proxy.js\` and directly, alternating, in the same run.
-
-${passThrough.table()}
+${passThroughSection(passThrough.table())}
 
 ## The control panel with 100,000 events
 
