@@ -151,12 +151,35 @@ export interface ControlSnapshot {
   live: LiveSessionView[];
 }
 
+/** Levels of the diagnostic log, most severe first; `settings.log_level` (or HELIX_LOG_LEVEL) names the least severe one written. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One record of the diagnostic log, as the panel shows it. */
+export interface DiagLogEntry {
+  time: string;
+  level: LogLevel;
+  msg: string;
+  /** Which part of the app wrote it (api, proxy, control, runner, services, app). */
+  component?: string;
+  /** The record's other fields (pid, status, exit code, …). */
+  fields: Record<string, unknown>;
+}
+
+/** The end of the diagnostic log: where it is, the level in force, and its latest records (oldest first). */
+export interface DiagLogTail {
+  file: string;
+  level: LogLevel | 'silent';
+  entries: DiagLogEntry[];
+}
+
 /** A session log record as stored (type, at, and the record's own fields). */
 export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 
 /** A session with a page of its log: whole turns, the latest first asked for. */
 export interface SessionPage {
   session: SessionRecord;
+  /** The latest page ends with the running turn's text not written to the file yet. */
   log: LogEntry[];
   /** Byte offset of log[0] in the session's log, the `before` of the page before it; 0 when nothing is earlier. */
   start: number;
@@ -184,6 +207,8 @@ export interface ControlCommands {
   'service:restart': { args: [name: string]; result: ServiceState };
   /** Closes a chat's warm process (its next turn resumes in a new one); false if it has none or it is busy. */
   'live:close': { args: [sessionId: string]; result: { closed: boolean } };
+  /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
+  'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -205,6 +230,7 @@ export const COMMAND_NAMES = Object.keys({
   'service:stop': true,
   'service:restart': true,
   'live:close': true,
+  'log:tail': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -222,5 +248,9 @@ export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { cod
 /** What the UI hears as it happens. */
 export type ControlEvent =
   | { type: 'state-changed' }
-  | { type: 'run-event'; sessionId: string; turnId: string; event: RunEvent }
+  /**
+   * `seq`: the event's place in its turn (1, 2, …), as in the session log's records (a joined
+   * stretch of text carries its last delta's): a timeline skips what it holds and notices a gap.
+   */
+  | { type: 'run-event'; sessionId: string; turnId: string; seq: number; event: RunEvent }
   | { type: 'session-changed'; session: SessionSummary };

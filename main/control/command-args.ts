@@ -2,7 +2,7 @@
  * Runtime checks of each command's arguments, beside the contract's types: the HTTP adapter
  * and the IPC adapter receive them from outside the process.
  */
-import type { CommandName } from '../../common/control';
+import { LOG_LEVELS, type CommandName } from '../../common/control';
 
 const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
 
@@ -27,6 +27,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'service:stop': oneText,
   'service:restart': oneText,
   'live:close': oneText,
+  'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
 };
 
 export function isCommand(name: string): name is CommandName {

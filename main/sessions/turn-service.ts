@@ -13,6 +13,7 @@
  * - A retry of a turn that ran on after its client left gets that run, or its recorded answer.
  */
 import { randomUUID } from 'node:crypto';
+import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeOrWarn } from '../core/data-dir';
@@ -39,7 +40,9 @@ export interface TurnRequest {
 
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
-  private readonly turnListeners = new Set<(sessionId: string, turnId: string, event: RunEvent) => void>();
+  /** The logger of each turn in flight, by turn id: it holds the text not written yet. */
+  private readonly loggers = new Map<string, TurnLogger>();
+  private readonly turnListeners = new Set<TurnEventListener>();
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
 
@@ -51,12 +54,12 @@ export class TurnService {
     private readonly proxyRequests?: RequestLog,
   ) {}
 
-  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
+  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } {
     const { conversation } = request;
     const session = this.sessionFor(request);
 
     const retried = this.retryOf(session, conversation);
-    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session };
+    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session, turn: retried };
 
     const turn: TurnRecord = {
       id: randomUUID(),
@@ -80,10 +83,34 @@ export class TurnService {
     }
     const handle = new TurnHandle();
     this.live.set(turn.id, handle);
+    this.loggers.set(turn.id, logger);
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
-      .finally(() => this.live.delete(turn.id));
-    return { handle, session };
+      .finally(() => {
+        this.live.delete(turn.id);
+        this.loggers.delete(turn.id);
+      });
+    return { handle, session, turn };
+  }
+
+  /**
+   * The conversation up to and including a recorded turn, oldest exchange first: the turn's
+   * ancestors found by their keys, so a client that names only its last turn (the Responses
+   * API's previous_response_id) continues exactly that branch. Undefined for an unknown turn.
+   */
+  conversationThrough(turnId: string): { session: SessionRecord; exchanges: Exchange[] } | undefined {
+    const found = this.store.findTurn(turnId);
+    if (!found) return undefined;
+    const { session } = found;
+    const exchanges: Exchange[] = [];
+    let turn: TurnRecord | undefined = found.turn;
+    // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
+    for (let steps = 0; turn && steps <= session.turns.length; steps += 1) {
+      exchanges.unshift({ user: turn.user, assistant: turn.assistant });
+      const parentKey: string = turn.parentKey;
+      turn = session.turns.find((t) => t.key === parentKey && t.status === 'done');
+    }
+    return { session, exchanges };
   }
 
   /**
@@ -99,10 +126,18 @@ export class TurnService {
     return turn.status === 'done' && recent ? turn : undefined;
   }
 
-  /** Hears every run event of every turn, after it is logged: the UI's live view. */
-  onTurnEvent(listener: (sessionId: string, turnId: string, event: RunEvent) => void): () => void {
+  /** Hears every run event of every turn, after it is logged, with its place in the turn: the UI's live view. */
+  onTurnEvent(listener: TurnEventListener): () => void {
     this.turnListeners.add(listener);
     return () => this.turnListeners.delete(listener);
+  }
+
+  /**
+   * The session's text not written to its log yet (the running turn's latest stretch), as log
+   * records: with the log, everything its turns relayed so far, up to the events' `seq`.
+   */
+  unwritten(session: SessionRecord): LogEntry[] {
+    return session.turns.flatMap((turn) => this.loggers.get(turn.id)?.unwritten() ?? []);
   }
 
   /** Stops one turn, waiting or running; false if it is not in flight. */
@@ -166,9 +201,9 @@ export class TurnService {
         (event: RunEvent) => {
           if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
           if (event.type === 'text') answer += event.text;
-          logger.event(event);
+          const seq = logger.event(event);
           handle.emit(event);
-          for (const listener of this.turnListeners) listener(session.id, turn.id, event);
+          for (const listener of this.turnListeners) listener(session.id, turn.id, seq, event);
         },
       );
       handle.onCancel(() => run?.cancel());
@@ -269,6 +304,8 @@ export class TurnService {
     };
   }
 }
+
+export type TurnEventListener = (sessionId: string, turnId: string, seq: number, event: RunEvent) => void;
 
 /**
  * Where a turn that follows `parent` picks up its conversation: the parent's Claude Code session,

@@ -23,7 +23,9 @@ describe('parseConfig', () => {
     expect(config.roles).toEqual([
       { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined, env: {} },
     ]);
-    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', cors_origins: [] });
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', cors_origins: [], log_level: 'info' });
+    expect(parseConfig(`${MINIMAL}settings:\n  log_level: debug\n`, '/etc/helix/llm-providers.yaml').settings.log_level).toBe('debug');
+    expect(() => parseConfig(`${MINIMAL}settings:\n  log_level: loud\n`, '/etc/helix/llm-providers.yaml')).toThrow(/settings\.log_level/);
   });
 
   it('accepts the shipped config', () => {
