@@ -162,6 +162,8 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     await runs.stopAll();
     await proxyComponent.stop();
     tasks.close();
+    // Session files being written finish before the store closes (and the data dir may be removed).
+    await sessions.flush();
     sessions.close();
   };
   try {

@@ -15,16 +15,18 @@ const snapshot: ControlSnapshot = {
   components: [{ name: 'api', state: 'running', url: 'http://127.0.0.1:8765/v1', pid: 1, startedAt: null, lastError: null }],
   config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, roles: [], providers: [] },
   connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
-  sessions: [],
   services: [service('router'), service('remote-api')],
   storage: { dataDir: '/data', freeBytes: null },
-  requests: [],
 };
+
+/** A client whose commands go to `invoke`, but for the request log the view asks for itself. */
+const withRequestLog = (invoke: (...args: unknown[]) => Promise<unknown>): ControlClient =>
+  ({ invoke: (command: string, ...args: unknown[]) => (command === 'requests:list' ? Promise.resolve([]) : invoke(command, ...args)), subscribe: () => () => undefined }) as unknown as ControlClient;
 
 describe('ServerView', () => {
   it('shows a refused service command in that service row, and clears it when the next one succeeds', async () => {
     const invoke = vi.fn(async () => service('router'));
-    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const client = withRequestLog(invoke);
     invoke.mockRejectedValueOnce(new Error('No service named "router" in the config'));
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = (name: string): HTMLElement => document.querySelector(`tr[data-service="${name}"]`) as HTMLElement;
@@ -40,7 +42,7 @@ describe('ServerView', () => {
   it('shows a failed restart of a component in its row', async () => {
     const invoke = vi.fn(async () => snapshot.components[0]);
     invoke.mockRejectedValueOnce(new Error('port 8765 is in use'));
-    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const client = withRequestLog(invoke);
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;
     fireEvent.click(within(row).getByRole('button', { name: 'Restart' }));

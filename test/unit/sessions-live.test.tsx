@@ -44,6 +44,7 @@ function liveClient() {
   const snapshots: Array<(page: SessionPage) => void> = [];
   const client: ControlClient = {
     invoke: ((command: string) => {
+      if (command === 'sessions:list') return Promise.resolve({ sessions: [summary], total: 1, offset: 0 });
       if (command !== 'session:get') throw new Error(command);
       return new Promise<SessionPage>((resolve) => snapshots.push(resolve));
     }) as ControlClient['invoke'],
@@ -55,6 +56,8 @@ function liveClient() {
   return {
     client,
     snapshots,
+    /** Once the list is in and the session open, asking for its snapshot. */
+    opened: () => vi.waitFor(() => expect(snapshots.length).toBeGreaterThan(0)),
     answer: (seq: number, text: string) =>
       act(() => {
         for (const listener of listeners) listener({ type: 'run-event', sessionId: 's1', turnId: 't2', seq, event: { type: 'text', text } });
@@ -68,7 +71,8 @@ const answers = (container: HTMLElement): string[] => [...container.querySelecto
 describe('SessionsView following a running session', () => {
   it('shows the answer delta by delta, rendering again only the row that grew', async () => {
     const live = liveClient();
-    const { container } = render(<SessionsView client={live.client} sessions={[summary]} />);
+    const { container } = render(<SessionsView client={live.client} />);
+    await live.opened();
     await live.snapshot(0, page({ type: 'event', at, turnId: 't2', seq: 1, event: { type: 'started', sessionId: 'c', model: 'm', cwd: '/w' } }));
     expect(answers(container)).toEqual(['First answer, done.']);
 
@@ -86,7 +90,8 @@ describe('SessionsView following a running session', () => {
 
   it('adds each event once whichever comes first, the snapshot or the event, and reloads when one never came', async () => {
     const live = liveClient();
-    const { container } = render(<SessionsView client={live.client} sessions={[summary]} />);
+    const { container } = render(<SessionsView client={live.client} />);
+    await live.opened();
     // Heard while the snapshot is on its way: one it holds, one that came after it was read.
     live.answer(3, 'ond ');
     live.answer(4, 'ans');

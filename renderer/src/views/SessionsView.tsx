@@ -1,59 +1,100 @@
 /** The sessions list and the selected session's timeline, updated live as Claude Code works. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import type { ControlEvent, LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
+import { useSessionList } from '../use-session-list';
 import { buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
 interface Props {
   client: ControlClient;
-  sessions: SessionSummary[];
 }
 
-export function SessionsView({ client, sessions }: Props): React.JSX.Element {
+const STATUSES = ['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'] as const;
+
+export function SessionsView({ client }: Props): React.JSX.Element {
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const [status, setStatus] = useState('all');
-  const shown = useMemo(
-    () => sessions.filter((s) => (status === 'all' || s.status === status) && `${s.title} ${s.role} ${s.target ?? ''}`.toLowerCase().includes(filter.toLowerCase())),
-    [sessions, filter, status],
-  );
+  const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
+  const list = useSessionList(client, { query: filter, status });
+  const shown = list.sessions;
   const current = selected ?? shown[0]?.id ?? null;
-  const currentSession = sessions.find((s) => s.id === current);
+  // The open session stays open (and its summary live) when a filter or a page leaves it out of the list.
+  const [opened, setOpened] = useState<SessionSummary | undefined>(undefined);
+  const listed = shown.find((s) => s.id === current);
+  useEffect(() => {
+    if (listed) setOpened(listed);
+  }, [listed]);
+  useEffect(
+    () =>
+      client.subscribe((event) => {
+        if (event.type === 'session-changed') setOpened((open) => (open?.id === event.session.id ? event.session : open));
+        if (event.type === 'session-deleted') setOpened((open) => (open?.id === event.sessionId ? undefined : open));
+      }),
+    [client],
+  );
+  const currentSession = listed ?? (opened?.id === current ? opened : undefined);
 
   return (
     <main className="sessions">
       <aside>
         <div className="filters">
           <input type="search" placeholder="Search sessions" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Search sessions" />
-          <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
-            {['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'].map((s) => (
+          <select value={status} onChange={(e) => setStatus(e.target.value as (typeof STATUSES)[number])} aria-label="Filter by status">
+            {STATUSES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </div>
-        {shown.length === 0 && <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>}
-        <ul>
-          {shown.map((s) => (
-            <li key={s.id}>
-              <button className={s.id === current ? 'session selected' : 'session'} onClick={() => setSelected(s.id)}>
-                <span className="title">{s.title}</span>
-                <span className={`status ${s.status}`}>{s.status}</span>
-                <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        {list.error && <div className="banner error">{list.error}</div>}
+        {list.loaded && shown.length === 0 && (filter || status !== 'all' ? <p className="empty">No session matches.</p> : <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>)}
+        <SessionList sessions={shown} total={list.total} current={current} onSelect={setSelected} onEnd={list.loadMore} />
       </aside>
       {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
     </main>
   );
 }
+
+/** The sessions, virtualised: only the rows in view are in the page, and the next page is asked for near the end. */
+function SessionList({ sessions, total, current, onSelect, onEnd }: { sessions: SessionSummary[]; total: number; current: string | null; onSelect(id: string): void; onEnd(): void }): React.JSX.Element {
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
+  const rows = useVirtualizer({ count: sessions.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 8, getItemKey: (i) => sessions[i]?.id ?? i });
+  const visible = rows.getVirtualItems();
+  const last = visible.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (sessions.length < total && last >= sessions.length - 10) onEnd();
+  }, [last, sessions.length, total, onEnd]);
+  return (
+    <div className="session-list" ref={scroller}>
+      <ul style={{ height: rows.getTotalSize(), position: 'relative' }} aria-label="Sessions">
+        {visible.map((row) => {
+          const s = sessions[row.index] as SessionSummary;
+          return (
+            <li key={row.key} data-index={row.index} ref={rows.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+              <SessionRow session={s} selected={s.id === current} onSelect={onSelect} />
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+const SessionRow = memo(function SessionRow({ session: s, selected, onSelect }: { session: SessionSummary; selected: boolean; onSelect(id: string): void }): React.JSX.Element {
+  return (
+    <button className={selected ? 'session selected' : 'session'} onClick={() => onSelect(s.id)}>
+      <span className="title">{s.title}</span>
+      <span className={`status ${s.status}`}>{s.status}</span>
+      <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
+    </button>
+  );
+});
 
 function Timeline({ client, session }: { client: ControlClient; session: SessionSummary }): React.JSX.Element {
   const sessionId = session.id;
