@@ -11,15 +11,14 @@
  * session or a turn costs the same however many sessions there are. Session ids are generated
  * here and checked before they become paths; chat ids from clients never do.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LogEntry } from '../../common/control';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
+import { applyRecord, isClaude } from './session-recovery';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog, readLogFrom } from './event-log';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
@@ -110,7 +109,6 @@ export class SessionStore {
   get count(): number {
     return this.sessions.size;
   }
-
   get(id: string): SessionRecord | undefined {
     return this.sessions.get(id);
   }
@@ -291,16 +289,12 @@ export class SessionStore {
   }
 
   private latest(refs: TurnRef[]): TurnRef | undefined {
-    if (refs.length <= 1) return refs[0];
-    return refs.reduce((best, ref) => (this.rank(ref.session) > this.rank(best.session) ? ref : best));
+    return refs.reduce<TurnRef | undefined>((best, ref) => (!best || this.rank(ref.session) > this.rank(best.session) ? ref : best), undefined);
   }
 
   /** Marks the session's file to be written soon, after whatever else this tick changes. */
   private save(session: SessionRecord): void {
-    if (this.closed) {
-      writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
-      return;
-    }
+    if (this.closed) return writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
     this.dirty.add(session.id);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -396,42 +390,10 @@ export class SessionStore {
   }
 }
 
-/** One log record's change to the session it belongs to. */
-function applyRecord(session: SessionRecord, record: LogEntry): void {
-  if (record.type === 'turn') {
-    const turn = record.turn as TurnRecord;
-    const i = session.turns.findIndex((t) => t.id === turn.id);
-    if (i === -1) session.turns.push(turn);
-    else session.turns[i] = turn;
-  } else if (record.type === 'title') {
-    session.title = String(record.title);
-  } else if (record.type === 'replayed') {
-    const turn = session.turns.find((t) => t.id === record.turnId);
-    if (turn) turn.delivered = true;
-  } else if (record.type === 'interrupted') {
-    const turn = session.turns.find((t) => t.id === record.turnId);
-    if (turn && (turn.status === 'running' || turn.status === 'queued')) {
-      turn.status = 'interrupted';
-      turn.endedAt = record.at;
-      delete turn.pid;
-    }
-  }
-  if (record.type !== 'session') session.updatedAt = record.at;
-}
-
 function makeDir(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw new StorageError(dir, error);
-  }
-}
-
-function isClaude(pid: number): boolean {
-  try {
-    const command = process.platform === 'linux' ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
-    return command.includes('claude');
-  } catch {
-    return false;
   }
 }

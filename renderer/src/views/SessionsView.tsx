@@ -27,9 +27,10 @@ export function SessionsView({ client }: Props): React.JSX.Element {
   // The open session stays open (and its summary live) when a filter or a page leaves it out of the list.
   const [opened, setOpened] = useState<SessionSummary | undefined>(undefined);
   const listed = shown.find((s) => s.id === current);
-  useEffect(() => {
-    if (listed) setOpened(listed);
-  }, [listed]);
+  const select = (session: SessionSummary): void => {
+    setSelected(session.id);
+    setOpened(session);
+  };
   useEffect(
     () =>
       client.subscribe((event) => {
@@ -53,7 +54,7 @@ export function SessionsView({ client }: Props): React.JSX.Element {
         </div>
         {list.error && <div className="banner error">{list.error}</div>}
         {list.loaded && shown.length === 0 && (filter || status !== 'all' ? <p className="empty">No session matches.</p> : <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>)}
-        <SessionList sessions={shown} total={list.total} current={current} onSelect={setSelected} onEnd={list.loadMore} />
+        <SessionList sessions={shown} total={list.total} current={current} onSelect={select} onEnd={list.loadMore} />
       </aside>
       {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
     </main>
@@ -61,7 +62,7 @@ export function SessionsView({ client }: Props): React.JSX.Element {
 }
 
 /** The sessions, virtualised: only the rows in view are in the page, and the next page is asked for near the end. */
-function SessionList({ sessions, total, current, onSelect, onEnd }: { sessions: SessionSummary[]; total: number; current: string | null; onSelect(id: string): void; onEnd(): void }): React.JSX.Element {
+function SessionList({ sessions, total, current, onSelect, onEnd }: { sessions: SessionSummary[]; total: number; current: string | null; onSelect(session: SessionSummary): void; onEnd(): void }): React.JSX.Element {
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
   const rows = useVirtualizer({ count: sessions.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 8, getItemKey: (i) => sessions[i]?.id ?? i });
@@ -86,9 +87,9 @@ function SessionList({ sessions, total, current, onSelect, onEnd }: { sessions: 
   );
 }
 
-const SessionRow = memo(function SessionRow({ session: s, selected, onSelect }: { session: SessionSummary; selected: boolean; onSelect(id: string): void }): React.JSX.Element {
+const SessionRow = memo(function SessionRow({ session: s, selected, onSelect }: { session: SessionSummary; selected: boolean; onSelect(session: SessionSummary): void }): React.JSX.Element {
   return (
-    <button className={selected ? 'session selected' : 'session'} onClick={() => onSelect(s.id)}>
+    <button className={selected ? 'session selected' : 'session'} onClick={() => onSelect(s)}>
       <span className="title">{s.title}</span>
       <span className={`status ${s.status}`}>{s.status}</span>
       <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
