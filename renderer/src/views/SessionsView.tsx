@@ -7,7 +7,7 @@ import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { useSessionList } from '../use-session-list';
-import { buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
+import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
@@ -103,10 +103,34 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   // What is shown, and how far into each turn it goes; the ref is read by the live events' handler.
   const [items, setItems] = useState<TimelineItem[]>([]);
   const timeline = useRef<LiveTimeline>({ items: [], held: {} });
+  // Live events change a copy of the timeline in place (a draft), shown once per frame: many deltas
+  // between two frames cost one copy and one render.
+  const draft = useRef(false);
+  const frame = useRef(0);
   const show = (next: LiveTimeline): void => {
+    cancelAnimationFrame(frame.current);
+    frame.current = 0;
+    draft.current = false;
     timeline.current = next;
     setItems(next.items);
   };
+  const follow = (turnId: string, seq: number, event: RunEventMessage['event']): 'gap' | undefined => {
+    if (!draft.current) {
+      timeline.current = { items: timeline.current.items.slice(), held: { ...timeline.current.held } };
+      draft.current = true;
+    }
+    const applied = applyEvent(timeline.current, turnId, seq, event);
+    if (applied === 'gap') return 'gap';
+    if (applied === 'added' && frame.current === 0) {
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        draft.current = false;
+        setItems(timeline.current.items);
+      });
+    }
+    return undefined;
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   // Live events heard while a snapshot is on its way: each may be in it or not, so they are added
   // on top of it once it comes, each at most once (null while no snapshot is awaited).
   const heardWhileLoading = useRef<RunEventMessage[] | null>(null);
@@ -114,7 +138,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   const [resyncs, setResyncs] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
-  const follow = useRef(true);
+  const following = useRef(true);
   // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
   const rows = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 12 });
@@ -160,7 +184,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       const page = await client.invoke('session:get', sessionId, start);
       if (reload !== reloads.current) return;
       const earlier = openTimeline(page.log);
-      follow.current = false;
+      following.current = false;
       show({ items: [...earlier.items, ...timeline.current.items], held: { ...earlier.held, ...timeline.current.held } });
       setStart(page.start);
       // What was at the top stays in view.
@@ -179,18 +203,19 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           return;
         }
         // Only the item a delta changes is replaced, so the other rows keep their identity (and skip rendering).
-        const next = followEvent(timeline.current, event.turnId, event.seq, event.event);
-        if (next === 'gap') setResyncs((n) => n + 1);
-        else if (next !== timeline.current) show(next);
+        if (follow(event.turnId, event.seq, event.event) === 'gap') setResyncs((n) => n + 1);
       }),
     [client, sessionId],
   );
 
   useEffect(() => {
-    if (follow.current && items.length > 0) rows.scrollToIndex(items.length - 1, { align: 'end' });
+    if (following.current && items.length > 0) rows.scrollToIndex(items.length - 1, { align: 'end' });
   }, [items, rows]);
 
   const runningTurn = running ? items.findLast((i) => i.kind === 'prompt')?.turnId : undefined;
+  // The answer still being written: the running turn's last item, when it is its answer.
+  const last = items.at(-1);
+  const streaming = runningTurn !== undefined && last?.kind === 'answer' && last.turnId === runningTurn ? items.length - 1 : -1;
   return (
     <section className="timeline-pane" aria-label="Session timeline">
       {error && <div className="banner error">{error}</div>}
@@ -213,13 +238,13 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
         data-testid="timeline"
         onScroll={(e) => {
           const el = e.currentTarget;
-          follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((row) => (
             <div key={row.key} data-index={row.index} ref={rows.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
-              <TimelineRow item={items[row.index] as TimelineItem} />
+              <TimelineRow item={items[row.index] as TimelineItem} streaming={row.index === streaming} />
             </div>
           ))}
         </div>
@@ -265,8 +290,28 @@ function ToolInput({ name, input }: { name: string; input: unknown }): React.JSX
   return <pre>{JSON.stringify(input, null, 2)}</pre>;
 }
 
-/** One item; memoised, so a live delta re-renders (and re-parses the Markdown of) only the item it changed. */
-const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
+/**
+ * An answer being written: its finished Markdown blocks, each parsed once, and the text after
+ * them as it comes. The whole answer is parsed once, when it is finished.
+ */
+function StreamingAnswer({ text }: { text: string }): React.JSX.Element {
+  const { blocks, rest } = finishedBlocks(text);
+  return (
+    <>
+      {blocks.map((block, i) => (
+        <MarkdownBlock key={i} text={block} />
+      ))}
+      <div className="streaming">{rest}</div>
+    </>
+  );
+}
+
+const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }): React.JSX.Element {
+  return <Markdown>{text}</Markdown>;
+});
+
+/** One item; memoised, so a live delta re-renders only the item it changed. */
+const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: TimelineItem; streaming: boolean }): React.JSX.Element {
   switch (item.kind) {
     case 'prompt':
       return (
@@ -297,9 +342,7 @@ const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }):
       return (
         <div className="item answer">
           <span className="label">Claude Code</span>
-          <div className="markdown">
-            <Markdown>{item.text}</Markdown>
-          </div>
+          <div className="markdown">{streaming ? <StreamingAnswer text={item.text} /> : <Markdown>{item.text}</Markdown>}</div>
         </div>
       );
     case 'retry':
@@ -312,4 +355,14 @@ const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }):
         </div>
       );
   }
-});
+}, sameRow);
+
+/** A row read again from the log (a new snapshot) is rendered again only if it changed. */
+function sameRow(before: { item: TimelineItem; streaming: boolean }, after: { item: TimelineItem; streaming: boolean }): boolean {
+  if (before.streaming !== after.streaming) return false;
+  if (before.item === after.item) return true;
+  const a = before.item as Record<string, unknown>;
+  const b = after.item as Record<string, unknown>;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
