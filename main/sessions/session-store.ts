@@ -1,10 +1,12 @@
 /**
  * Every session on disk, one folder each: `sessions/<id>/events.ndjson` is its full log, written
- * as things happen, and `sessions/<id>/session.json` the session and its turns as of a point in
- * that log (`logBytes`), written whole (temp file + rename) off the event loop, at most one write
- * in flight per session and the latest state winning. A session whose file is behind its log
- * (the app stopped before the file was written) is brought up to date from the rest of the log
- * at start; one whose file is missing or damaged is rebuilt from the whole log.
+ * as things happen (a turn's text once: the prompt with its first record, the answer as the run's
+ * text events), and `sessions/<id>/session.json` the session and its turns' records as of a point
+ * in that log (`logBytes`), without the text of turns a client received. The file is written whole
+ * (temp file + rename) off the event loop, at most one write in flight per session, the latest
+ * state winning. A session whose file is behind its log (the app stopped before the file was
+ * written) is brought up to date from the rest of the log at start; one whose file is missing or
+ * damaged is rebuilt from the whole log.
  *
  * In memory, sessions are kept in the order of their latest change, and indexed: by chat id, and
  * their turns by id and by conversation key (more turn indexes can be added), so finding a
@@ -18,16 +20,14 @@ import path from 'node:path';
 import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
-import { applyRecord, isClaude } from './session-recovery';
+import { isClaude, replayRecords, turnFromDisk, turnOnDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog, readLogFrom } from './event-log';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** session.json: the session, and how much of its log it includes. */
 type SessionFile = SessionRecord & { logBytes?: number };
-
 /** A session's file being written, and whether it changed again meanwhile. */
 interface PendingWrite {
   done: Promise<void>;
@@ -231,7 +231,7 @@ export class SessionStore {
     return path.join(this.sessionDir(id), 'events.ndjson');
   }
 
-  /** Resolves once every change made so far is in the sessions' files (or failed to be written). */
+  /** Resolves once every change so far is in the sessions' files (or failed to be written). */
   async flush(): Promise<void> {
     while (this.dirty.size > 0 || this.writing.size > 0) {
       this.writeDirty();
@@ -343,7 +343,7 @@ export class SessionStore {
 
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
   private serialize(session: SessionRecord): string {
-    const file: SessionFile = { ...session, logBytes: this.log(session.id).size() };
+    const file = { ...session, turns: session.turns.map(turnOnDisk), logBytes: this.log(session.id).size() };
     return `${JSON.stringify(file)}\n`;
   }
 
@@ -357,6 +357,7 @@ export class SessionStore {
     try {
       const { logBytes, ...session } = JSON.parse(readFileSync(file, 'utf8')) as SessionFile;
       if (session?.id === id && Array.isArray(session.turns)) {
+        session.turns.forEach(turnFromDisk);
         // Written before logBytes was kept: the file is the whole story, as it always was then.
         if (logBytes !== undefined) this.catchUp(session, logBytes);
         return session;
@@ -374,18 +375,18 @@ export class SessionStore {
     if (size <= logBytes) return;
     const records = readLogFrom(this.logFile(session.id), logBytes);
     if (records.length === 0) return;
-    for (const record of records) applyRecord(session, record);
+    replayRecords(session, records);
     writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
   }
 
   /** A session as its log tells it: the log starts with the session and records every turn. */
   private rebuildFromLog(id: string): SessionRecord | undefined {
-    let session: SessionRecord | undefined;
-    for (const record of readLog(this.logFile(id))) {
-      if (record.type === 'session') session = { ...(record.session as SessionRecord), turns: [] };
-      if (session) applyRecord(session, record);
-    }
-    if (session) writeFileAtomic(this.sessionFile(id), this.serialize(session));
+    const records = readLog(this.logFile(id));
+    const start = records.findLastIndex((record) => record.type === 'session');
+    if (start === -1) return undefined;
+    const session: SessionRecord = { ...(records[start]?.session as SessionRecord), turns: [] };
+    replayRecords(session, records.slice(start + 1));
+    writeFileAtomic(this.sessionFile(id), this.serialize(session));
     return session;
   }
 }

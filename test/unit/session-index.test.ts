@@ -3,12 +3,14 @@
  * index added later) and its recency order, through every way a session changes, and through a
  * restart — including one after the app stopped before a session's file was written.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord, TurnRecord } from '../../common/session';
+import { conversationKey } from '../../main/sessions/conversation';
 import { SessionStore } from '../../main/sessions/session-store';
+import { TurnLogger } from '../../main/sessions/turn-logger';
 
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-index-'));
 
@@ -212,5 +214,110 @@ describe('SessionStore files', () => {
     writeFileSync(file, JSON.stringify({ ...old, turns: [t] }));
     const again = loaded(dir);
     expect(again.findByKey('k-old')?.session.id).toBe(a.id);
+  });
+});
+
+/** A turn as the app runs one: its record when taken, the prompt, the answer's deltas, its record when started and when done. */
+function runTurn(store: SessionStore, session: SessionRecord, user: string, answer: string, delivered: boolean): TurnRecord {
+  const t = turn({ user });
+  session.turns.push(t);
+  const logger = new TurnLogger(store.log(session.id), t.id);
+  store.touch(session);
+  logger.turn(t);
+  logger.prompt(user, [], undefined);
+  t.status = 'running';
+  logger.turn(t);
+  store.touch(session);
+  for (let i = 0; i < answer.length; i += 7) logger.event({ type: 'text', text: answer.slice(i, i + 7) });
+  Object.assign(t, { status: 'done', assistant: answer, key: conversationKey([{ user, assistant: answer }]), delivered, endedAt: new Date().toISOString() });
+  logger.flush();
+  logger.turn(t);
+  store.touch(session);
+  return t;
+}
+
+const occurrences = (dir: string, text: string): number =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json') || f.endsWith('.ndjson'))
+    .reduce((sum, f) => sum + readFileSync(path.join(dir, f), 'utf8').split(text).length - 1, 0);
+
+describe('a turn\'s text', () => {
+  it('is written once: the answer as its text events, the prompt as the prompt record and the turn\'s first record', async () => {
+    const store = loaded(dataDir());
+    const session = store.create({ role: 'r', title: 'T' });
+    const question = 'What is the airspeed velocity of an unladen swallow?';
+    const answer = 'It depends on whether it is an African or a European swallow, of course.';
+    runTurn(store, session, question, answer, true);
+    await store.flush();
+    const dir = store.sessionDir(session.id);
+    expect(occurrences(dir, answer)).toBe(1); // its deltas, joined into one record
+    expect(occurrences(dir, question)).toBe(2);
+    expect(readFileSync(path.join(dir, 'session.json'), 'utf8')).not.toContain('swallow');
+  });
+
+  it('keeps at hand the answer no client received (a retry is served it), also after a restart and after a rebuild from the log', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ chatId: 'left', role: 'r', title: 'T' });
+    runTurn(store, session, 'delivered question', 'delivered answer', true);
+    runTurn(store, session, 'left question', 'an answer nobody read', false);
+    await store.flush();
+    store.close();
+    const again = loaded(dir);
+    expect(again.undelivered('k0', 'left question').map((r) => r.turn.assistant)).toEqual(['an answer nobody read']);
+    expect(again.findByChatId('left')?.turns.map((t) => t.status)).toEqual(['done', 'done']);
+    again.close();
+
+    writeFileSync(path.join(again.sessionDir(session.id), 'session.json'), '{'); // damaged
+    const rebuilt = loaded(dir);
+    expect(rebuilt.undelivered('k0', 'left question').map((r) => r.turn.assistant)).toEqual(['an answer nobody read']);
+    expect(rebuilt.findByKey(conversationKey([{ user: 'delivered question', assistant: 'delivered answer' }]))?.turn).toMatchObject({ status: 'done', delivered: true });
+  });
+});
+
+describe('a data dir written by version 0.1', () => {
+  /** Two chats recorded by the previous version (session files holding every turn with its text): one with a chat id, one without. */
+  const FIXTURE = path.join(import.meta.dirname, '..', 'fixtures', 'data-dir-0.1');
+
+  function copyOfFixture(): string {
+    const dir = dataDir();
+    cpSync(FIXTURE, dir, { recursive: true });
+    return dir;
+  }
+
+  it('is read as it is: sessions, turns, keys to resume from, and the log', () => {
+    const store = loaded(copyOfFixture());
+    expect(store.list().map((s) => s.title).sort()).toEqual(['A chat without an id', 'First question of chat A']);
+    const a = store.findByChatId('fixture-a')!;
+    expect(a.turns.map((t) => [t.user, t.status])).toEqual([
+      ['First question of chat A', 'done'],
+      ['Second question of chat A', 'done'],
+    ]);
+    // A follow-up of the chat without an id is matched by the history it sends.
+    const b = store.list().find((s) => s.chatId === undefined)!;
+    const [first, second] = b.turns as [TurnRecord, TurnRecord];
+    const history = [
+      { user: first.user, assistant: first.assistant },
+      { user: second.user, assistant: second.assistant },
+    ];
+    expect(store.findByKey(conversationKey(history))?.session).toBe(b);
+    expect(store.findByKey(conversationKey(history.slice(0, 1)), b)?.turn).toBe(first);
+  });
+
+  it('is written the new way at the next change, and read the same after a restart', async () => {
+    const dir = copyOfFixture();
+    const store = loaded(dir);
+    const a = store.findByChatId('fixture-a')!;
+    const keys = a.turns.map((t) => t.key);
+    runTurn(store, a, 'Third question of chat A', 'Third answer.', true);
+    await store.flush();
+    store.close();
+    const file = JSON.parse(readFileSync(path.join(store.sessionDir(a.id), 'session.json'), 'utf8')) as { logBytes: number; turns: Array<Partial<TurnRecord>> };
+    expect(file.logBytes).toBeGreaterThan(0);
+    expect(file.turns.every((t) => t.user === undefined && t.assistant === undefined)).toBe(true);
+
+    const again = loaded(dir);
+    expect(again.findByChatId('fixture-a')?.turns.map((t) => t.status)).toEqual(['done', 'done', 'done']);
+    for (const key of [...keys, conversationKey([{ user: 'Third question of chat A', assistant: 'Third answer.' }])]) expect(again.findByKey(key!)?.session.id).toBe(a.id);
   });
 });
