@@ -242,7 +242,8 @@ export async function dispatch(service: ControlService, command: CommandName, ar
 
 export function summarize(session: SessionRecord): SessionSummary {
   const last = session.turns.at(-1);
-  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), 0);
+  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
+  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens);
   return {
     id: session.id,
     chatId: session.chatId,
@@ -252,8 +253,8 @@ export function summarize(session: SessionRecord): SessionSummary {
     status: last?.status ?? 'new',
     createdAt: session.createdAt,
     updatedAt: session.updatedAt,
-    turns: session.turns.length,
+    turns: earlier.turns + session.turns.length,
     tokens,
-    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), 0),
+    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
   };
 }

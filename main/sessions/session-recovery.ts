@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
-import type { RunEvent } from '../../common/run-event';
+import { totalTokens, type RunEvent } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { normalize } from './conversation';
 
@@ -56,6 +56,25 @@ export function turnOnDisk(turn: TurnRecord): TurnRecord | Omit<TurnRecord, 'use
   if (!turn.delivered) return turn;
   const { user: _user, assistant: _assistant, ...kept } = turn;
   return kept;
+}
+
+/** Turn records a session's file holds: the latest, so that writing it costs the same at the 500th turn as at the 50th. */
+export const TURNS_IN_FILE = 50;
+
+/** What a session's file holds: its latest turns' records, and the sum of the ones before them. */
+export function sessionOnDisk(session: SessionRecord): SessionRecord {
+  if (session.turns.length <= TURNS_IN_FILE) return { ...session, turns: session.turns.map(turnOnDisk) as TurnRecord[] };
+  const left = session.turns.slice(0, -TURNS_IN_FILE);
+  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
+  return {
+    ...session,
+    turns: session.turns.slice(-TURNS_IN_FILE).map(turnOnDisk) as TurnRecord[],
+    earlier: {
+      turns: earlier.turns + left.length,
+      tokens: left.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens),
+      costUsd: left.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
+    },
+  };
 }
 
 /** A turn read from a session's file: a text it was kept without is empty in memory. */

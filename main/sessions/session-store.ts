@@ -1,8 +1,9 @@
 /**
  * Every session on disk, one folder each: `sessions/<id>/events.ndjson` is its full log, written
  * as things happen (a turn's text once: the prompt with its first record, the answer as the run's
- * text events), and `sessions/<id>/session.json` the session and its turns' records as of a point
- * in that log (`logBytes`), without the text of turns a client received. The file is written whole
+ * text events), and `sessions/<id>/session.json` the session and its latest turns' records as of
+ * a point in that log (`logBytes`), without the text of turns a client received, so that its size
+ * stops growing with the chat (the turns before are summed up in `earlier`). The file is written whole
  * (temp file + rename) off the event loop, at most one write in flight per session, the latest
  * state winning. A session whose file is behind its log (the app stopped before the file was
  * written) is brought up to date from the rest of the log at start; one whose file is missing or
@@ -20,7 +21,7 @@ import path from 'node:path';
 import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
-import { isClaude, replayRecords, turnFromDisk, turnOnDisk } from './session-recovery';
+import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog, readLogFrom } from './event-log';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
@@ -343,7 +344,7 @@ export class SessionStore {
 
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
   private serialize(session: SessionRecord): string {
-    const file = { ...session, turns: session.turns.map(turnOnDisk), logBytes: this.log(session.id).size() };
+    const file = { ...sessionOnDisk(session), logBytes: this.log(session.id).size() };
     return `${JSON.stringify(file)}\n`;
   }
 
