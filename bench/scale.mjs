@@ -1,4 +1,4 @@
-/* global document, window, requestAnimationFrame, performance -- the page.evaluate() callbacks run in the browser */
+/* global window, requestAnimationFrame -- the page.evaluate() callbacks run in the browser */
 // Costs as history grows, against the built server with the fake claude; each figure next to a
 // baseline measured in the same run:
 // - 50,000 sessions on disk (10 turns each, as the app writes them) next to 1: start-up, a turn
@@ -122,9 +122,15 @@ async function withSessions(count) {
   await new Promise((r) => setTimeout(r, 200));
   const withPanel = summary(await turns(server, TURNS, (i) => chat(server.port, { chatId: `chat-${i % chats}` })));
   panel.close();
-  const list = await control.call('sessions:list', [{ limit: 100 }]);
-  const search = await control.call('sessions:list', [{ query: 'chat 4999', limit: 100 }]);
-  const state = await control.call('state:get');
+  // Each asked 5 times: the median.
+  const timed = async (command, args) => {
+    const calls = [];
+    for (let i = 0; i < 5; i++) calls.push(await control.call(command, args));
+    return { ...calls[0], ms: median(calls.map((c) => c.ms)) };
+  };
+  const list = await timed('sessions:list', [{ limit: 100 }]);
+  const search = await timed('sessions:list', [{ query: 'chat 4999', limit: 100 }]);
+  const state = await timed('state:get');
   await server.stop();
   return { startMs, withId, noId, withPanel, events: panel.counts, list, search, state };
 }

@@ -27,8 +27,8 @@ import { EventLog, readLog, readLogFrom } from './event-log';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 type SessionFile = SessionRecord & { logBytes?: number };
+
 /** A session's file being written, and whether it changed again meanwhile. */
 interface PendingWrite {
   done: Promise<void>;
@@ -109,8 +109,7 @@ export class SessionStore {
 
   get count(): number {
     return this.sessions.size;
-  }
-  get(id: string): SessionRecord | undefined {
+  }  get(id: string): SessionRecord | undefined {
     return this.sessions.get(id);
   }
 
@@ -187,7 +186,7 @@ export class SessionStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Forgets a session and removes its folder: file, log, images and workspace (unless the workspace is a folder of the user's). */
+  /** Forgets a session and removes its folder: file, log, images and its own workspace. */
   async delete(id: string): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
@@ -232,7 +231,7 @@ export class SessionStore {
     return path.join(this.sessionDir(id), 'events.ndjson');
   }
 
-  /** Resolves once every change so far is in the sessions' files (or failed to be written). */
+  /** Resolves once every change so far is in the files (or failed to be written). */
   async flush(): Promise<void> {
     while (this.dirty.size > 0 || this.writing.size > 0) {
       this.writeDirty();
@@ -253,7 +252,7 @@ export class SessionStore {
       }
     }
     this.dirty.clear();
-    for (const log of this.logs.values()) log.close();
+    this.logs.forEach((log) => log.close());
     this.logs.clear();
   }
 
