@@ -107,9 +107,7 @@ export class SessionStore {
     for (let i = all.length - 1; i >= 0; i--) yield all[i] as SessionRecord;
   }
 
-  get count(): number {
-    return this.sessions.size;
-  }  get(id: string): SessionRecord | undefined {
+  get(id: string): SessionRecord | undefined {
     return this.sessions.get(id);
   }
 
