@@ -22,6 +22,13 @@ import { SessionsView } from '../../renderer/src/views/SessionsView';
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
 const offsetHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'offsetHeight');
 beforeAll(() => {
+  // jsdom has <dialog> without its modal methods.
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute('open');
+  };
   Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 800 });
   Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 64 });
 });
@@ -140,6 +147,7 @@ function listClient(sessions: SessionSummary[]) {
       }
       if (command === 'session:get') return { session: { ...sessions[0], cwd: '/w', turns: [] }, log: [], start: 0, total: 0 };
       if (command === 'state:get') return snapshot;
+      if (command === 'session:delete') return { deleted: true };
       throw new Error(command);
     }) as ControlClient['invoke'],
     subscribe: (listener) => {
@@ -183,6 +191,18 @@ describe('the sessions list', () => {
     expect(titles()).toEqual(['Alpha']);
     live.send({ type: 'session-changed', session: summary('b', 'Alpine') });
     expect(titles()).toEqual(['Alpine', 'Alpha']);
+  });
+
+  it('deletes a session after asking, and the list drops it when the server says it is gone', async () => {
+    const live = listClient([summary('a', 'Alpha'), summary('b', 'Beta')]);
+    render(<SessionsView client={live.client} />);
+    await vi.waitFor(() => expect(titles()).toEqual(['Alpha', 'Beta']));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(live.calls).not.toContain('session:delete');
+    fireEvent.click(screen.getByRole('button', { name: 'Delete the session' }));
+    await vi.waitFor(() => expect(live.calls).toContain('session:delete'));
+    live.send({ type: 'session-deleted', sessionId: 'a' });
+    expect(titles()).toEqual(['Beta']);
   });
 
   it('loads further pages as the list is scrolled to its end', async () => {

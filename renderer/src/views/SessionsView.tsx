@@ -7,6 +7,7 @@ import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { useSessionList } from '../use-session-list';
+import { ConfirmDialog } from './ConfirmDialog';
 import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
@@ -137,6 +138,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   // Bumped when a live event shows that earlier ones were missed: a new snapshot fills the hole.
   const [resyncs, setResyncs] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
@@ -231,7 +233,22 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           </button>
         )}
         <button onClick={() => void exportSession(client, session).catch((e: Error) => setError(e.message))}>Export as Markdown</button>
+        <button disabled={running} title={running ? 'Cancel the running turn first' : undefined} onClick={() => setConfirming(true)}>
+          Delete
+        </button>
       </div>
+      {confirming && (
+        <ConfirmDialog
+          title="Delete this session?"
+          body={`"${session.title}" and all its files go: its log, images and its own workspace. The chat in your client stays, and its next message starts a new session.`}
+          confirmLabel="Delete the session"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            client.invoke('session:delete', sessionId).catch((e: Error) => setError(e.message));
+          }}
+        />
+      )}
       <div
         className="timeline"
         ref={scroller}
