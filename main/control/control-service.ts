@@ -159,6 +159,16 @@ export class ControlService {
   private listSessions(query: SessionQuery): SessionList {
     const { offset = 0, limit = SESSIONS_PAGE } = query;
     const page: SessionSummary[] = [];
+    if (!query.query?.trim() && (query.status ?? 'all') === 'all') {
+      // Unfiltered (the list as the panel opens): only the page is looked at.
+      const recent = this.deps.sessions.recent();
+      let i = 0;
+      for (const session of recent) {
+        if (i >= offset + limit) break;
+        if (i++ >= offset) page.push(summarize(session));
+      }
+      return { sessions: page, total: this.deps.sessions.size, offset };
+    }
     let total = 0;
     for (const session of this.deps.sessions.recent()) {
       const last = session.turns.at(-1);

@@ -14,9 +14,9 @@
  * session or a turn costs the same however many sessions there are. Session ids are generated
  * here and checked before they become paths; chat ids from clients never do.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
@@ -24,16 +24,11 @@ import { isAlive, signalAll } from '../runner/process-tree';
 import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog, readLogFrom } from './event-log';
+import { SessionFileWriter } from './session-files';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type SessionFile = SessionRecord & { logBytes?: number };
-
-/** A session's file being written, and whether it changed again meanwhile. */
-interface PendingWrite {
-  done: Promise<void>;
-  again: boolean;
-}
 
 export class SessionStore {
   /** Oldest change first: a change moves its session to the end. */
@@ -52,11 +47,13 @@ export class SessionStore {
   private readonly undeliveredIndex: TurnLookup;
   private readonly logs = new Map<string, EventLog>();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
-  /** Sessions whose file is to be written, and the writes under way. */
-  private readonly dirty = new Set<string>();
-  private readonly writing = new Map<string, PendingWrite>();
-  private flushScheduled = false;
-  private closed = false;
+  private readonly files = new SessionFileWriter(
+    (id) => this.sessionFile(id),
+    (id) => {
+      const session = this.sessions.get(id);
+      return session && this.serialize(session);
+    },
+  );
   readonly dir: string;
 
   constructor(dataDir: string) {
@@ -105,6 +102,10 @@ export class SessionStore {
   *recent(): Generator<SessionRecord> {
     const all = [...this.sessions.values()];
     for (let i = all.length - 1; i >= 0; i--) yield all[i] as SessionRecord;
+  }
+
+  get size(): number {
+    return this.sessions.size;
   }
 
   get(id: string): SessionRecord | undefined {
@@ -193,10 +194,9 @@ export class SessionStore {
     if (this.byChatId.get(session.chatId ?? '') === session) this.byChatId.delete(session.chatId ?? '');
     for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
     this.indexedTurns.delete(id);
-    this.dirty.delete(id);
     this.logs.get(id)?.close();
     this.logs.delete(id);
-    await this.writing.get(id)?.done;
+    await this.files.forget(id);
     await rm(this.sessionDir(id), { recursive: true, force: true });
     return true;
   }
@@ -230,26 +230,13 @@ export class SessionStore {
   }
 
   /** Resolves once every change so far is in the files (or failed to be written). */
-  async flush(): Promise<void> {
-    while (this.dirty.size > 0 || this.writing.size > 0) {
-      this.writeDirty();
-      await Promise.all([...this.writing.values()].map((w) => w.done));
-    }
+  flush(): Promise<void> {
+    return this.files.flush();
   }
 
   /** Writes what is not written yet, at once: the app is stopping. */
   close(): void {
-    this.closed = true;
-    for (const id of [...this.dirty, ...this.writing.keys()]) {
-      const session = this.sessions.get(id);
-      try {
-        if (session) writeFileAtomic(this.sessionFile(id), this.serialize(session));
-      } catch (error) {
-        // The log has it: the next start brings the file up to date from there.
-        console.error(`Helix: ${(error as Error).message}`);
-      }
-    }
-    this.dirty.clear();
+    this.files.close();
     this.logs.forEach((log) => log.close());
     this.logs.clear();
   }
@@ -290,53 +277,8 @@ export class SessionStore {
     return refs.reduce<TurnRef | undefined>((best, ref) => (!best || this.rank(ref.session) > this.rank(best.session) ? ref : best), undefined);
   }
 
-  /** Marks the session's file to be written soon, after whatever else this tick changes. */
   private save(session: SessionRecord): void {
-    if (this.closed) return writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
-    this.dirty.add(session.id);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.writeDirty();
-    });
-  }
-
-  private writeDirty(): void {
-    for (const id of [...this.dirty]) {
-      const pending = this.writing.get(id);
-      if (pending) {
-        pending.again = true;
-        continue;
-      }
-      this.dirty.delete(id);
-      const session = this.sessions.get(id);
-      if (session) this.writeAsync(session);
-    }
-  }
-
-  /** Writes the file off the event loop; a change made meanwhile is written once this write ends. */
-  private writeAsync(session: SessionRecord): void {
-    const file = this.sessionFile(session.id);
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const pending: PendingWrite = { again: false, done: Promise.resolve() };
-    pending.done = writeFile(temp, this.serialize(session))
-      .then(() => {
-        // Written at close meanwhile (synchronously, and later than this): that one stands.
-        if (this.closed || !this.sessions.has(session.id)) return rm(temp, { force: true });
-        renameSync(temp, file);
-      })
-      .catch(async (error: unknown) => {
-        await rm(temp, { force: true }).catch(() => undefined);
-        // Kept to write again with the next change; the log has it meanwhile.
-        if (this.sessions.has(session.id)) this.dirty.add(session.id);
-        console.error(`Helix: ${new StorageError(file, error).message}`);
-      })
-      .finally(() => {
-        this.writing.delete(session.id);
-        if (pending.again && !this.closed) this.save(session);
-      });
-    this.writing.set(session.id, pending);
+    this.files.save(session.id);
   }
 
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
@@ -351,9 +293,14 @@ export class SessionStore {
 
   private readSession(id: string): SessionRecord | undefined {
     const file = this.sessionFile(id);
-    if (!existsSync(file)) return undefined;
+    let text: string;
     try {
-      const { logBytes, ...session } = JSON.parse(readFileSync(file, 'utf8')) as SessionFile;
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined; // none: rebuilt from the log
+    }
+    try {
+      const { logBytes, ...session } = JSON.parse(text) as SessionFile;
       if (session?.id === id && Array.isArray(session.turns)) {
         session.turns.forEach(turnFromDisk);
         // Written before logBytes was kept: the file is the whole story, as it always was then.

@@ -3,7 +3,7 @@
  * index added later) and its recency order, through every way a session changes, and through a
  * restart — including one after the app stopped before a session's file was written.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -183,6 +183,23 @@ describe('SessionStore files', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).title).toBe('A');
     await store.flush();
     expect(JSON.parse(readFileSync(file, 'utf8')).title).toBe('title 4');
+  });
+
+  it('writes a file that could not be written with the session\'s next change, and waits for no write that failed', async () => {
+    const store = loaded(dataDir());
+    const a = store.create({ role: 'r', title: 'A' });
+    const folder = store.sessionDir(a.id);
+    const file = path.join(folder, 'session.json');
+    rmSync(folder, { recursive: true }); // every write there fails
+    a.title = 'Renamed';
+    store.touch(a);
+    await store.flush();
+    mkdirSync(folder);
+    await store.flush();
+    expect(existsSync(file)).toBe(false);
+    store.touch(a);
+    await store.flush();
+    expect(JSON.parse(readFileSync(file, 'utf8')).title).toBe('Renamed');
   });
 
   it('brings a session whose file is behind its log up to date from the rest of the log at start', () => {
