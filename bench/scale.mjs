@@ -201,6 +201,16 @@ async function streamIntoTimeline(browser, codeHeavy) {
   return { p95: percentile(gaps, 0.95), median: median(gaps), max: Math.max(...gaps), busyPercent: (busySeconds / seconds) * 100, busyMs: busySeconds * 1000, seconds, shownKiB: (shown?.length ?? 0) / 1024 };
 }
 
+/** What the figures are, for bench/RESULTS.md. */
+export const SCALE_INTRO = `\`bench/scale.mjs\` (runnable alone after \`npm run build\`): the built server with the fake CLI, started on a data
+dir holding ${SESSIONS.toLocaleString('en-US')} finished sessions of 10 turns each (in the files the app writes), next to a data dir holding
+one; in each, ${TURNS} turns with a chat id, ${TURNS} first messages without one, and ${TURNS} turns with a panel's event stream
+connected (counting events, asking nothing, as the panel does). Server CPU is the server process's own (user +
+system, 10 ms ticks, averaged), not the fake CLI's. Then one chat of ${LONG_CHAT} turns: its turns 2–11 next to its last ten.
+Then the control panel in Debian's Chromium following a turn whose answer is about 100 KiB (64-character deltas
+every 2 ms), code-heavy (fenced code with blank lines inside, lists, links) next to plain prose: the time between
+animation frames while it streams and until the turn is over, and the main thread's busy time (CDP TaskDuration).`;
+
 export async function benchScale(rows) {
   const many = await withSessions(SESSIONS);
   const one = await withSessions(1);
