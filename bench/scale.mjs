@@ -7,6 +7,7 @@
 // - the 500th turn of one chat next to its 2nd: time, server CPU, and bytes the server wrote;
 // - a 100 KiB code-heavy answer streamed into the open timeline in Chromium, next to plain prose.
 // Run alone after `npm run build`: node bench/scale.mjs [--sessions N] [--turns N] [--skip-ui]
+import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -109,6 +110,8 @@ function controlOf(server) {
 
 async function withSessions(count) {
   const dir = dirWithSessions(count);
+  // What was just generated goes to disk first, not while the server is measured.
+  execSync('sync');
   const t0 = process.hrtime.bigint();
   const server = await startFakeServe({ dir });
   const startMs = Number(process.hrtime.bigint() - t0) / 1e6;
