@@ -39,7 +39,7 @@ export class SessionStore {
   private readonly byChatId = new Map<string, SessionRecord>();
   private readonly turnsById = new Map<string, TurnRef>();
   /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
-  private readonly indexedTurns = new Map<string, Set<string>>();
+  private readonly indexedTurns = new Map<string, string[]>();
   private readonly turnIndexes: TurnIndex[] = [];
   /** Finished turns by the key of the conversation they end. */
   private readonly byKey: TurnLookup;
@@ -251,15 +251,19 @@ export class SessionStore {
 
   private index(session: SessionRecord): void {
     if (session.chatId !== undefined) this.byChatId.set(session.chatId, session);
-    const before = this.indexedTurns.get(session.id) ?? new Set<string>();
-    const now = new Set<string>();
+    const before = this.indexedTurns.get(session.id);
+    const now = session.turns.map((turn) => turn.id);
     for (const turn of session.turns) {
-      now.add(turn.id);
-      const ref = { session, turn };
+      const held = this.turnsById.get(turn.id);
+      const ref = held?.session === session && held.turn === turn ? held : { session, turn };
       this.turnsById.set(turn.id, ref);
       for (const index of this.turnIndexes) index.update(ref);
     }
-    for (const turnId of before) if (!now.has(turnId)) this.dropTurn(turnId);
+    // Usually the same turns, or one more: only when there are not more is a turn taken back looked for.
+    if (before && before.length >= now.length) {
+      const kept = new Set(now);
+      for (const turnId of before) if (!kept.has(turnId)) this.dropTurn(turnId);
+    }
     this.indexedTurns.set(session.id, now);
   }
 

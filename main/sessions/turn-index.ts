@@ -19,44 +19,48 @@ export interface TurnLookup {
 }
 
 export class TurnIndex implements TurnLookup {
-  private readonly byValue = new Map<string, Map<string, TurnRef>>();
+  /** Most values have one turn: that one is held as it is, more as a list (fewer objects with 50,000 sessions). */
+  private readonly byValue = new Map<string, TurnRef | TurnRef[]>();
   /** The value each turn is indexed under, to move it when that changes. */
   private readonly valueOf = new Map<string, string>();
 
   constructor(private readonly keyOf: TurnKeyOf) {}
 
   get(value: string): TurnRef[] {
-    const refs = this.byValue.get(value);
+    const held = this.byValue.get(value);
+    const refs = held === undefined ? [] : Array.isArray(held) ? held : [held];
     // A turn changed in memory since it was indexed is not found by what it no longer holds.
-    return refs ? [...refs.values()].filter((ref) => this.keyOf(ref.turn) === value) : [];
+    return refs.filter((ref) => this.keyOf(ref.turn) === value);
   }
 
   update(ref: TurnRef): void {
     const value = this.keyOf(ref.turn);
     const before = this.valueOf.get(ref.turn.id);
-    if (before === value) {
-      if (value !== undefined) this.byValue.get(value)?.set(ref.turn.id, ref);
-      return;
-    }
-    if (before !== undefined) this.remove(ref.turn.id);
+    if (before !== undefined && before !== value) this.remove(ref.turn.id);
     if (value === undefined) return;
-    let refs = this.byValue.get(value);
-    if (!refs) this.byValue.set(value, (refs = new Map()));
-    refs.set(ref.turn.id, ref);
-    this.valueOf.set(ref.turn.id, value);
+    if (before !== value) this.valueOf.set(ref.turn.id, value);
+    const held = this.byValue.get(value);
+    if (held === undefined) this.byValue.set(value, ref);
+    else if (Array.isArray(held)) {
+      const at = held.findIndex((r) => r.turn.id === ref.turn.id);
+      if (at === -1) held.push(ref);
+      else held[at] = ref;
+    } else if (held.turn.id === ref.turn.id) this.byValue.set(value, ref);
+    else this.byValue.set(value, [held, ref]);
   }
 
   remove(turnId: string): void {
     const value = this.valueOf.get(turnId);
     if (value === undefined) return;
     this.valueOf.delete(turnId);
-    const refs = this.byValue.get(value);
-    refs?.delete(turnId);
-    if (refs?.size === 0) this.byValue.delete(value);
-  }
-
-  /** How many values are indexed (for tests). */
-  get size(): number {
-    return this.byValue.size;
+    const held = this.byValue.get(value);
+    if (held === undefined) return;
+    if (!Array.isArray(held)) {
+      if (held.turn.id === turnId) this.byValue.delete(value);
+      return;
+    }
+    const left = held.filter((r) => r.turn.id !== turnId);
+    if (left.length === 0) this.byValue.delete(value);
+    else this.byValue.set(value, left.length === 1 ? (left[0] as TurnRef) : left);
   }
 }
