@@ -6,13 +6,18 @@
 //   BENCH_EVENTS  number of text deltas (default 200)
 //   BENCH_GAP_US  pause between deltas in microseconds (default 0: as fast as possible;
 //                 from 1000 up a timer sleep, below it a spin)
+//   BENCH_TEXT_FILE  a file whose text is the answer, in deltas of BENCH_CHUNK characters
+//                 (default 64) instead of the stamped ones
 import { readFileSync } from 'node:fs';
 import readline from 'node:readline';
 
 const fixture = readFileSync(new URL('../test/fixtures/claude/text.jsonl', import.meta.url), 'utf8').trim().split('\n');
 const init = fixture.find((line) => line.includes('"subtype":"init"'));
 const result = fixture.find((line) => line.includes('"type":"result"'));
-const events = Number(process.env.BENCH_EVENTS ?? 200);
+const answer = process.env.BENCH_TEXT_FILE ? readFileSync(process.env.BENCH_TEXT_FILE, 'utf8') : null;
+const chunk = Number(process.env.BENCH_CHUNK ?? 64);
+const events = answer === null ? Number(process.env.BENCH_EVENTS ?? 200) : Math.ceil(answer.length / chunk);
+const deltaText = (i) => (answer === null ? `<${process.hrtime.bigint()}>` : answer.slice(i * chunk, (i + 1) * chunk));
 const gapNs = BigInt(Number(process.env.BENCH_GAP_US ?? 0) * 1000);
 
 const write = (line) => new Promise((resolve) => (process.stdout.write(`${line}\n`) ? resolve() : process.stdout.once('drain', resolve)));
@@ -34,7 +39,7 @@ async function turn() {
       const until = process.hrtime.bigint() + gapNs;
       while (process.hrtime.bigint() < until) await new Promise((r) => setImmediate(r));
     }
-    await write(wrap({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: `<${process.hrtime.bigint()}>` } }));
+    await write(wrap({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: deltaText(i) } }));
   }
   await write(wrap({ type: 'content_block_stop', index: 0 }));
   await write(wrap({ type: 'message_stop' }));

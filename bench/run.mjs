@@ -12,6 +12,7 @@ import { benchDurability } from './durability.mjs';
 import { benchPassThrough, PASS_THROUGH_COLUMNS, passThroughSection } from './pass-through.mjs';
 import { section } from './section.mjs';
 import { benchProxy } from './proxy.mjs';
+import { benchScale, SCALE_INTRO } from './scale.mjs';
 import { FAKE_CLAUDE, KEY, startFakeServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
 import { benchResponses, RESPONSES_COLUMNS, responsesSection } from './responses.mjs';
@@ -157,6 +158,10 @@ await benchSoak(soak.row, SEQUENTIAL_TURNS);
 const durability = section(['measure', 'measured', 'baseline', 'note']);
 await benchDurability(durability.row);
 
+// 9. History that grows: 50,000 sessions, one chat of 500 turns, a long answer streamed into the panel.
+const scale = section(['measure', 'measured', 'baseline', 'note']);
+await benchScale(scale.row);
+
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const results = `# Benchmark results
 
@@ -209,6 +214,12 @@ change costs the same however many there are. Then the server supervising a serv
 starts, for 30 s, next to the same server with no service; CPU counts the server and the processes it started.
 
 ${durability.table()}
+
+## History that grows
+
+${SCALE_INTRO}
+
+${scale.table()}
 
 ## Reading these figures
 

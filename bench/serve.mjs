@@ -54,11 +54,11 @@ export function startFakeServe({ env = {}, dir, maxRuns, extra = '' } = {}) {
   return startServe({ config: `${CONFIG}${settings}${extra}`, env: { ...env, HELIX_API_KEY: KEY, HELIX_CLAUDE_BIN: FAKE_CLAUDE }, dir });
 }
 
-/** One chat turn to such a server; resolves when the response has ended, with its status and body. */
+/** One chat turn to such a server (without a chat id if none is given); resolves when the response has ended, with its status and body. */
 export function chat(port, { chatId, content = 'go', stream, agent }) {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ model: 'helix-bench', stream, messages: [{ role: 'user', content }] });
-    const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'x-helix-chat-id': chatId };
+    const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', ...(chatId === undefined ? {} : { 'x-helix-chat-id': chatId }) };
     const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', agent, headers }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));

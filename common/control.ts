@@ -120,8 +120,9 @@ export interface StorageState {
 
 /** A chat's warm Claude Code process (see README, "How a turn runs"). */
 export interface LiveSessionView {
-  /** The Helix session (chat) it serves. */
+  /** The Helix session (chat) it serves, and its title. */
   sessionId: string;
+  title: string | null;
   pid: number | null;
   /** starting | running | ready | closing | … */
   state: string;
@@ -135,6 +136,14 @@ export interface LiveSessionView {
 /** Below this much free space the panel warns: runs stop when the disk is full. */
 export const LOW_DISK_BYTES = 200 * 1024 * 1024;
 
+/** A managed service as the Server view lists it; its output is asked for when it is shown. */
+export type ServiceSummary = Omit<ServiceState, 'output'>;
+
+/**
+ * The panel's state apart from the sessions (paged, with `sessions:list`, and kept up to date by
+ * `session-changed`), the request log (`requests:list`) and services' output (`service:output`),
+ * which are asked for by the view that shows them: what a turn changes is never in it.
+ */
 export interface ControlSnapshot {
   version: string;
   /** The claude executable in use, or null when none was found. */
@@ -142,11 +151,8 @@ export interface ControlSnapshot {
   components: ComponentState[];
   config: ConfigView;
   connection: ConnectionDetails;
-  sessions: SessionSummary[];
-  services: ServiceState[];
+  services: ServiceSummary[];
   storage: StorageState;
-  /** The latest requests, newest first. */
-  requests: RequestEntry[];
   /** The chats served by a warm process right now. */
   live: LiveSessionView[];
 }
@@ -173,6 +179,22 @@ export interface DiagLogTail {
   entries: DiagLogEntry[];
 }
 
+
+/** Which sessions to list: the latest changed first, those matching `query` (title, role, target) and `status`. */
+export interface SessionQuery {
+  offset?: number;
+  limit?: number;
+  query?: string;
+  status?: TurnStatus | 'new' | 'all';
+}
+
+export interface SessionList {
+  sessions: SessionSummary[];
+  /** How many sessions match, in all. */
+  total: number;
+  offset: number;
+}
+
 /** A session log record as stored (type, at, and the record's own fields). */
 export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 
@@ -190,6 +212,16 @@ export interface SessionPage {
 /** Every command: its arguments and its result. Adding a command is one entry here and one in the service. */
 export interface ControlCommands {
   'state:get': { args: []; result: ControlSnapshot };
+  /** A page of the sessions, the latest changed first. */
+  'sessions:list': { args: [query: SessionQuery]; result: SessionList };
+  /** The session's summary (what `session-changed` carries), or not_found. */
+  'session:summary': { args: [sessionId: string]; result: SessionSummary };
+  /** Removes a session that is not running, with all its files (log, images, its own workspace). */
+  'session:delete': { args: [sessionId: string]; result: { deleted: boolean } };
+  /** The latest requests, newest first. */
+  'requests:list': { args: []; result: RequestEntry[] };
+  /** The latest lines a managed service printed. */
+  'service:output': { args: [name: string]; result: string[] };
   /** The session and its latest log records, or those before `before` (a byte offset in its log). */
   'session:get': { args: [sessionId: string, before?: number]; result: SessionPage };
   'turn:cancel': { args: [turnId: string]; result: { cancelled: boolean } };
@@ -216,6 +248,11 @@ export type CommandName = keyof ControlCommands;
 /** Every command name at run time (the preload builds one method per entry); the type keeps it complete. */
 export const COMMAND_NAMES = Object.keys({
   'state:get': true,
+  'sessions:list': true,
+  'session:summary': true,
+  'session:delete': true,
+  'requests:list': true,
+  'service:output': true,
   'session:get': true,
   'turn:cancel': true,
   'role:set-model': true,
@@ -253,4 +290,6 @@ export type ControlEvent =
    * stretch of text carries its last delta's): a timeline skips what it holds and notices a gap.
    */
   | { type: 'run-event'; sessionId: string; turnId: string; seq: number; event: RunEvent }
-  | { type: 'session-changed'; session: SessionSummary };
+  /** A session was created or changed: its summary, to be applied in place (a change makes it the latest). */
+  | { type: 'session-changed'; session: SessionSummary }
+  | { type: 'session-deleted'; sessionId: string };

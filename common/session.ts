@@ -44,5 +44,14 @@ export interface SessionRecord {
   cwd: string;
   createdAt: string;
   updatedAt: string;
+  /** The turns held (after a restart, the latest ones; every turn is in the session's log). */
   turns: TurnRecord[];
+  /** The turns in the log but not held in `turns` (the oldest), in sum. */
+  earlier?: TurnTotals;
+}
+
+export interface TurnTotals {
+  turns: number;
+  tokens: number;
+  costUsd: number;
 }

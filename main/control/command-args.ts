@@ -10,8 +10,28 @@ const text = (value: unknown): boolean => typeof value === 'string' && value.len
 const oneText = (args: unknown[]): boolean => args.length === 1 && text(args[0]);
 const oneComponent = (args: unknown[]): boolean => args.length === 1 && (args[0] === 'api' || args[0] === 'proxy');
 
+const STATUSES = new Set(['all', 'new', 'queued', 'running', 'done', 'failed', 'cancelled', 'interrupted']);
+const count = (value: unknown, max: number): boolean => value === undefined || (Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= max);
+
+function sessionQuery(args: unknown[]): boolean {
+  if (args.length !== 1 || typeof args[0] !== 'object' || args[0] === null || Array.isArray(args[0])) return false;
+  const { offset, limit, query, status, ...rest } = args[0] as Record<string, unknown>;
+  return (
+    Object.keys(rest).length === 0 &&
+    count(offset, Number.MAX_SAFE_INTEGER) &&
+    count(limit, 500) &&
+    (query === undefined || (typeof query === 'string' && query.length < 1000)) &&
+    (status === undefined || STATUSES.has(String(status)))
+  );
+}
+
 export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'state:get': (args) => args.length === 0,
+  'sessions:list': sessionQuery,
+  'session:summary': oneText,
+  'session:delete': oneText,
+  'requests:list': (args) => args.length === 0,
+  'service:output': oneText,
   'session:get': (args) => (args.length === 1 || (args.length === 2 && Number.isSafeInteger(args[1]) && (args[1] as number) >= 0)) && text(args[0]),
   'turn:cancel': oneText,
   'role:set-model': (args) => args.length === 2 && text(args[0]) && text(args[1]),

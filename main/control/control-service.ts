@@ -2,8 +2,9 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
+import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
@@ -19,6 +20,9 @@ import { ARG_CHECKS } from './command-args';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
+
+/** Sessions sent at once when the caller names no page size. */
+const SESSIONS_PAGE = 100;
 
 type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
 
@@ -38,26 +42,57 @@ interface ControlDeps {
   services: ServiceSupervisor;
   storage(): StorageState;
   /** The chats' warm processes: listed, closed, and heard when one starts or ends. */
-  live?: { list(): LiveSessionView[]; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
+  live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
   /** The end of the diagnostic log. */
   diagLog(lines: number, level?: LogLevel): DiagLogTail;
 }
 
+/** What the tray shows: the API server, the roles and their choices, how many runs are going. */
+export interface TrayState {
+  components: ComponentState[];
+  config: ConfigView;
+  running: number;
+}
+
 export class ControlService {
   private readonly listeners = new Set<(event: ControlEvent) => void>();
+  /** Sessions whose latest turn runs, kept from each change rather than counted from every session. */
+  private readonly running = new Set<string>();
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
+    for (const session of deps.sessions.recent()) if (session.turns.at(-1)?.status === 'running') this.running.add(session.id);
     deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
-    deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
+    // A change is sent as the one session's summary, applied in place by whoever shows it.
+    deps.sessions.onChange((session) => {
+      const summary = summarize(session);
+      if (summary.status === 'running') this.running.add(session.id);
+      else this.running.delete(session.id);
+      this.emit({ type: 'session-changed', session: summary });
+    });
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
 
     this.handlers = {
       'state:get': () => this.snapshot(),
+      'sessions:list': (query) => this.listSessions(query),
+      'session:summary': (sessionId) => summarize(this.session(sessionId)),
+      'session:delete': async (sessionId) => {
+        const session = this.session(sessionId);
+        if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
+        const deleted = await deps.sessions.delete(sessionId);
+        this.running.delete(sessionId);
+        if (deleted) this.emit({ type: 'session-deleted', sessionId });
+        return { deleted };
+      },
+      'requests:list': () => deps.requests(),
+      'service:output': (name) => {
+        const service = deps.services.list().find((s) => s.name === name);
+        if (!service) throw new ControlError('not_found', `No service "${name}" in the config.`);
+        return service.output;
+      },
       'session:get': (sessionId, before) => {
-        const session = deps.sessions.get(sessionId);
-        if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
+        const session = this.session(sessionId);
         const page = readLogPage(deps.sessions.logFile(sessionId), LOG_PAGE, before);
         // The latest page ends with the text still held in memory, read in the same step as the
         // log: it holds exactly the run events numbered up to its records' `seq`, and the live
@@ -109,15 +144,57 @@ export class ControlService {
     return {
       version: this.deps.version,
       claudeCli: this.deps.claudeCli,
-      components: Object.values(this.deps.components).map((c) => c.state),
+      components: this.components(),
       config: this.configView(),
       connection: this.deps.connection(),
-      sessions: this.deps.sessions.list().map(summarize),
-      services: this.deps.services.list(),
+      services: this.deps.services.list().map(({ output: _output, ...service }) => service),
       storage: this.deps.storage(),
-      requests: this.deps.requests(),
-      live: this.deps.live?.list() ?? [],
+      live: (this.deps.live?.list() ?? []).map((l) => ({ ...l, title: this.deps.sessions.get(l.sessionId)?.title ?? null })),
     };
+  }
+
+  /** The tray's state: no sessions, services or disk figures, so it is cheap to build again. */
+  trayState(): TrayState {
+    return { components: this.components(), config: this.configView(), running: this.running.size };
+  }
+
+  /** How many sessions have a turn running now. */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** A page of the sessions matching the query, the latest changed first; only the page is summarised. */
+  private listSessions(query: SessionQuery): SessionList {
+    const { offset = 0, limit = SESSIONS_PAGE } = query;
+    const page: SessionSummary[] = [];
+    if (!query.query?.trim() && (query.status ?? 'all') === 'all') {
+      // Unfiltered (the list as the panel opens): only the page is looked at.
+      const recent = this.deps.sessions.recent();
+      let i = 0;
+      for (const session of recent) {
+        if (i >= offset + limit) break;
+        if (i++ >= offset) page.push(summarize(session));
+      }
+      return { sessions: page, total: this.deps.sessions.size, offset };
+    }
+    let total = 0;
+    for (const session of this.deps.sessions.recent()) {
+      const last = session.turns.at(-1);
+      if (!matchesSessionQuery({ title: session.title, role: session.role, target: last?.target, status: last?.status ?? 'new' }, query)) continue;
+      if (total >= offset && page.length < limit) page.push(summarize(session));
+      total += 1;
+    }
+    return { sessions: page, total, offset };
+  }
+
+  private session(sessionId: string): SessionRecord {
+    const session = this.deps.sessions.get(sessionId);
+    if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
+    return session;
+  }
+
+  private components(): ComponentState[] {
+    return Object.values(this.deps.components).map((c) => c.state);
   }
 
   private configView(): ConfigView {
@@ -183,7 +260,8 @@ export async function dispatch(service: ControlService, command: CommandName, ar
 
 export function summarize(session: SessionRecord): SessionSummary {
   const last = session.turns.at(-1);
-  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), 0);
+  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
+  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens);
   return {
     id: session.id,
     chatId: session.chatId,
@@ -193,8 +271,8 @@ export function summarize(session: SessionRecord): SessionSummary {
     status: last?.status ?? 'new',
     createdAt: session.createdAt,
     updatedAt: session.updatedAt,
-    turns: session.turns.length,
+    turns: earlier.turns + session.turns.length,
     tokens,
-    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), 0),
+    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
   };
 }

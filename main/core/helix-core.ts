@@ -213,6 +213,8 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     await runs.stopAll();
     await proxyComponent.stop();
     tasks.close();
+    // Session files being written finish before the store closes (and the data dir may be removed).
+    await sessions.flush();
     sessions.close();
     log.info({}, 'stopped');
     diag.close();

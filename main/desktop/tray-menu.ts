@@ -1,9 +1,10 @@
 /**
- * What the tray menu shows, as plain data built from the control snapshot: the server's state,
+ * What the tray menu shows, as plain data built from the tray's light state: the server's state,
  * each role's provider:model to switch between, restart, open, quit. The shell turns it into an
  * Electron menu; the logic stays testable without Electron.
  */
-import type { ControlSnapshot } from '../../common/control';
+import type { ControlEvent } from '../../common/control';
+import type { TrayState } from '../control/control-service';
 
 export type TrayAction =
   | { type: 'switch-role'; role: string; ref: string }
@@ -18,9 +19,9 @@ export type TrayItem =
   | { kind: 'radio'; label: string; checked: boolean; action: TrayAction }
   | { kind: 'submenu'; label: string; items: TrayItem[] };
 
-export function trayMenu(snapshot: ControlSnapshot): TrayItem[] {
+export function trayMenu(snapshot: TrayState): TrayItem[] {
   const api = snapshot.components.find((c) => c.name === 'api');
-  const running = snapshot.sessions.filter((s) => s.status === 'running').length;
+  const running = snapshot.running;
   const choices = snapshot.config.providers.flatMap((p) => p.models.map((m) => `${p.name}:${m}`));
   const roles: TrayItem[] = snapshot.config.roles.map((role) => {
     const current = `${role.provider}:${role.model}`;
@@ -45,7 +46,31 @@ export function trayMenu(snapshot: ControlSnapshot): TrayItem[] {
 }
 
 /** The tray icon's tooltip: state at a glance. */
-export function trayTooltip(snapshot: ControlSnapshot): string {
+export function trayTooltip(snapshot: TrayState): string {
   const api = snapshot.components.find((c) => c.name === 'api');
   return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}`;
+}
+
+/** What the tray follows: its own light state, and the events that may change it. */
+export interface TraySource {
+  trayState(): TrayState;
+  readonly runningCount: number;
+  subscribe(listener: (event: ControlEvent) => void): () => void;
+}
+
+/**
+ * Shows the tray's state now, and again when it may look different: a change of state (config,
+ * servers), or a session change that alters how many runs are going — not every turn's changes.
+ */
+export function followTray(source: TraySource, show: (state: TrayState) => void): () => void {
+  let running = source.runningCount;
+  const refresh = (): void => {
+    const state = source.trayState();
+    running = state.running;
+    show(state);
+  };
+  refresh();
+  return source.subscribe((event) => {
+    if (event.type === 'state-changed' || (event.type !== 'run-event' && source.runningCount !== running)) refresh();
+  });
 }

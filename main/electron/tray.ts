@@ -1,20 +1,18 @@
-/** The tray icon and its menu, rebuilt from the control snapshot whenever the state changes. */
+/**
+ * The tray icon and its menu, rebuilt from the tray's light state when what it shows changes:
+ * the state (config, servers), or the number of runs going, not every change of a session.
+ */
 import path from 'node:path';
 import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import type { ControlService } from '../control/control-service';
-import { trayMenu, trayTooltip, type TrayAction, type TrayItem } from '../desktop/tray-menu';
+import { followTray, trayMenu, trayTooltip, type TrayAction, type TrayItem } from '../desktop/tray-menu';
 
 export function createTray(control: ControlService, iconDir: string, run: (action: TrayAction) => void): Tray {
   const icon = nativeImage.createFromPath(path.join(iconDir, 'tray.png'));
   const tray = new Tray(icon.isEmpty() ? nativeImage.createEmpty() : icon);
-  const refresh = (): void => {
-    const snapshot = control.snapshot();
-    tray.setToolTip(trayTooltip(snapshot));
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(snapshot).map((item) => toElectron(item, run))));
-  };
-  refresh();
-  control.subscribe((event) => {
-    if (event.type !== 'run-event') refresh();
+  followTray(control, (state) => {
+    tray.setToolTip(trayTooltip(state));
+    tray.setContextMenu(Menu.buildFromTemplate(trayMenu(state).map((item) => toElectron(item, run))));
   });
   return tray;
 }

@@ -3,7 +3,7 @@
  * with a single write to a file opened for appending, so a crash can at worst leave the last
  * line torn; readers skip such a line instead of failing.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
 import { StorageError } from '../core/data-dir';
 
@@ -14,8 +14,22 @@ const IDLE_CLOSE_MS = 2000;
 export class EventLog {
   private fd: number | undefined;
   private idle: NodeJS.Timeout | undefined;
+  /** The file's length as this log last knew it (it is the file's only writer). */
+  private bytes: number | undefined;
 
   constructor(readonly file: string) {}
+
+  /** The log's length in bytes: where the next record will start. */
+  size(): number {
+    if (this.bytes === undefined) {
+      try {
+        this.bytes = statSync(this.file).size;
+      } catch {
+        return 0;
+      }
+    }
+    return this.bytes;
+  }
 
   /** Throws a StorageError if the line cannot be written (e.g. the disk is full). */
   append(record: Record<string, unknown> & { type: string }): void {
@@ -23,6 +37,7 @@ export class EventLog {
     try {
       this.fd ??= this.open();
       const written = writeSync(this.fd, line);
+      if (this.bytes !== undefined) this.bytes += written;
       if (written < line.length) throw Object.assign(new Error(`ENOSPC: no space left on device, ${written} of ${line.length} bytes written`), { code: 'ENOSPC' });
     } catch (error) {
       // Reopened for the next record, which then starts on a line of its own.
@@ -43,6 +58,7 @@ export class EventLog {
         readSync(fd, last, 0, 1, size - 1);
         if (last[0] !== 0x0a) writeSync(fd, '\n');
       }
+      this.bytes = fstatSync(fd).size;
       return fd;
     } catch (error) {
       closeSync(fd); // e.g. the disk is still full: no handle is kept for a log that cannot be written
@@ -55,6 +71,8 @@ export class EventLog {
     this.idle = undefined;
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    // A write that failed part-way leaves a length only the file can tell.
+    this.bytes = undefined;
   }
 }
 
@@ -109,6 +127,21 @@ export function readLogPage(file: string, limit: number, before?: number): LogPa
     const first = cut.toString('utf8');
     if (first.trim()) backwards.push(first);
     return { records: parseLines(backwards.reverse()), start: 0, total };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every intact record from byte `offset` (the start of a line) to the end: what a log holds past a known point. */
+export function readLogFrom(file: string, offset: number): LogEntry[] {
+  if (!existsSync(file)) return [];
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (offset >= size) return [];
+    const buffer = Buffer.alloc(size - offset);
+    readSync(fd, buffer, 0, buffer.length, offset);
+    return parseLines(buffer.toString('utf8').split('\n').filter((line) => line.trim()));
   } finally {
     closeSync(fd);
   }

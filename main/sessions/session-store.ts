@@ -1,43 +1,84 @@
 /**
- * Every session on disk, one folder each: `sessions/<id>/session.json` holds the session and its
- * turns (written whole, temp file + rename, so a change costs the same however many sessions
- * there are) and `sessions/<id>/events.ndjson` its full log. The index is those folders, read
- * once at start. Session ids are generated here and checked before they become paths; chat ids
- * from clients never do.
+ * Every session on disk, one folder each: `sessions/<id>/events.ndjson` is its full log, written
+ * as things happen (a turn's text once: the prompt with its first record, the answer as the run's
+ * text events), and `sessions/<id>/session.json` the session and its latest turns' records as of
+ * a point in that log (`logBytes`), without the text of turns a client received, so that its size
+ * stops growing with the chat (the turns before are summed up in `earlier`). The file is written whole
+ * (temp file + rename) off the event loop, at most one write in flight per session, the latest
+ * state winning. A session whose file is behind its log (the app stopped before the file was
+ * written) is brought up to date from the rest of the log at start; one whose file is missing or
+ * damaged is rebuilt from the whole log.
+ *
+ * In memory, sessions are kept in the order of their latest change, and indexed: by chat id, and
+ * their turns by id and by conversation key (more turn indexes can be added), so finding a
+ * session or a turn costs the same however many sessions there are. Session ids are generated
+ * here and checked before they become paths; chat ids from clients never do.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
+import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
-import { EventLog, readLog } from './event-log';
+import { EventLog, readLog, readLogFrom } from './event-log';
+import { SessionFileWriter } from './session-files';
+import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+type SessionFile = SessionRecord & { logBytes?: number };
 
 export class SessionStore {
+  /** Oldest change first: a change moves its session to the end. */
   private readonly sessions = new Map<string, SessionRecord>();
+  /** Each session's place in that order, as a number that only grows. */
+  private readonly stamps = new Map<string, number>();
+  private clock = 0;
+  private readonly byChatId = new Map<string, SessionRecord>();
+  private readonly turnsById = new Map<string, TurnRef>();
+  /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
+  private readonly indexedTurns = new Map<string, string[]>();
+  private readonly turnIndexes: TurnIndex[] = [];
+  /** Finished turns by the key of the conversation they end. */
+  private readonly byKey: TurnLookup;
+  /** Turns no client received, by the conversation and message they answer (a retry is the same again). */
+  private readonly undeliveredIndex: TurnLookup;
   private readonly logs = new Map<string, EventLog>();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
+  private readonly files = new SessionFileWriter(
+    (id) => this.sessionFile(id),
+    (id) => {
+      const session = this.sessions.get(id);
+      return session && this.serialize(session);
+    },
+  );
   readonly dir: string;
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'sessions');
+    this.byKey = this.indexTurns((turn) => (turn.status === 'done' ? turn.key : undefined));
+    this.undeliveredIndex = this.indexTurns((turn) => (turn.delivered ? undefined : `${turn.parentKey}\n${turn.user}`));
   }
 
   /**
-   * Loads every session (rebuilding one from its log if its file is missing or damaged) and marks turns
-   * that were in flight when the app stopped as interrupted, ending their processes if alive.
+   * Loads every session (bringing one up to date from its log, or rebuilding it from the log if
+   * its file is missing or damaged) and marks turns that were in flight when the app stopped as
+   * interrupted, ending their processes if alive.
    */
   load(): void {
     mkdirSync(this.dir, { recursive: true });
+    const loaded: SessionRecord[] = [];
     for (const id of readdirSync(this.dir)) {
       if (!SESSION_ID.test(id)) continue;
       const session = this.readSession(id) ?? this.rebuildFromLog(id);
-      if (!session) continue;
-      this.sessions.set(session.id, session);
+      if (session) loaded.push(session);
+    }
+    // Once, at start: from then on a change moves its session to the end, so no sort is needed again.
+    loaded.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
+    for (const session of loaded) {
+      this.place(session);
       let interrupted = false;
       for (const turn of session.turns) {
         if (turn.status !== 'running' && turn.status !== 'queued') continue;
@@ -52,8 +93,19 @@ export class SessionStore {
     }
   }
 
+  /** Every session, the latest changed first. */
   list(): SessionRecord[] {
-    return [...this.sessions.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return [...this.sessions.values()].reverse();
+  }
+
+  /** Sessions from the latest changed back, one at a time: a page of them costs its length, not the whole list's. */
+  *recent(): Generator<SessionRecord> {
+    const all = [...this.sessions.values()];
+    for (let i = all.length - 1; i >= 0; i--) yield all[i] as SessionRecord;
+  }
+
+  get size(): number {
+    return this.sessions.size;
   }
 
   get(id: string): SessionRecord | undefined {
@@ -61,25 +113,34 @@ export class SessionStore {
   }
 
   findByChatId(chatId: string): SessionRecord | undefined {
-    return this.list().find((s) => s.chatId === chatId);
+    return this.byChatId.get(chatId);
   }
 
-  /** The session and finished turn whose conversation has this key. */
-  findByKey(key: string, within?: SessionRecord): { session: SessionRecord; turn: TurnRecord } | undefined {
-    for (const session of within ? [within] : this.list()) {
-      const turn = session.turns.find((t) => t.key === key && t.status === 'done');
-      if (turn) return { session, turn };
-    }
-    return undefined;
+  /** The session and finished turn whose conversation has this key (within one session, or the latest changed). */
+  findByKey(key: string, within?: SessionRecord): TurnRef | undefined {
+    const refs = this.byKey.get(key);
+    return within ? refs.find((ref) => ref.session === within) : this.latest(refs);
   }
 
   /** The session a turn belongs to. */
-  findTurn(turnId: string): { session: SessionRecord; turn: TurnRecord } | undefined {
-    for (const session of this.sessions.values()) {
-      const turn = session.turns.find((t) => t.id === turnId);
-      if (turn) return { session, turn };
-    }
-    return undefined;
+  findTurn(turnId: string): TurnRef | undefined {
+    return this.turnsById.get(turnId);
+  }
+
+  /** Turns of this conversation and message that no client received, the latest changed session first. */
+  undelivered(parentKey: string, user: string): TurnRef[] {
+    return this.undeliveredIndex.get(`${parentKey}\n${user}`).sort((a, b) => this.rank(b.session) - this.rank(a.session));
+  }
+
+  /**
+   * Another way to find turns (an id given to a client, for instance): `keyOf` says what a turn
+   * is found by, and the index follows every change from then on.
+   */
+  indexTurns(keyOf: TurnKeyOf): TurnLookup {
+    const index = new TurnIndex(keyOf);
+    this.turnIndexes.push(index);
+    for (const ref of this.turnsById.values()) index.update(ref);
+    return index;
   }
 
   /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
@@ -93,36 +154,51 @@ export class SessionStore {
       makeDir(dir);
       makeDir(cwd);
       this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
-      this.save(session);
+      writeFileAtomic(this.sessionFile(id), this.serialize(session));
     } catch (error) {
       this.log(id).close();
       this.logs.delete(id);
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
-    this.sessions.set(id, session);
+    this.place(session);
     return session;
   }
 
   /** Records a change to a session (its turns, title) in its file, and tells the app. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
-    try {
-      this.save(session);
-    } finally {
-      // The app shows what is in memory, saved or not.
-      this.changed(session);
-    }
+    this.place(session);
+    this.save(session);
+    // The app shows what is in memory, saved or not.
+    this.changed(session);
   }
 
   /** Tells the app about a session as it is in memory. */
   changed(session: SessionRecord): void {
+    if (this.sessions.get(session.id) === session) this.index(session);
     for (const listener of this.listeners) listener(session);
   }
 
   onChange(listener: (session: SessionRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets a session and removes its folder: file, log, images and its own workspace. */
+  async delete(id: string): Promise<boolean> {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.delete(id);
+    this.stamps.delete(id);
+    if (this.byChatId.get(session.chatId ?? '') === session) this.byChatId.delete(session.chatId ?? '');
+    for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
+    this.indexedTurns.delete(id);
+    this.logs.get(id)?.close();
+    this.logs.delete(id);
+    await this.files.forget(id);
+    await rm(this.sessionDir(id), { recursive: true, force: true });
+    return true;
   }
 
   log(sessionId: string): EventLog {
@@ -153,13 +229,66 @@ export class SessionStore {
     return path.join(this.sessionDir(id), 'events.ndjson');
   }
 
+  /** Resolves once every change so far is in the files (or failed to be written). */
+  flush(): Promise<void> {
+    return this.files.flush();
+  }
+
+  /** Writes what is not written yet, at once: the app is stopping. */
   close(): void {
-    for (const log of this.logs.values()) log.close();
+    this.files.close();
+    this.logs.forEach((log) => log.close());
     this.logs.clear();
   }
 
+  /** Puts a session last in the recency order and in the indexes. */
+  private place(session: SessionRecord): void {
+    this.sessions.delete(session.id);
+    this.sessions.set(session.id, session);
+    this.stamps.set(session.id, ++this.clock);
+    this.index(session);
+  }
+
+  private index(session: SessionRecord): void {
+    if (session.chatId !== undefined) this.byChatId.set(session.chatId, session);
+    const before = this.indexedTurns.get(session.id);
+    const now = session.turns.map((turn) => turn.id);
+    for (const turn of session.turns) {
+      const held = this.turnsById.get(turn.id);
+      const ref = held?.session === session && held.turn === turn ? held : { session, turn };
+      this.turnsById.set(turn.id, ref);
+      for (const index of this.turnIndexes) index.update(ref);
+    }
+    // Usually the same turns, or one more: only when there are not more is a turn taken back looked for.
+    if (before && before.length >= now.length) {
+      const kept = new Set(now);
+      for (const turnId of before) if (!kept.has(turnId)) this.dropTurn(turnId);
+    }
+    this.indexedTurns.set(session.id, now);
+  }
+
+  private dropTurn(turnId: string): void {
+    this.turnsById.delete(turnId);
+    for (const index of this.turnIndexes) index.remove(turnId);
+  }
+
+  /** How recently a session changed: higher is later. */
+  private rank(session: SessionRecord): number {
+    return this.stamps.get(session.id) ?? -1;
+  }
+
+  private latest(refs: TurnRef[]): TurnRef | undefined {
+    return refs.reduce<TurnRef | undefined>((best, ref) => (!best || this.rank(ref.session) > this.rank(best.session) ? ref : best), undefined);
+  }
+
   private save(session: SessionRecord): void {
-    writeFileAtomic(this.sessionFile(session.id), `${JSON.stringify(session)}\n`);
+    this.files.save(session.id);
+  }
+
+  /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
+  private serialize(session: SessionRecord): string {
+    const file = { ...sessionOnDisk(session), logBytes: this.log(session.id).size() };
+    return `${JSON.stringify(file)}\n`;
   }
 
   private sessionFile(id: string): string {
@@ -168,10 +297,20 @@ export class SessionStore {
 
   private readSession(id: string): SessionRecord | undefined {
     const file = this.sessionFile(id);
-    if (!existsSync(file)) return undefined;
+    let text: string;
     try {
-      const session = JSON.parse(readFileSync(file, 'utf8')) as SessionRecord;
-      if (session?.id === id && Array.isArray(session.turns)) return session;
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined; // none: rebuilt from the log
+    }
+    try {
+      const { logBytes, ...session } = JSON.parse(text) as SessionFile;
+      if (session?.id === id && Array.isArray(session.turns)) {
+        session.turns.forEach(turnFromDisk);
+        // Written before logBytes was kept: the file is the whole story, as it always was then.
+        if (logBytes !== undefined) this.catchUp(session, logBytes);
+        return session;
+      }
     } catch {
       // damaged: kept aside for inspection, and rebuilt from the log
     }
@@ -179,20 +318,24 @@ export class SessionStore {
     return undefined;
   }
 
+  /** Applies what the log holds past the file's point: the changes made after its last write. */
+  private catchUp(session: SessionRecord, logBytes: number): void {
+    const size = this.log(session.id).size();
+    if (size <= logBytes) return;
+    const records = readLogFrom(this.logFile(session.id), logBytes);
+    if (records.length === 0) return;
+    replayRecords(session, records);
+    writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
+  }
+
   /** A session as its log tells it: the log starts with the session and records every turn. */
   private rebuildFromLog(id: string): SessionRecord | undefined {
-    let session: SessionRecord | undefined;
-    for (const record of readLog(this.logFile(id))) {
-      if (record.type === 'session') session = { ...(record.session as SessionRecord), turns: [] };
-      if (!session) continue;
-      if (record.type === 'turn') {
-        const turn = record.turn as TurnRecord;
-        session.turns = [...session.turns.filter((t) => t.id !== turn.id), turn];
-      }
-      if (record.type === 'title') session.title = String(record.title);
-      session.updatedAt = record.at;
-    }
-    if (session) this.save(session);
+    const records = readLog(this.logFile(id));
+    const start = records.findLastIndex((record) => record.type === 'session');
+    if (start === -1) return undefined;
+    const session: SessionRecord = { ...(records[start]?.session as SessionRecord), turns: [] };
+    replayRecords(session, records.slice(start + 1));
+    writeFileAtomic(this.sessionFile(id), this.serialize(session));
     return session;
   }
 }
@@ -202,14 +345,5 @@ function makeDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
     throw new StorageError(dir, error);
-  }
-}
-
-function isClaude(pid: number): boolean {
-  try {
-    const command = process.platform === 'linux' ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
-    return command.includes('claude');
-  } catch {
-    return false;
   }
 }

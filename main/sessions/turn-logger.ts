@@ -1,6 +1,6 @@
 /**
- * Writes a turn's story to its session log as it happens: the turn record at each change, the
- * prompt, and every run event — text and thinking deltas joined into one record per stretch,
+ * Writes a turn's story to its session log as it happens: the turn record at each change (its
+ * text once), the prompt, and every run event — text and thinking deltas joined into one record per stretch,
  * so a long answer is a few lines rather than thousands.
  *
  * Each run event gets its place in the turn (1, 2, …), written with its record (a joined stretch
@@ -20,15 +20,23 @@ export class TurnLogger {
   private pending: { kind: 'text' | 'thinking'; text: string; seq: number } | undefined;
   /** The place of the latest event taken. */
   private seq = 0;
+  /** Whether a record of the turn with its prompt is written. */
+  private named = false;
 
   constructor(
     private readonly log: EventLog,
     private readonly turnId: string,
   ) {}
 
+  /**
+   * The turn's record, at each change. Its prompt is in the first only, its answer in none: the
+   * answer is the run's text events, written once (see replayRecords).
+   */
   turn(turn: TurnRecord): void {
     this.flush();
-    this.log.append({ type: 'turn', turn });
+    const { user, assistant: _answer, ...fields } = turn;
+    this.log.append({ type: 'turn', turn: this.named ? fields : { ...fields, user } });
+    this.named = true;
   }
 
   /** `images`: the attached images' files, relative to the session's folder. */

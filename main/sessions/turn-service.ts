@@ -158,7 +158,7 @@ export class TurnService {
       ? this.store.findByChatId(chatId)
       : conversation.history.length > 0
         ? this.store.findByKey(conversation.historyKey)?.session
-        : this.store.list().find((s) => this.retryOf(s, conversation));
+        : this.store.undelivered(conversation.historyKey, conversation.user).map((ref) => ref.session).find((s) => this.retryOf(s, conversation));
     if (existing) return existing;
     const title = conversation.history[0]?.user ?? conversation.user;
     return this.store.create({ chatId, role: role.name, title: titleFrom(title), cwd: role.cwd });

@@ -26,11 +26,19 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
     );
   }, [client]);
 
+  // Only a change of the state itself (config, servers, services) asks for it again: sessions,
+  // requests and services' output are kept by the views that show them.
   useEffect(() => {
     refresh();
-    return client.subscribe((event) => {
-      if (event.type !== 'run-event') refresh();
+    // The free space of the disk changes with no event: looked at again now and then.
+    const every = setInterval(refresh, 60_000);
+    const unsubscribe = client.subscribe((event) => {
+      if (event.type === 'state-changed') refresh();
     });
+    return () => {
+      clearInterval(every);
+      unsubscribe();
+    };
   }, [client, refresh]);
 
   return (
@@ -55,7 +63,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       {snapshot && <LowDisk storage={snapshot.storage} />}
       {!snapshot && !failure && <p className="empty">Loading…</p>}
       {snapshot && <FirstRun snapshot={snapshot} />}
-      {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
+      {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
       {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
       {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
       {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}

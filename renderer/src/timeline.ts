@@ -62,9 +62,47 @@ export function followEvent(timeline: LiveTimeline, turnId: string, seq: number,
   const held = timeline.held[turnId] ?? 0;
   if (seq <= held) return timeline;
   if (seq > held + 1) return 'gap';
-  const items = timeline.items.slice();
-  addRunEvent(items, turnId, event);
-  return { items, held: { ...timeline.held, [turnId]: seq } };
+  const next = { items: timeline.items.slice(), held: { ...timeline.held } };
+  applyEvent(next, turnId, seq, event);
+  return next;
+}
+
+/**
+ * followEvent on a timeline not shown yet, changed in place: many live events between two frames
+ * cost one copy of the timeline, not one each. 'held' when it has the event already.
+ */
+export function applyEvent(draft: LiveTimeline, turnId: string, seq: number, event: RunEvent): 'added' | 'held' | 'gap' {
+  const held = draft.held[turnId] ?? 0;
+  if (seq <= held) return 'held';
+  if (seq > held + 1) return 'gap';
+  addRunEvent(draft.items, turnId, event);
+  draft.held[turnId] = seq;
+  return 'added';
+}
+
+/**
+ * A streaming answer as the Markdown blocks it has finished (each ended by a blank line outside a
+ * code block, so it will not change) and the text after them, still growing: the blocks are
+ * parsed once each, the rest shown as it comes.
+ */
+export function finishedBlocks(text: string): { blocks: string[]; rest: string } {
+  const blocks: string[] = [];
+  let fence: string | null = null;
+  let start = 0;
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    if (end === -1) break;
+    const line = text.slice(at, end);
+    const opener = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (opener && (fence === null || (opener[0] === fence[0] && opener.length >= fence.length && line.trim() === opener))) fence = fence === null ? opener : null;
+    else if (fence === null && line.trim() === '' && at > start) {
+      blocks.push(text.slice(start, at));
+      start = end + 1;
+    }
+    at = end + 1;
+  }
+  return { blocks, rest: text.slice(start) };
 }
 
 /**

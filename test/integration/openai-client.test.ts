@@ -1,6 +1,7 @@
 /** The official `openai` npm client against our server and the real claude CLI. */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestEntry } from '../../common/control';
 import { text } from '../support/fake-anthropic';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 
@@ -40,7 +41,7 @@ describe('openai client', () => {
   });
 
   it('gets a whole completion without streaming', async () => {
-    const chatLog = (): Array<ReturnType<typeof h.core.control.snapshot>['requests'][number]> => h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions');
+    const chatLog = (): RequestEntry[] => (h.core.control.handlers['requests:list']() as RequestEntry[]).filter((r) => r.path === '/v1/chat/completions');
     const before = chatLog().length;
     const completion = await client.chat.completions.create({
       model: 'helix-consultant',

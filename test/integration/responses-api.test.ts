@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestEntry } from '../../common/control';
 import { hasToolResults, lastUserText, text, type FakeRequest, type Script } from '../support/fake-anthropic';
 import { startHarness, type Harness } from '../support/helix-harness';
 import {
@@ -69,7 +70,7 @@ describe('/v1/responses, one-shot', () => {
     expect((body.usage as { cost: number }).cost).toBeGreaterThan(0);
     // The instructions reached Claude Code's system prompt.
     expect(JSON.stringify(h.fake.requests[0]!.body)).toContain('Answer in one sentence.');
-    const logged = h.core.control.snapshot().requests.filter((r) => r.path === '/v1/responses');
+    const logged = (h.core.control.handlers['requests:list']() as RequestEntry[]).filter((r) => r.path === '/v1/responses');
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({ status: 200, model: 'helix-consultant', tokens: 49 });
   });

@@ -4,6 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestEntry } from '../../common/control';
 import { text, type FakeRequest } from '../support/fake-anthropic';
 import { chatBody, contentOf, parseSse, readSse, startHarness, type Harness } from '../support/helix-harness';
 import { defaultTemplate, renderTaskPrompt } from '../support/open-webui-prompts';
@@ -57,7 +58,7 @@ describe('background tasks', () => {
     expect(session.title).toBe('Reversing Linked Lists in Rust');
     expect(session.turns).toEqual([]); // a task, not a run
     // The panel lists it with the other requests.
-    expect(h.core.control.snapshot().requests.filter((r) => r.path === '/v1/chat/completions')).toMatchObject([{ source: 'api', status: 200, model: 'helix-consultant' }]);
+    expect((h.core.control.handlers['requests:list']() as RequestEntry[]).filter((r) => r.path === '/v1/chat/completions')).toMatchObject([{ source: 'api', status: 200, model: 'helix-consultant' }]);
   });
 
   it('is recognised from its prompt without the header', async () => {

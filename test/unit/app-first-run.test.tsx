@@ -14,9 +14,7 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
     claudeCli,
     components: [],
     connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
-    sessions: [],
     services: [],
-    requests: [],
     live: [],
     config: {
       file: 'x.yaml',
@@ -28,7 +26,10 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
   };
 }
 
-const client = (state: ControlSnapshot): ControlClient => ({ invoke: (async () => state) as ControlClient['invoke'], subscribe: () => () => undefined });
+const client = (state: ControlSnapshot): ControlClient => ({
+  invoke: (async (command: string) => (command === 'sessions:list' ? { sessions: [], total: 0, offset: 0 } : state)) as ControlClient['invoke'],
+  subscribe: () => () => undefined,
+});
 
 describe('first run', () => {
   it('says what is missing before the first chat: the CLI, a key', async () => {

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { ControlSnapshot } from '../../common/control';
+import type { TrayState } from '../../main/control/control-service';
 import { loginShellPath, mergePath } from '../../main/desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../../main/desktop/quit';
 import { trayMenu, trayTooltip } from '../../main/desktop/tray-menu';
@@ -20,8 +20,8 @@ const snapshot = {
       { name: 'openrouter', models: ['openai/gpt-4o'] },
     ],
   },
-  sessions: [{ status: 'running' }, { status: 'done' }],
-} as unknown as ControlSnapshot;
+  running: 1,
+} as unknown as TrayState;
 
 describe('tray menu', () => {
   it('shows the server state and runs, and offers each role every provider:model, the current one checked', () => {

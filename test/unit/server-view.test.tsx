@@ -15,25 +15,25 @@ const snapshot: ControlSnapshot = {
   components: [{ name: 'api', state: 'running', url: 'http://127.0.0.1:8765/v1', pid: 1, startedAt: null, lastError: null }],
   config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, roles: [], providers: [] },
   connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
-  sessions: [],
   services: [service('router'), service('remote-api')],
   storage: { dataDir: '/data', freeBytes: null },
-  requests: [],
   live: [],
 };
 
+/** A client whose commands go to `invoke`, but for the request log the view asks for itself. */
+const withRequestLog = (invoke: (...args: unknown[]) => Promise<unknown>): ControlClient =>
+  ({
+    // What the view asks for by itself (the request log, the diagnostic log) is answered here; the rest goes to `invoke`.
+    invoke: (command: string, ...args: unknown[]) =>
+      command === 'requests:list' ? Promise.resolve([]) : command === 'log:tail' ? Promise.resolve({ file: '/data/logs/helix.log', level: 'info', entries: [] }) : invoke(command, ...args),
+    subscribe: () => () => undefined,
+  }) as unknown as ControlClient;
+
 describe('ServerView', () => {
   it('shows a refused service command in that service row, and clears it when the next one succeeds', async () => {
-    let refuse = true;
-    const invoke = vi.fn(async (command: string) => {
-      if (command === 'log:tail') return { file: '/data/logs/helix.log', level: 'info', entries: [] };
-      if (refuse) {
-        refuse = false;
-        throw new Error('No service named "router" in the config');
-      }
-      return service('router');
-    });
-    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const invoke = vi.fn(async () => service('router'));
+    const client = withRequestLog(invoke);
+    invoke.mockRejectedValueOnce(new Error('No service named "router" in the config'));
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = (name: string): HTMLElement => document.querySelector(`tr[data-service="${name}"]`) as HTMLElement;
     fireEvent.click(within(row('router')).getByRole('button', { name: 'Start' }));
@@ -50,11 +50,10 @@ describe('ServerView', () => {
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
     const onChanged = vi.fn();
     const live = [
-      { sessionId: 's-1', pid: 4242, state: 'ready', claudeSessionId: 'c-1', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: 75, rssBytes: 200 * 2 ** 20 },
-      { sessionId: 's-2', pid: 4343, state: 'running', claudeSessionId: 'c-2', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: null, rssBytes: null },
+      { sessionId: 's-1', title: 'Cats', pid: 4242, state: 'ready', claudeSessionId: 'c-1', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: 75, rssBytes: 200 * 2 ** 20 },
+      { sessionId: 's-2', title: null, pid: 4343, state: 'running', claudeSessionId: 'c-2', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: null, rssBytes: null },
     ];
-    const sessions = [{ id: 's-1', title: 'Cats', role: 'consultant', status: 'done' as const, createdAt: '', updatedAt: '', turns: 2, tokens: 0, costUsd: 0 }];
-    render(<ServerView client={client} snapshot={{ ...snapshot, live, sessions }} onChanged={onChanged} />);
+    render(<ServerView client={client} snapshot={{ ...snapshot, live }} onChanged={onChanged} />);
     const table = screen.getByRole('table', { name: 'Live sessions' });
     const row = within(table).getByText('Cats').closest('tr') as HTMLElement;
     expect(row.textContent).toContain('4242');
@@ -68,11 +67,9 @@ describe('ServerView', () => {
   });
 
   it('shows a failed restart of a component in its row', async () => {
-    const invoke = vi.fn(async (command: string) => {
-      if (command === 'log:tail') return { file: '/data/logs/helix.log', level: 'info', entries: [] };
-      throw new Error('port 8765 is in use');
-    });
-    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const invoke = vi.fn(async () => snapshot.components[0]);
+    invoke.mockRejectedValueOnce(new Error('port 8765 is in use'));
+    const client = withRequestLog(invoke);
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;
     fireEvent.click(within(row).getByRole('button', { name: 'Restart' }));

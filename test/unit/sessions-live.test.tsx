@@ -5,6 +5,7 @@
  * does not change are not rendered again.
  */
 import { act, cleanup, render } from '@testing-library/react';
+import { Profiler } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ControlEvent, LogEntry, SessionPage, SessionSummary } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
@@ -44,6 +45,7 @@ function liveClient() {
   const snapshots: Array<(page: SessionPage) => void> = [];
   const client: ControlClient = {
     invoke: ((command: string) => {
+      if (command === 'sessions:list') return Promise.resolve({ sessions: [summary], total: 1, offset: 0 });
       if (command !== 'session:get') throw new Error(command);
       return new Promise<SessionPage>((resolve) => snapshots.push(resolve));
     }) as ControlClient['invoke'],
@@ -55,9 +57,22 @@ function liveClient() {
   return {
     client,
     snapshots,
+    /** Once the list is in and the session open, asking for its snapshot. */
+    opened: () => vi.waitFor(() => expect(snapshots.length).toBeGreaterThan(0)),
+    /** A live delta, and the next frame, where the panel shows what came since the last one. */
     answer: (seq: number, text: string) =>
-      act(() => {
+      act(async () => {
         for (const listener of listeners) listener({ type: 'run-event', sessionId: 's1', turnId: 't2', seq, event: { type: 'text', text } });
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }),
+    /** A live delta, not followed by a frame. */
+    emit: (seq: number, text: string) => {
+      for (const listener of listeners) listener({ type: 'run-event', sessionId: 's1', turnId: 't2', seq, event: { type: 'text', text } });
+    },
+    /** The session's summary changes, as the server says it did. */
+    changed: (session: SessionSummary) =>
+      act(() => {
+        for (const listener of listeners) listener({ type: 'session-changed', session });
       }),
     snapshot: (index: number, shown: SessionPage) => act(async () => snapshots[index]!(shown)),
   };
@@ -68,43 +83,78 @@ const answers = (container: HTMLElement): string[] => [...container.querySelecto
 describe('SessionsView following a running session', () => {
   it('shows the answer delta by delta, rendering again only the row that grew', async () => {
     const live = liveClient();
-    const { container } = render(<SessionsView client={live.client} sessions={[summary]} />);
+    const { container } = render(<SessionsView client={live.client} />);
+    await live.opened();
     await live.snapshot(0, page({ type: 'event', at, turnId: 't2', seq: 1, event: { type: 'started', sessionId: 'c', model: 'm', cwd: '/w' } }));
     expect(answers(container)).toEqual(['First answer, done.']);
 
     const seen: string[] = [];
     for (const [i, delta] of ['Sec', 'ond', ' ans', 'wer.'].entries()) {
       rendered.length = 0;
-      live.answer(i + 2, delta);
+      await live.answer(i + 2, delta);
       seen.push(answers(container)[1]!);
-      // Only the answer that grew is parsed again; the finished one above is not.
-      expect(rendered).toEqual([seen.at(-1)]);
+      // The answer being written is shown as text, not parsed as Markdown; the finished one above is not rendered again.
+      expect(rendered).toEqual([]);
     }
     expect(seen).toEqual(['Sec', 'Second', 'Second ans', 'Second answer.']);
     expect(answers(container)[0]).toBe('First answer, done.');
+
+    // A finished paragraph is parsed once, the text after it is not.
+    rendered.length = 0;
+    await live.answer(6, '\n\nMore');
+    await live.answer(7, ' text');
+    expect(rendered).toEqual(['Second answer.\n']);
+    expect(answers(container)[1]).toBe('Second answer.More text'); // a paragraph, then the text after it
+
+    // Once the turn is over, the whole answer is parsed, once: the snapshot read again changes no row.
+    rendered.length = 0;
+    await live.changed({ ...summary, status: 'done' });
+    await live.snapshot(1, page(textEvent('t2', 7, 'Second answer.\n\nMore text')));
+    expect(rendered).toEqual(['Second answer.\n\nMore text']);
+  });
+
+  it('shows the deltas that come between two frames with one render', async () => {
+    const live = liveClient();
+    let commits = 0;
+    const { container } = render(
+      <Profiler id="sessions" onRender={() => (commits += 1)}>
+        <SessionsView client={live.client} />
+      </Profiler>,
+    );
+    await live.opened();
+    await live.snapshot(0, page(textEvent('t2', 1, 'A')));
+    commits = 0;
+    // Each delta delivered on its own, as the event stream does, with no frame between them.
+    for (let seq = 2; seq <= 50; seq++) act(() => live.emit(seq, ` ${seq}`));
+    expect(commits).toBe(0);
+    expect(answers(container)[1]).toBe('A');
+    await act(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    expect(commits).toBe(1);
+    expect(answers(container)[1]).toBe(`A${Array.from({ length: 49 }, (_, i) => ` ${i + 2}`).join('')}`);
   });
 
   it('adds each event once whichever comes first, the snapshot or the event, and reloads when one never came', async () => {
     const live = liveClient();
-    const { container } = render(<SessionsView client={live.client} sessions={[summary]} />);
+    const { container } = render(<SessionsView client={live.client} />);
+    await live.opened();
     // Heard while the snapshot is on its way: one it holds, one that came after it was read.
-    live.answer(3, 'ond ');
-    live.answer(4, 'ans');
+    await live.answer(3, 'ond ');
+    await live.answer(4, 'ans');
     await live.snapshot(0, page(textEvent('t2', 3, 'Second ')));
     expect(answers(container)[1]).toBe('Second ans');
     // Delivered again, or late: nothing changes.
-    live.answer(4, 'ans');
-    live.answer(2, 'Sec');
+    await live.answer(4, 'ans');
+    await live.answer(2, 'Sec');
     expect(answers(container)[1]).toBe('Second ans');
-    live.answer(5, 'wer');
+    await live.answer(5, 'wer');
     expect(answers(container)[1]).toBe('Second answer');
 
     // Event 6 never came: 7 is not shown with a hole before it; a new snapshot is asked for, and shown.
     expect(live.snapshots).toHaveLength(1);
-    live.answer(7, '!');
+    await live.answer(7, '!');
     expect(answers(container)[1]).toBe('Second answer');
     expect(live.snapshots).toHaveLength(2);
-    live.answer(8, '!');
+    await live.answer(8, '!');
     await live.snapshot(1, page(textEvent('t2', 7, 'Second answer.!')));
     expect(answers(container)[1]).toBe('Second answer.!!');
   });

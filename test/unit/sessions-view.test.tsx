@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { LogEntry, SessionPage, SessionSummary } from '../../common/control';
+import type { LogEntry, SessionList, SessionPage, SessionSummary } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { SessionsView } from '../../renderer/src/views/SessionsView';
 
@@ -17,7 +17,8 @@ const log: LogEntry[] = [1, 2, 3].flatMap((n) => [
 ]);
 
 function pagingClient(): ControlClient {
-  const invoke = async (command: string, _id: string, before = log.length): Promise<SessionPage> => {
+  const invoke = async (command: string, _id: string, before = log.length): Promise<SessionPage | SessionList> => {
+    if (command === 'sessions:list') return { sessions: [summary], total: 1, offset: 0 };
     if (command !== 'session:get') throw new Error(command);
     const start = Math.max(0, before - 2);
     return { session: { ...summary, cwd: '/w', turns: [] }, log: log.slice(start, before), start, total: log.length };
@@ -27,7 +28,7 @@ function pagingClient(): ControlClient {
 
 describe('SessionsView with a long session', () => {
   it('opens on the latest turns and loads earlier ones on request', async () => {
-    render(<SessionsView client={pagingClient()} sessions={[summary]} />);
+    render(<SessionsView client={pagingClient()} />);
     // jsdom lays nothing out, so the virtualised rows are not rendered: the count tells what is loaded.
     const earlier = await screen.findByRole('button', { name: 'Load earlier turns (67% of the log not shown)' });
     fireEvent.click(earlier);
@@ -41,7 +42,7 @@ describe('SessionsView with a long session', () => {
     URL.createObjectURL = (blob: Blob) => (blobs.push(blob), 'blob:export');
     URL.revokeObjectURL = () => undefined;
     const clicked = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
-    render(<SessionsView client={pagingClient()} sessions={[summary]} />);
+    render(<SessionsView client={pagingClient()} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Export as Markdown' }));
     await vi.waitFor(() => expect(blobs).toHaveLength(1));
     const markdown = await new Promise<string>((resolve) => {

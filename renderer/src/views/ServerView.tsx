@@ -1,6 +1,6 @@
 /** The servers' state with restart buttons, what to paste into Open WebUI, and the diagnostic log. */
-import { useState } from 'react';
-import type { ControlSnapshot } from '../../../common/control';
+import { useEffect, useState } from 'react';
+import type { ControlSnapshot, RequestEntry } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { formatBytes, formatTime } from '../format';
 import { useFailures } from '../use-failures';
@@ -75,10 +75,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
             {snapshot.services.map((s) => (
               <tr key={s.name} data-service={s.name}>
                 <td>
-                  <details>
-                    <summary>{s.name}</summary>
-                    <pre className="output">{s.output.join('\n') || '(no output yet)'}</pre>
-                  </details>
+                  <ServiceOutput client={client} name={s.name} />
                 </td>
                 <td className={`state ${s.state}`}>{s.state}</td>
                 <td>{s.pid ?? '—'}</td>
@@ -114,7 +111,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <tbody>
             {snapshot.live.map((l) => (
               <tr key={l.sessionId}>
-                <td>{snapshot.sessions.find((s) => s.id === l.sessionId)?.title ?? l.sessionId}</td>
+                <td>{l.title ?? l.sessionId}</td>
                 <td className={`state ${l.state}`}>{l.state}</td>
                 <td>{l.pid ?? '—'}</td>
                 <td>{l.rssBytes === null ? '—' : formatBytes(l.rssBytes)}</td>
@@ -131,28 +128,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
         </table>
       )}
       <h2>Requests</h2>
-      {snapshot.requests.length === 0 ? (
-        <p className="empty">No requests yet.</p>
-      ) : (
-        <table className="requests" aria-label="Request log">
-          <TableHead columns={['Time', 'Via', 'Request', 'Model', 'Status', 'Latency', 'Tokens']} />
-          <tbody>
-            {snapshot.requests.map((r, i) => (
-              <tr key={i}>
-                <td>{formatTime(r.at)}</td>
-                <td>{r.source === 'api' ? 'API' : 'proxy'}</td>
-                <td>
-                  {r.method} {r.path}
-                </td>
-                <td>{r.model ?? ''}</td>
-                <td className={r.status >= 400 ? 'bad' : ''}>{r.status}</td>
-                <td>{r.latencyMs} ms</td>
-                <td>{r.tokens?.toLocaleString() ?? ''}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <RequestLog client={client} />
       <h2>Connect Open WebUI</h2>
       <dl className="connection">
         <dt>URL</dt>
@@ -177,6 +153,65 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
       </dl>
       <DiagLogView client={client} snapshot={snapshot} />
     </main>
+  );
+}
+
+/** How often what the Server view shows from the running app (requests, output) is asked for again while shown. */
+const POLL_MS = 2000;
+
+/** Calls `load` now and every POLL_MS while `active`; the latest result wins. */
+function usePolled<T>(load: () => Promise<T>, active: boolean, deps: unknown[]): T | null {
+  const [value, setValue] = useState<T | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    let live = true;
+    const fetchNow = (): void => void load().then((v) => live && setValue(v), () => undefined);
+    fetchNow();
+    const every = setInterval(fetchNow, POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(every);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` is rebuilt each render; `deps` says what it reads
+  }, [active, ...deps]);
+  return value;
+}
+
+/** The latest requests, asked for while the view is open (never sent with every change of state). */
+function RequestLog({ client }: { client: Props['client'] }): React.JSX.Element {
+  const requests = usePolled<RequestEntry[]>(() => client.invoke('requests:list'), true, [client]);
+  if (!requests || requests.length === 0) return <p className="empty">{requests ? 'No requests yet.' : 'Loading…'}</p>;
+  return (
+    <table className="requests" aria-label="Request log">
+      <TableHead columns={['Time', 'Via', 'Request', 'Model', 'Status', 'Latency', 'Tokens']} />
+      <tbody>
+        {requests.map((r, i) => (
+          <tr key={i}>
+            <td>{formatTime(r.at)}</td>
+            <td>{r.source === 'api' ? 'API' : 'proxy'}</td>
+            <td>
+              {r.method} {r.path}
+            </td>
+            <td>{r.model ?? ''}</td>
+            <td className={r.status >= 400 ? 'bad' : ''}>{r.status}</td>
+            <td>{r.latencyMs} ms</td>
+            <td>{r.tokens?.toLocaleString() ?? ''}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A service's latest output, asked for while it is unfolded. */
+function ServiceOutput({ client, name }: { client: Props['client']; name: string }): React.JSX.Element {
+  const [open, setOpen] = useState(false);
+  const output = usePolled<string[]>(() => client.invoke('service:output', name), open, [client, name]);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{name}</summary>
+      <pre className="output">{output === null ? 'Loading…' : output.join('\n') || '(no output yet)'}</pre>
+    </details>
   );
 }
 

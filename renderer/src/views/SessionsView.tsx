@@ -1,59 +1,102 @@
 /** The sessions list and the selected session's timeline, updated live as Claude Code works. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import type { ControlEvent, LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
-import { buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
+import { useSessionList } from '../use-session-list';
+import { ConfirmDialog } from './ConfirmDialog';
+import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
 interface Props {
   client: ControlClient;
-  sessions: SessionSummary[];
 }
 
-export function SessionsView({ client, sessions }: Props): React.JSX.Element {
+const STATUSES = ['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'] as const;
+
+export function SessionsView({ client }: Props): React.JSX.Element {
   const [selected, setSelected] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
-  const [status, setStatus] = useState('all');
-  const shown = useMemo(
-    () => sessions.filter((s) => (status === 'all' || s.status === status) && `${s.title} ${s.role} ${s.target ?? ''}`.toLowerCase().includes(filter.toLowerCase())),
-    [sessions, filter, status],
-  );
+  const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
+  const list = useSessionList(client, { query: filter, status });
+  const shown = list.sessions;
   const current = selected ?? shown[0]?.id ?? null;
-  const currentSession = sessions.find((s) => s.id === current);
+  // The open session stays open (and its summary live) when a filter or a page leaves it out of the list.
+  const [opened, setOpened] = useState<SessionSummary | undefined>(undefined);
+  const listed = shown.find((s) => s.id === current);
+  const select = (session: SessionSummary): void => {
+    setSelected(session.id);
+    setOpened(session);
+  };
+  useEffect(
+    () =>
+      client.subscribe((event) => {
+        if (event.type === 'session-changed') setOpened((open) => (open?.id === event.session.id ? event.session : open));
+        if (event.type === 'session-deleted') setOpened((open) => (open?.id === event.sessionId ? undefined : open));
+      }),
+    [client],
+  );
+  const currentSession = listed ?? (opened?.id === current ? opened : undefined);
 
   return (
     <main className="sessions">
       <aside>
         <div className="filters">
           <input type="search" placeholder="Search sessions" value={filter} onChange={(e) => setFilter(e.target.value)} aria-label="Search sessions" />
-          <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
-            {['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'].map((s) => (
+          <select value={status} onChange={(e) => setStatus(e.target.value as (typeof STATUSES)[number])} aria-label="Filter by status">
+            {STATUSES.map((s) => (
               <option key={s}>{s}</option>
             ))}
           </select>
         </div>
-        {shown.length === 0 && <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>}
-        <ul>
-          {shown.map((s) => (
-            <li key={s.id}>
-              <button className={s.id === current ? 'session selected' : 'session'} onClick={() => setSelected(s.id)}>
-                <span className="title">{s.title}</span>
-                <span className={`status ${s.status}`}>{s.status}</span>
-                <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        {list.error && <div className="banner error">{list.error}</div>}
+        {list.loaded && shown.length === 0 && (filter || status !== 'all' ? <p className="empty">No session matches.</p> : <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>)}
+        <SessionList sessions={shown} total={list.total} current={current} onSelect={select} onEnd={list.loadMore} />
       </aside>
       {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
     </main>
   );
 }
+
+/** The sessions, virtualised: only the rows in view are in the page, and the next page is asked for near the end. */
+function SessionList({ sessions, total, current, onSelect, onEnd }: { sessions: SessionSummary[]; total: number; current: string | null; onSelect(session: SessionSummary): void; onEnd(): void }): React.JSX.Element {
+  const scroller = useRef<HTMLDivElement>(null);
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
+  const rows = useVirtualizer({ count: sessions.length, getScrollElement: () => scroller.current, estimateSize: () => 64, overscan: 8, getItemKey: (i) => sessions[i]?.id ?? i });
+  const visible = rows.getVirtualItems();
+  const last = visible.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (sessions.length < total && last >= sessions.length - 10) onEnd();
+  }, [last, sessions.length, total, onEnd]);
+  return (
+    <div className="session-list" ref={scroller}>
+      <ul style={{ height: rows.getTotalSize(), position: 'relative' }} aria-label="Sessions">
+        {visible.map((row) => {
+          const s = sessions[row.index] as SessionSummary;
+          return (
+            <li key={row.key} data-index={row.index} ref={rows.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
+              <SessionRow session={s} selected={s.id === current} onSelect={onSelect} />
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+const SessionRow = memo(function SessionRow({ session: s, selected, onSelect }: { session: SessionSummary; selected: boolean; onSelect(session: SessionSummary): void }): React.JSX.Element {
+  return (
+    <button className={selected ? 'session selected' : 'session'} onClick={() => onSelect(s)}>
+      <span className="title">{s.title}</span>
+      <span className={`status ${s.status}`}>{s.status}</span>
+      <span className="meta">{sessionFacts(s, new Date(s.createdAt).toLocaleString())}</span>
+    </button>
+  );
+});
 
 function Timeline({ client, session }: { client: ControlClient; session: SessionSummary }): React.JSX.Element {
   const sessionId = session.id;
@@ -61,18 +104,43 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   // What is shown, and how far into each turn it goes; the ref is read by the live events' handler.
   const [items, setItems] = useState<TimelineItem[]>([]);
   const timeline = useRef<LiveTimeline>({ items: [], held: {} });
+  // Live events change a copy of the timeline in place (a draft), shown once per frame: many deltas
+  // between two frames cost one copy and one render.
+  const draft = useRef(false);
+  const frame = useRef(0);
   const show = (next: LiveTimeline): void => {
+    cancelAnimationFrame(frame.current);
+    frame.current = 0;
+    draft.current = false;
     timeline.current = next;
     setItems(next.items);
   };
+  const follow = (turnId: string, seq: number, event: RunEventMessage['event']): 'gap' | undefined => {
+    if (!draft.current) {
+      timeline.current = { items: timeline.current.items.slice(), held: { ...timeline.current.held } };
+      draft.current = true;
+    }
+    const applied = applyEvent(timeline.current, turnId, seq, event);
+    if (applied === 'gap') return 'gap';
+    if (applied === 'added' && frame.current === 0) {
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        draft.current = false;
+        setItems(timeline.current.items);
+      });
+    }
+    return undefined;
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
   // Live events heard while a snapshot is on its way: each may be in it or not, so they are added
   // on top of it once it comes, each at most once (null while no snapshot is awaited).
   const heardWhileLoading = useRef<RunEventMessage[] | null>(null);
   // Bumped when a live event shows that earlier ones were missed: a new snapshot fills the hole.
   const [resyncs, setResyncs] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
-  const follow = useRef(true);
+  const following = useRef(true);
   // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer manages its own memoisation
   const rows = useVirtualizer({ count: items.length, getScrollElement: () => scroller.current, estimateSize: () => 48, overscan: 12 });
@@ -118,7 +186,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       const page = await client.invoke('session:get', sessionId, start);
       if (reload !== reloads.current) return;
       const earlier = openTimeline(page.log);
-      follow.current = false;
+      following.current = false;
       show({ items: [...earlier.items, ...timeline.current.items], held: { ...earlier.held, ...timeline.current.held } });
       setStart(page.start);
       // What was at the top stays in view.
@@ -137,18 +205,19 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           return;
         }
         // Only the item a delta changes is replaced, so the other rows keep their identity (and skip rendering).
-        const next = followEvent(timeline.current, event.turnId, event.seq, event.event);
-        if (next === 'gap') setResyncs((n) => n + 1);
-        else if (next !== timeline.current) show(next);
+        if (follow(event.turnId, event.seq, event.event) === 'gap') setResyncs((n) => n + 1);
       }),
     [client, sessionId],
   );
 
   useEffect(() => {
-    if (follow.current && items.length > 0) rows.scrollToIndex(items.length - 1, { align: 'end' });
+    if (following.current && items.length > 0) rows.scrollToIndex(items.length - 1, { align: 'end' });
   }, [items, rows]);
 
   const runningTurn = running ? items.findLast((i) => i.kind === 'prompt')?.turnId : undefined;
+  // The answer still being written: the running turn's last item, when it is its answer.
+  const last = items.at(-1);
+  const streaming = runningTurn !== undefined && last?.kind === 'answer' && last.turnId === runningTurn ? items.length - 1 : -1;
   return (
     <section className="timeline-pane" aria-label="Session timeline">
       {error && <div className="banner error">{error}</div>}
@@ -164,20 +233,35 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           </button>
         )}
         <button onClick={() => void exportSession(client, session).catch((e: Error) => setError(e.message))}>Export as Markdown</button>
+        <button disabled={running} title={running ? 'Cancel the running turn first' : undefined} onClick={() => setConfirming(true)}>
+          Delete
+        </button>
       </div>
+      {confirming && (
+        <ConfirmDialog
+          title="Delete this session?"
+          body={`"${session.title}" and all its files go: its log, images and its own workspace. The chat in your client stays, and its next message starts a new session.`}
+          confirmLabel="Delete the session"
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            setConfirming(false);
+            client.invoke('session:delete', sessionId).catch((e: Error) => setError(e.message));
+          }}
+        />
+      )}
       <div
         className="timeline"
         ref={scroller}
         data-testid="timeline"
         onScroll={(e) => {
           const el = e.currentTarget;
-          follow.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+          following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
       >
         <div style={{ height: rows.getTotalSize(), position: 'relative' }}>
           {rows.getVirtualItems().map((row) => (
             <div key={row.key} data-index={row.index} ref={rows.measureElement} style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` }}>
-              <TimelineRow item={items[row.index] as TimelineItem} />
+              <TimelineRow item={items[row.index] as TimelineItem} streaming={row.index === streaming} />
             </div>
           ))}
         </div>
@@ -223,8 +307,28 @@ function ToolInput({ name, input }: { name: string; input: unknown }): React.JSX
   return <pre>{JSON.stringify(input, null, 2)}</pre>;
 }
 
-/** One item; memoised, so a live delta re-renders (and re-parses the Markdown of) only the item it changed. */
-const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }): React.JSX.Element {
+/**
+ * An answer being written: its finished Markdown blocks, each parsed once, and the text after
+ * them as it comes. The whole answer is parsed once, when it is finished.
+ */
+function StreamingAnswer({ text }: { text: string }): React.JSX.Element {
+  const { blocks, rest } = finishedBlocks(text);
+  return (
+    <>
+      {blocks.map((block, i) => (
+        <MarkdownBlock key={i} text={block} />
+      ))}
+      <div className="streaming">{rest}</div>
+    </>
+  );
+}
+
+const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }): React.JSX.Element {
+  return <Markdown>{text}</Markdown>;
+});
+
+/** One item; memoised, so a live delta re-renders only the item it changed. */
+const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: TimelineItem; streaming: boolean }): React.JSX.Element {
   switch (item.kind) {
     case 'prompt':
       return (
@@ -255,9 +359,7 @@ const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }):
       return (
         <div className="item answer">
           <span className="label">Claude Code</span>
-          <div className="markdown">
-            <Markdown>{item.text}</Markdown>
-          </div>
+          <div className="markdown">{streaming ? <StreamingAnswer text={item.text} /> : <Markdown>{item.text}</Markdown>}</div>
         </div>
       );
     case 'retry':
@@ -270,4 +372,14 @@ const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }):
         </div>
       );
   }
-});
+}, sameRow);
+
+/** A row read again from the log (a new snapshot) is rendered again only if it changed. */
+function sameRow(before: { item: TimelineItem; streaming: boolean }, after: { item: TimelineItem; streaming: boolean }): boolean {
+  if (before.streaming !== after.streaming) return false;
+  if (before.item === after.item) return true;
+  const a = before.item as Record<string, unknown>;
+  const b = after.item as Record<string, unknown>;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}

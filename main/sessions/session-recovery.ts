@@ -1,0 +1,95 @@
+/**
+ * What a stopped app leaves behind, read at the next start: the log records a session's file does
+ * not include yet, and the claude processes of turns that were running.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { LogEntry } from '../../common/control';
+import { totalTokens, type RunEvent } from '../../common/run-event';
+import type { SessionRecord, TurnRecord } from '../../common/session';
+import { normalize } from './conversation';
+
+/**
+ * Applies log records, in order, to the session they belong to. A turn's record names its text
+ * only the first time (the answer is written once, as the run's text events), so a finished turn
+ * whose prompt is among the records gets its answer back from its text events.
+ */
+export function replayRecords(session: SessionRecord, records: LogEntry[]): void {
+  const answers = new Map<string, string>();
+  for (const record of records) {
+    const turnId = String(record.turnId);
+    if (record.type === 'prompt') answers.set(turnId, '');
+    else if (record.type === 'event') {
+      const event = record.event as RunEvent | undefined;
+      const answer = answers.get(turnId);
+      if (event?.type === 'text' && answer !== undefined) answers.set(turnId, answer + event.text);
+    } else if (record.type === 'turn') {
+      const written = record.turn as TurnRecord;
+      const i = session.turns.findIndex((t) => t.id === written.id);
+      const turn: TurnRecord = { ...(session.turns[i] ?? { user: '', assistant: '' }), ...written };
+      const answer = answers.get(written.id);
+      if (written.assistant === undefined && turn.status === 'done' && answer !== undefined) turn.assistant = normalize(answer);
+      if (i === -1) session.turns.push(turn);
+      else session.turns[i] = turn;
+    } else if (record.type === 'title') {
+      session.title = String(record.title);
+    } else if (record.type === 'replayed') {
+      const turn = session.turns.find((t) => t.id === turnId);
+      if (turn) turn.delivered = true;
+    } else if (record.type === 'interrupted') {
+      const turn = session.turns.find((t) => t.id === turnId);
+      if (turn && (turn.status === 'running' || turn.status === 'queued')) {
+        turn.status = 'interrupted';
+        turn.endedAt = record.at;
+        delete turn.pid;
+      }
+    }
+    if (record.type !== 'session') session.updatedAt = record.at;
+  }
+}
+
+/**
+ * A turn as its session's file keeps it: a turn a client received is kept without its prompt and
+ * answer, which are in the log (a retry of one that was not received needs them at hand).
+ */
+export function turnOnDisk(turn: TurnRecord): TurnRecord | Omit<TurnRecord, 'user' | 'assistant'> {
+  if (!turn.delivered) return turn;
+  const { user: _user, assistant: _assistant, ...kept } = turn;
+  return kept;
+}
+
+/** Turn records a session's file holds: the latest, so that writing it costs the same at the 500th turn as at the 50th. */
+export const TURNS_IN_FILE = 50;
+
+/** What a session's file holds: its latest turns' records, and the sum of the ones before them. */
+export function sessionOnDisk(session: SessionRecord): SessionRecord {
+  if (session.turns.length <= TURNS_IN_FILE) return { ...session, turns: session.turns.map(turnOnDisk) as TurnRecord[] };
+  const left = session.turns.slice(0, -TURNS_IN_FILE);
+  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
+  return {
+    ...session,
+    turns: session.turns.slice(-TURNS_IN_FILE).map(turnOnDisk) as TurnRecord[],
+    earlier: {
+      turns: earlier.turns + left.length,
+      tokens: left.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens),
+      costUsd: left.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
+    },
+  };
+}
+
+/** A turn read from a session's file: a text it was kept without is empty in memory. */
+export function turnFromDisk(turn: TurnRecord): TurnRecord {
+  turn.user ??= '';
+  turn.assistant ??= '';
+  return turn;
+}
+
+/** Whether a pid (recorded before the app stopped) is still a claude process, not one that reused the number. */
+export function isClaude(pid: number): boolean {
+  try {
+    const command = process.platform === 'linux' ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : execFileSync('ps', ['-p', String(pid), '-o', 'command='], { encoding: 'utf8' });
+    return command.includes('claude');
+  } catch {
+    return false;
+  }
+}
