@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { SessionRecord } from '../../common/session';
+import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../core/data-dir';
 import { isAlive, signalAll } from '../runner/process-tree';
 import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
@@ -144,6 +144,18 @@ export class SessionStore {
   }
 
   /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
+  /**
+   * A session's turns with their prompts and answers, read back from its log: its file keeps no
+   * text of the turns a client received. Reads the whole log, so only for what is rarely asked.
+   */
+  turnsWithText(id: string): TurnRecord[] {
+    const session = this.get(id);
+    if (!session) return [];
+    const scratch: SessionRecord = { ...session, turns: [] };
+    replayRecords(scratch, readLog(this.logFile(id)));
+    return scratch.turns;
+  }
+
   create(fields: { chatId?: string; role: string; title: string; cwd?: string }): SessionRecord {
     const id = randomUUID();
     const now = new Date().toISOString();

@@ -102,13 +102,15 @@ export class TurnService {
     const found = this.store.findTurn(turnId);
     if (!found) return undefined;
     const { session } = found;
+    // After a restart a received turn's text is in the log only.
+    const turns = session.turns.some((t) => t.status === 'done' && !t.user) ? this.store.turnsWithText(session.id) : session.turns;
     const exchanges: Exchange[] = [];
-    let turn: TurnRecord | undefined = found.turn;
+    let turn: TurnRecord | undefined = turns.find((t) => t.id === turnId);
     // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
-    for (let steps = 0; turn && steps <= session.turns.length; steps += 1) {
+    for (let steps = 0; turn && steps <= turns.length; steps += 1) {
       exchanges.unshift({ user: turn.user, assistant: turn.assistant });
       const parentKey: string = turn.parentKey;
-      turn = session.turns.find((t) => t.key === parentKey && t.status === 'done');
+      turn = turns.find((t) => t.key === parentKey && t.status === 'done');
     }
     return { session, exchanges };
   }

@@ -46,8 +46,8 @@ describe('ServerView', () => {
   });
 
   it('lists the chats served by a warm process, with their memory and idle time, and closes one', async () => {
-    const invoke = vi.fn(async (command: string) => (command === 'log:tail' ? { file: '/data/logs/helix.log', level: 'info', entries: [] } : { closed: true }));
-    const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
+    const invoke = vi.fn(async () => ({ closed: true }));
+    const client = withRequestLog(invoke);
     const onChanged = vi.fn();
     const live = [
       { sessionId: 's-1', title: 'Cats', pid: 4242, state: 'ready', claudeSessionId: 'c-1', startedAt: '2026-01-01T10:00:00.000Z', idleSeconds: 75, rssBytes: 200 * 2 ** 20 },
