@@ -11,7 +11,8 @@ const config: ConfigView = {
   file: '/home/me/llm-providers.yaml',
   settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
   error: null,
-  roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+  roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'claude-sonnet-4-5', options: { model: 'anthropic:claude-sonnet-4-5' } }],
+  undo: null,
   providers: [
     { name: 'anthropic', type: 'anthropic', baseUrl: null, key: 'set', keyEnv: 'ANTHROPIC_API_KEY', models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], roles: ['consultant'] },
     { name: 'openrouter', type: 'openai', baseUrl: 'https://openrouter.ai/api/v1', key: 'missing', keyEnv: 'OPENROUTER_API_KEY', models: ['openai/gpt-4o'], roles: [] },

@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 
 const settings: Settings = { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' };
-const configWith = (changes: Partial<Settings> = {}): ConfigView => ({ file: '/home/me/llm-providers.yaml', settings: { ...settings, ...changes }, error: null, roles: [], providers: [] });
+const configWith = (changes: Partial<Settings> = {}): ConfigView => ({ file: '/home/me/llm-providers.yaml', settings: { ...settings, ...changes }, error: null, roles: [], providers: [], undo: null });
 
 function fakeClient(): ControlClient & { invoke: ReturnType<typeof vi.fn> } {
   return { invoke: vi.fn(async () => configWith()), subscribe: () => () => undefined } as never;
