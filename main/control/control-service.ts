@@ -75,7 +75,13 @@ export class ControlService {
         if (!deps.config.current.roles.some((r) => r.name === role)) throw new ControlError('not_found', `No role ${role}.`);
         deps.config.setRole(role, options);
       }),
-      'provider:set': (name, provider) => this.configEdit(() => deps.config.setProvider(name, provider)),
+      'provider:set': (name, provider) =>
+        this.configEdit(() => {
+          // What the panel does not edit (headers it was not sent, aliases, label) is kept from the provider it replaces.
+          const existing = deps.config.current.providers[name];
+          const kept = Object.fromEntries(Object.entries({ headers: existing?.headers, aliases: existing?.aliases, label: existing?.label }).filter(([, v]) => v !== undefined && (typeof v !== 'object' || Object.keys(v).length > 0)));
+          deps.config.setProvider(name, { ...kept, ...provider });
+        }),
       'provider:remove': (name) => this.configEdit(() => deps.config.removeProvider(name)),
       'config:undo': () => {
         const { undone } = refusingNow('invalid_config', () => deps.config.undo());

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as Settings } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import type { Confirmation } from './ConfirmDialog';
+import { BYPASS } from './confirmations';
 import { EditableValue } from './EditableValue';
 
 interface Props {
@@ -30,13 +31,6 @@ const CHOICES: Array<[keyof Settings, string, readonly string[]]> = [
 /** "15" and "15.0" are the same setting; an emptied field is a change (refused on Apply). */
 const sameNumber = (a: string, b: string): boolean => a.trim() !== '' && Number(a) === Number(b);
 
-const BYPASS: Confirmation = {
-  title: 'Let Claude Code act without asking?',
-  body:
-    'In bypassPermissions mode Claude Code runs every tool without asking: shell commands, and file writes and edits anywhere the Helix process can write, ' +
-    'not only in the session folder. It applies to the next run of every chat.',
-  confirmLabel: 'Run without asking',
-};
 const confirmation = (key: keyof Settings) => (value: string): Confirmation | null => (key === 'permission_mode' && value === 'bypassPermissions' ? BYPASS : null);
 
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
