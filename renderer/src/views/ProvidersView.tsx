@@ -106,7 +106,7 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
                 </td>
                 <td>
                   <button type="button" aria-expanded={open} aria-label={`Edit options of helix-${role.name}`} onClick={() => setEditingRole(open ? null : role.name)}>
-                    {open ? 'Close options' : 'Edit options'}
+                    Edit options
                   </button>
                 </td>
               </tr>
