@@ -73,7 +73,14 @@ async function unreachable(): Promise<string[]> {
 
 /** A screenshot, the axe audit and the keyboard walk of one screen. */
 async function checkScreen(name: string): Promise<void> {
+  // The screen scrolls inside <main>: the window is made tall enough to show all of it, then put back.
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('main');
+    return main ? main.offsetTop + main.scrollHeight : 800;
+  });
+  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.min(height, 4000)) });
   await page.screenshot({ path: path.join(ARTIFACTS, `panel-${name}.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
   expect(await axeViolations(), `axe on ${name}`).toEqual([]);
   expect(await unreachable(), `keyboard on ${name}`).toEqual([]);
 }

@@ -35,11 +35,11 @@ describe('ServerView', () => {
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = (name: string): HTMLElement => document.querySelector(`tr[data-service="${name}"]`) as HTMLElement;
-    fireEvent.click(within(row('router')).getByRole('button', { name: 'Start' }));
+    fireEvent.click(within(row('router')).getByRole('button', { name: 'Start router' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('Start failed: No service named "router" in the config');
     expect(row('router').contains(alert)).toBe(true);
-    fireEvent.click(within(row('router')).getByRole('button', { name: 'Restart' }));
+    fireEvent.click(within(row('router')).getByRole('button', { name: 'Restart router' }));
     await vi.waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(invoke).toHaveBeenLastCalledWith('service:restart', 'router');
   });
@@ -52,7 +52,7 @@ describe('ServerView', () => {
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;
-    fireEvent.click(within(row).getByRole('button', { name: 'Restart' }));
+    fireEvent.click(within(row).getByRole('button', { name: 'Restart the API server' }));
     expect((await within(row).findByRole('alert')).textContent).toBe('Restart failed: port 8765 is in use');
   });
 });

@@ -120,7 +120,7 @@ function DayChart({ days }: { days: UsageReport['days'] }): React.JSX.Element {
   const label = `${byCost ? 'Cost' : 'Tokens'} per day from ${days[0]?.day} to ${days.at(-1)?.day}; the highest day ${byCost ? usd(max) : formatTokens(max)}.`;
   return (
     <figure className="day-chart">
-      <svg viewBox={`0 0 ${width} ${height + 16}`} role="img" aria-label={label} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} preserveAspectRatio="none">
         {days.map((d, i) => {
           const h = max > 0 ? Math.max(value(d) > 0 ? 2 : 0, (value(d) / max) * height) : 0;
           return (
@@ -130,13 +130,12 @@ function DayChart({ days }: { days: UsageReport['days'] }): React.JSX.Element {
           );
         })}
         <line x1={0} x2={width} y1={height} y2={height} className="axis" />
-        <text x={0} y={height + 13} className="tick">
-          {days[0]?.day}
-        </text>
-        <text x={width} y={height + 13} textAnchor="end" className="tick">
-          {days.at(-1)?.day}
-        </text>
       </svg>
+      {/* Outside the SVG, which stretches to the width: text inside it would stretch too. */}
+      <div className="ticks" aria-hidden="true">
+        <span>{days[0]?.day}</span>
+        <span>{days.at(-1)?.day}</span>
+      </div>
       <figcaption className="meta">{label}</figcaption>
     </figure>
   );
