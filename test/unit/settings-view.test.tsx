@@ -144,3 +144,16 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(field('Retries of a failed provider call').getAttribute('aria-describedby')).toBe(alert.id);
   });
 });
+
+describe('SettingsView: undo', () => {
+  it('offers Undo for the latest config edit and says what was undone', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ undone: 'max_retries set to 7', config: configWith() });
+    const changed = vi.fn();
+    render(view(client, { ...configWith({ max_retries: 7 }), undo: 'max_retries set to 7' }, changed));
+    fireEvent.click(screen.getByRole('button', { name: 'Undo: max_retries set to 7' }));
+    await screen.findByText('Undone: max_retries set to 7. The file is as it was before.');
+    expect(client.invoke).toHaveBeenCalledWith('config:undo');
+    expect(changed).toHaveBeenCalled();
+  });
+});

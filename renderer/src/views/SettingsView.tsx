@@ -9,6 +9,7 @@ import type { ControlClient } from '../control-client';
 import type { Confirmation } from './ConfirmDialog';
 import { BYPASS } from './confirmations';
 import { EditableValue } from './EditableValue';
+import { UndoButton } from './UndoButton';
 
 interface Props {
   client: ControlClient;
@@ -36,10 +37,12 @@ const confirmation = (key: keyof Settings) => (value: string): Confirmation | nu
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
   // What was saved, said only while the config still holds it (a hand edit since would make it untrue).
   const [saved, setSaved] = useState<{ key: keyof Settings; label: string; value: string } | null>(null);
+  const [undone, setUndone] = useState<string | null>(null);
   const stillSaved = saved && (NUMBERS.some(([key]) => key === saved.key) ? sameNumber : Object.is)(String(config.settings[saved.key]), saved.value);
   const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
     if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
     setSaved(null);
+    setUndone(null);
     await client.invoke('settings:set', key, value);
     onChanged();
   };
@@ -47,8 +50,18 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
   return (
     <main className="settings">
       {/* Always there, so that what is written into it is announced. */}
-      <div className="banner ok" role="status">
-        {saved && stillSaved ? `${saved.label}: ${saved.value} saved; the next run uses it.` : ''}
+      <div className="banner ok status-line" role="status">
+        {saved && stillSaved && <span>{`${saved.label}: ${saved.value} saved; the next run uses it.`}</span>}
+        {undone && !(saved && stillSaved) && <span>{undone}</span>}
+        <UndoButton
+          client={client}
+          undo={config.undo}
+          onUndone={(text) => {
+            setSaved(null);
+            setUndone(text);
+            onChanged();
+          }}
+        />
       </div>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
