@@ -102,7 +102,9 @@ describe('the panel screens in Chromium', () => {
     await form.getByLabel(/^Models/).focus();
     await page.keyboard.press('ControlOrMeta+A');
     await page.keyboard.type('vendor/model-x, vendor/model-y');
+    await checkScreen('providers-add');
     expect(file()).toBe(original); // nothing written until the form is submitted
+    await form.getByLabel(/^Models/).focus();
     await page.keyboard.press('Enter');
     await page.getByText('Provider openrouter added; its key is stored.').waitFor();
     const added = file();

@@ -205,7 +205,7 @@ function KeyInput({ client, name, onSaved }: { client: ControlClient; name: stri
       }}
     >
       <input type="password" placeholder={name} aria-label={`Key for ${name}`} value={value} onChange={(e) => setValue(e.target.value)} />
-      <button type="submit" disabled={!value} aria-label={`Save key for ${name}`}>
+      <button type="submit" disabled={!value} aria-label={`Save key (${name})`}>
         Save key
       </button>
       <InlineError message={failure} />
