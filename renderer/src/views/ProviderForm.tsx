@@ -118,9 +118,9 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
       <label>
         Type
         <select value={fields.type} onChange={(e) => set({ type: e.target.value as Fields['type'] })}>
-          <option value="openai">openai (Chat Completions, through the proxy)</option>
+          <option value="openai">openai (Chat Completions)</option>
           <option value="anthropic">anthropic (Messages API)</option>
-          <option value="claude-login">claude-login (Claude Code&apos;s own login)</option>
+          <option value="claude-login">claude-login (own login)</option>
         </select>
       </label>
       {fields.type !== 'claude-login' && (
