@@ -173,9 +173,8 @@ export class ConfigStore {
     }
     // From the end backwards, so that earlier offsets stay right; insertions keep their order.
     let next = text;
-    for (const [start, end, replacement] of splices.map((s, i) => [s, i] as const).sort((a, b) => b[0][0] - a[0][0] || b[1] - a[1]).map(([s]) => s)) {
-      next = next.slice(0, start) + replacement + next.slice(end);
-    }
+    const ordered = splices.map((splice, order) => ({ splice, order })).sort((a, b) => b.splice[0] - a.splice[0] || b.order - a.order);
+    for (const { splice: [start, end, replacement] } of ordered) next = next.slice(0, start) + replacement + next.slice(end);
     return this.write(next, what);
   }
 
