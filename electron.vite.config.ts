@@ -22,6 +22,8 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
+      // Minified, and split per screen: App loads each view (React.lazy) when its tab is first shown.
+      minify: true,
       rollupOptions: { input: 'renderer/index.html' },
     },
   },

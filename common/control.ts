@@ -5,6 +5,7 @@
  */
 import type { RunEvent } from './run-event';
 import type { SessionRecord, TurnStatus } from './session';
+import type { UsageReport } from './usage';
 
 export type ComponentName = 'api' | 'proxy' | 'control';
 
@@ -17,11 +18,37 @@ export interface ComponentState {
   lastError: string | null;
 }
 
+/** Every run option of a role as the config file writes it (`defaults.<role>`), in the file's order. */
+export interface RoleOptions {
+  /** "provider:model". */
+  model: string;
+  small_fast_model?: string;
+  permission_mode?: string;
+  cwd?: string;
+  allowed_tools?: string[];
+  append_system_prompt?: string;
+  max_turns?: number;
+  env?: Record<string, string>;
+}
+
+export const ROLE_OPTION_KEYS = ['model', 'small_fast_model', 'permission_mode', 'cwd', 'allowed_tools', 'append_system_prompt', 'max_turns', 'env'] as const satisfies ReadonlyArray<keyof RoleOptions>;
+
 export interface RoleView {
   name: string;
   modelId: string;
   provider: string;
   model: string;
+  /** The role's options as the file has them (unset ones absent). */
+  options: RoleOptions;
+}
+
+/** A provider as the panel adds or edits it (keys are never part of it: only the variable's name). */
+export interface ProviderInput {
+  type: 'anthropic' | 'openai' | 'claude-login';
+  base_url?: string;
+  api_key_env?: string;
+  models?: string[];
+  headers?: Record<string, string>;
 }
 
 export interface ProviderView {
@@ -64,6 +91,8 @@ export interface ConfigView {
   error: { message: string; line?: number; column?: number } | null;
   roles: RoleView[];
   providers: ProviderView[];
+  /** What the app's latest edit of the file did, while `config:undo` can still put the file back as it was before it. */
+  undo: string | null;
 }
 
 export interface SessionSummary {
@@ -227,6 +256,15 @@ export interface ControlCommands {
   'turn:cancel': { args: [turnId: string]; result: { cancelled: boolean } };
   'role:set-model': { args: [role: string, ref: string]; result: ConfigView };
   'key:set': { args: [name: string, value: string]; result: ConfigView };
+  /** Every option of a role at once (unset ones removed from the file). */
+  'role:set': { args: [role: string, options: RoleOptions]; result: ConfigView };
+  /** Adds a provider, or replaces the one of that name. */
+  'provider:set': { args: [name: string, provider: ProviderInput]; result: ConfigView };
+  'provider:remove': { args: [name: string]; result: ConfigView };
+  /** Puts the config file back as it was before the app's latest edit, if the file still holds that edit. */
+  'config:undo': { args: []; result: { undone: string; config: ConfigView } };
+  /** Cost and tokens of the last `days` days (default 30), per day, role and provider. */
+  'usage:get': { args: [days?: number]; result: UsageReport };
   /** The API server or the proxy (the control panel does not restart itself under the UI). */
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'component:start': { args: [name: 'api' | 'proxy']; result: ComponentState };
@@ -257,6 +295,11 @@ export const COMMAND_NAMES = Object.keys({
   'turn:cancel': true,
   'role:set-model': true,
   'key:set': true,
+  'role:set': true,
+  'provider:set': true,
+  'provider:remove': true,
+  'config:undo': true,
+  'usage:get': true,
   'component:restart': true,
   'component:start': true,
   'component:stop': true,

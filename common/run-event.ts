@@ -18,7 +18,8 @@ export function totalTokens(u: RunUsage): number {
 }
 
 export type RunEvent =
-  | { type: 'started'; sessionId: string; model: string; cwd: string }
+  /** `apiKeySource`: where Claude Code took its credentials from ("none": its own login), when it says. */
+  | { type: 'started'; sessionId: string; model: string; cwd: string; apiKeySource?: string }
   /** Answer text, in order; a separator is already included where a new block begins. */
   | { type: 'text'; text: string }
   | { type: 'thinking'; text: string }

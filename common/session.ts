@@ -18,6 +18,8 @@ export interface TurnRecord {
   target?: string;
   /** The model Claude Code ran, as its start reported it: what an alias such as `sonnet` meant. */
   model?: string;
+  /** Where Claude Code's credentials came from, as its start reported (`apiKeySource`): "none" is its own login, else the key's source. */
+  apiKeySource?: string;
   /** The folder it ran in: Claude Code keeps its sessions per folder, so only a turn there can be resumed. */
   cwd?: string;
   /** The Claude Code session holding the conversation up to and including this turn. */

@@ -25,6 +25,34 @@ function sessionQuery(args: unknown[]): boolean {
   );
 }
 
+const plain = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const texts = (value: unknown): boolean => Array.isArray(value) && value.length <= 200 && value.every(text);
+const textMap = (value: unknown): boolean => plain(value) && Object.keys(value).length <= 100 && Object.values(value).every((v) => typeof v === 'string' && v.length < 10_000);
+const optional = (check: (value: unknown) => boolean) => (value: unknown): boolean => value === undefined || check(value);
+/** Provider names become YAML keys and URL path parts (/p/<name>/…). */
+const providerName = (value: unknown): boolean => typeof value === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value);
+
+/** The shape of each field; what the values may be is the config schema's to say (it refuses with the reason). */
+const ROLE_FIELDS: Record<string, (value: unknown) => boolean> = {
+  model: text,
+  small_fast_model: optional((v) => typeof v === 'string'),
+  permission_mode: optional((v) => typeof v === 'string'),
+  cwd: optional((v) => typeof v === 'string'),
+  allowed_tools: optional(texts),
+  append_system_prompt: optional((v) => typeof v === 'string' && v.length < 100_000),
+  max_turns: optional((v) => Number.isSafeInteger(v)),
+  env: optional(textMap),
+};
+const PROVIDER_FIELDS: Record<string, (value: unknown) => boolean> = {
+  type: (v) => v === 'anthropic' || v === 'openai' || v === 'claude-login',
+  base_url: optional(text),
+  api_key_env: optional(text),
+  models: optional(texts),
+  headers: optional(textMap),
+};
+const shaped = (fields: Record<string, (value: unknown) => boolean>) => (value: unknown): boolean =>
+  plain(value) && Object.keys(value).every((key) => Object.hasOwn(fields, key)) && Object.entries(fields).every(([key, check]) => check(value[key]));
+
 export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'state:get': (args) => args.length === 0,
   'sessions:list': sessionQuery,
@@ -37,6 +65,11 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'role:set-model': (args) => args.length === 2 && text(args[0]) && text(args[1]),
   // An empty value removes a stored key.
   'key:set': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
+  'role:set': (args) => args.length === 2 && text(args[0]) && shaped(ROLE_FIELDS)(args[1]),
+  'provider:set': (args) => args.length === 2 && providerName(args[0]) && shaped(PROVIDER_FIELDS)(args[1]),
+  'provider:remove': oneText,
+  'config:undo': (args) => args.length === 0,
+  'usage:get': (args) => args.length === 0 || (args.length === 1 && Number.isSafeInteger(args[0]) && (args[0] as number) >= 1 && (args[0] as number) <= 366),
   'component:restart': oneComponent,
   'component:start': oneComponent,
   'component:stop': oneComponent,

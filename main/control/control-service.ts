@@ -8,6 +8,7 @@ import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
 import type { ConfigStore } from '../providers/config-store';
+import { ConfigError } from '../providers/load-config';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
 import type { ApiModel } from '../providers/claude-aliases';
 import { listProviderModels, testProvider } from '../providers/provider-probe';
@@ -16,6 +17,7 @@ import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
+import type { UsageIndex } from '../usage/usage-index';
 import { ARG_CHECKS } from './command-args';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
@@ -45,6 +47,8 @@ interface ControlDeps {
   live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
   /** The end of the diagnostic log. */
   diagLog(lines: number, level?: LogLevel): DiagLogTail;
+  /** Usage per day, role and provider, kept up to date from session changes. */
+  usage: UsageIndex;
 }
 
 /** What the tray shows: the API server, the roles and their choices, how many runs are going. */
@@ -65,6 +69,7 @@ export class ControlService {
     deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     // A change is sent as the one session's summary, applied in place by whoever shows it.
     deps.sessions.onChange((session) => {
+      deps.usage.update(session);
       const summary = summarize(session);
       if (summary.status === 'running') this.running.add(session.id);
       else this.running.delete(session.id);
@@ -101,10 +106,24 @@ export class ControlService {
         return { session, log, start: page.start, total: page.total };
       },
       'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
-      'role:set-model': (role, ref) => {
-        deps.config.setRoleModel(role, ref);
-        return this.configView();
+      'role:set-model': (role, ref) => this.configEdit(() => deps.config.setRoleModel(role, ref)),
+      'role:set': (role, options) => this.configEdit(() => {
+        if (!deps.config.current.roles.some((r) => r.name === role)) throw new ControlError('not_found', `No role ${role}.`);
+        deps.config.setRole(role, options);
+      }),
+      'provider:set': (name, provider) =>
+        this.configEdit(() => {
+          // What the panel does not edit (headers it was not sent, aliases, label) is kept from the provider it replaces.
+          const existing = deps.config.current.providers[name];
+          const kept = Object.fromEntries(Object.entries({ headers: existing?.headers, aliases: existing?.aliases, label: existing?.label }).filter(([, v]) => v !== undefined && (typeof v !== 'object' || Object.keys(v).length > 0)));
+          deps.config.setProvider(name, { ...kept, ...provider });
+        }),
+      'provider:remove': (name) => this.configEdit(() => deps.config.removeProvider(name)),
+      'config:undo': () => {
+        const { undone } = refusingNow('invalid_config', () => deps.config.undo());
+        return { undone, config: this.configView() };
       },
+      'usage:get': (days = 30) => deps.usage.report(days),
       'key:set': (name, value) => {
         deps.keyStore.set(name, value);
         this.emit({ type: 'state-changed' });
@@ -120,10 +139,7 @@ export class ControlService {
         await deps.components[name].stop();
         return deps.components[name].state;
       }),
-      'settings:set': (key, value) => {
-        deps.config.setSetting(key, value);
-        return this.configView();
-      },
+      'settings:set': (key, value) => this.configEdit(() => deps.config.setSetting(key, value)),
       'provider:models': (name) => refusing('provider_failed', () => listProviderModels(name, deps.config.current, deps.keys)),
       'provider:test': (name) => refusing('provider_failed', () => testProvider(name, deps.config.current, deps.keys, deps.apiModel)),
       // Services not in the config are a refusal the UI can show, not an internal error.
@@ -151,6 +167,12 @@ export class ControlService {
       storage: this.deps.storage(),
       live: (this.deps.live?.list() ?? []).map((l) => ({ ...l, title: this.deps.sessions.get(l.sessionId)?.title ?? null })),
     };
+  }
+
+  /** An edit of the config file: a refused one (invalid result, file unreadable) writes nothing and says why. */
+  private configEdit(edit: () => unknown): ConfigView {
+    refusingNow('invalid_config', edit);
+    return this.configView();
   }
 
   /** The tray's state: no sessions, services or disk figures, so it is cheap to build again. */
@@ -204,8 +226,9 @@ export class ControlService {
       file: config.file,
       settings: { ...config.current.settings },
       error: error ? { message: error.message, line: error.line, column: error.column } : null,
-      roles: config.current.roles.map(({ name, modelId, provider, model }) => ({ name, modelId, provider, model })),
+      roles: config.current.roles.map(({ name, modelId, provider, model, options }) => ({ name, modelId, provider, model, options })),
       providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),
+      undo: config.undoable,
     };
   }
 
@@ -241,6 +264,16 @@ async function refusing<T>(code: string, action: () => Promise<T>): Promise<T> {
     return await action();
   } catch (error) {
     throw new ControlError(code, (error as Error).message);
+  }
+}
+
+/** The same, for an action that does not wait: a ConfigError (or a refusal) becomes a refusal with this code. */
+function refusingNow<T>(code: string, action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    if (error instanceof ControlError || !(error instanceof ConfigError)) throw error;
+    throw new ControlError(code, error.message);
   }
 }
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DiagLogTail } from '../../common/control';
 import { ControlService } from '../control/control-service';
+import { UsageIndex } from '../usage/usage-index';
 import { buildControlServer } from '../control/control-http';
 import { ConfigStore } from '../providers/config-store';
 import { KeyStore } from '../providers/key-store';
@@ -188,6 +189,8 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     },
     diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
+    // Built once from the session records loaded above; session changes keep it up to date.
+    usage: new UsageIndex(sessions.list()),
   });
   notify = () => controlService.notify();
 

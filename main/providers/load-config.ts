@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import type { RoleOptions } from '../../common/control';
 import { ConfigSchema, type PermissionMode, type ProviderConfig, type ServiceConfig, type Settings } from './config-schema';
 
 export interface Role {
@@ -22,6 +23,8 @@ export interface Role {
   smallFastModel?: string;
   /** The role's `env:` entries, unresolved (`${NAME}` is filled in per run). */
   env: Record<string, string>;
+  /** The role's options as the file writes them, for the panel's role editor. */
+  options: RoleOptions;
 }
 
 export interface HelixConfig {
@@ -100,6 +103,7 @@ export function parseConfig(text: string, file: string): HelixConfig {
       maxTurns: 'max_turns' in spec ? spec.max_turns : undefined,
       smallFastModel: smallFast,
       env: ('env' in spec && spec.env) || {},
+      options: { ...spec },
     });
   }
 

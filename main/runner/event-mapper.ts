@@ -47,7 +47,9 @@ export class CliEventMapper {
   private system(event: CliEvent): RunEvent[] {
     if (event.subtype === 'init') {
       if (typeof event.cwd === 'string') this.cwd = event.cwd;
-      return [{ type: 'started', sessionId: str(event.session_id), model: str(event.model), cwd: this.cwd }];
+      const started: RunEvent = { type: 'started', sessionId: str(event.session_id), model: str(event.model), cwd: this.cwd };
+      if (typeof event.apiKeySource === 'string') started.apiKeySource = event.apiKeySource;
+      return [started];
     }
     if (event.subtype === 'api_retry') {
       return [

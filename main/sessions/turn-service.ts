@@ -201,7 +201,7 @@ export class TurnService {
           turnId: turn.id,
         },
         (event: RunEvent) => {
-          if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
+          if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined, apiKeySource: event.apiKeySource });
           if (event.type === 'text') answer += event.text;
           const seq = logger.event(event);
           handle.emit(event);

@@ -1,14 +1,17 @@
 /** The control panel: sessions and their live log, providers per role, and the servers. */
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
 import { formatBytes } from './format';
-import { ProvidersView } from './views/ProvidersView';
-import { ServerView } from './views/ServerView';
-import { SessionsView } from './views/SessionsView';
-import { SettingsView } from './views/SettingsView';
 
-const TABS = ['Sessions', 'Providers', 'Server', 'Settings'] as const;
+// Each screen is its own chunk, loaded when first shown (Markdown rendering comes with Sessions only).
+const SessionsView = lazy(() => import('./views/SessionsView').then((m) => ({ default: m.SessionsView })));
+const ProvidersView = lazy(() => import('./views/ProvidersView').then((m) => ({ default: m.ProvidersView })));
+const ServerView = lazy(() => import('./views/ServerView').then((m) => ({ default: m.ServerView })));
+const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
+const UsageView = lazy(() => import('./views/UsageView').then((m) => ({ default: m.UsageView })));
+
+const TABS = ['Sessions', 'Providers', 'Usage', 'Server', 'Settings'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
@@ -63,10 +66,13 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       {snapshot && <LowDisk storage={snapshot.storage} />}
       {!snapshot && !failure && <p className="empty">Loading…</p>}
       {snapshot && <FirstRun snapshot={snapshot} />}
-      {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
-      {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
-      {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
-      {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
+      <Suspense fallback={<p className="empty">Loading…</p>}>
+        {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
+        {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
+        {snapshot && tab === 'Usage' && <UsageView client={client} />}
+        {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
+        {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
+      </Suspense>
     </div>
   );
 }

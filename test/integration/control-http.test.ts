@@ -55,6 +55,42 @@ describe('control panel over HTTP', () => {
     expect(refused.error.message).toContain('unknown provider "nowhere"');
   });
 
+  it('edits providers and roles, refuses what the config would not accept (writing nothing), and undoes the latest edit', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each command's data is checked by the assertions that read it
+    const json = async (r: Response): Promise<{ ok: boolean; data?: any; error?: { code: string; message: string } }> => r.json() as never;
+    const before = readFileSync(h.core.configPath, 'utf8');
+    // Argument shapes are checked first; what a value may be is the config's to say.
+    expect((await call('provider:set', ['bad name!', { type: 'openai' }])).status).toBe(400);
+    expect((await call('provider:set', ['x', { type: 'openai', api_key: 'sk-secret' }])).status).toBe(400);
+    expect((await call('role:set', ['consultant', { model: 'local:claude-sonnet-4-5', max_turns: 'lots' }])).status).toBe(400);
+    expect((await call('usage:get', [0])).status).toBe(400);
+    const noUrl = await json(await call('provider:set', ['router', { type: 'openai', models: ['m'] }]));
+    expect(noUrl).toMatchObject({ ok: false, error: { code: 'invalid_config' } });
+    expect(noUrl.error?.message).toContain('needs base_url');
+    const badMode = await json(await call('role:set', ['consultant', { model: 'local:claude-sonnet-4-5', permission_mode: 'yolo' }]));
+    expect(badMode).toMatchObject({ ok: false, error: { code: 'invalid_config' } });
+    expect(readFileSync(h.core.configPath, 'utf8')).toBe(before);
+    expect((await json(await call('config:undo'))).error?.code).toBe('invalid_config');
+
+    const added = await json(await call('provider:set', ['router', { type: 'openai', base_url: 'http://127.0.0.1:9/v1', api_key_env: 'ROUTER_KEY', models: ['m'] }]));
+    expect(added.data.providers.map((p: { name: string }) => p.name)).toEqual(['local', 'router']);
+    expect(added.data.undo).toBe('provider router added');
+    const role = await json(await call('role:set', ['consultant', { model: 'router:m', max_turns: 3, allowed_tools: ['Read'] }]));
+    expect(role.data.roles[0]).toMatchObject({ provider: 'router', model: 'm', options: { model: 'router:m', max_turns: 3, allowed_tools: ['Read'] } });
+    const inUse = await json(await call('provider:remove', ['router']));
+    expect(inUse.error?.message).toContain('used by helix-consultant');
+    const afterAdd = readFileSync(h.core.configPath, 'utf8');
+    const undone = await json(await call('config:undo'));
+    expect(undone.data.undone).toBe("helix-consultant's options changed");
+    expect(undone.data.config.undo).toBeNull();
+    expect(readFileSync(h.core.configPath, 'utf8')).not.toBe(afterAdd);
+    expect(h.core.config.current.roles[0]).toMatchObject({ provider: 'local', maxTurns: undefined });
+    await json(await call('provider:remove', ['router']));
+    expect(readFileSync(h.core.configPath, 'utf8')).toBe(before);
+    const usage = await json(await call('usage:get', [7]));
+    expect(usage.data.days).toHaveLength(7);
+  });
+
   it('streams live run events and session changes while a chat runs, and gives the session log', async () => {
     const events: ControlEvent[] = [];
     const controller = new AbortController();

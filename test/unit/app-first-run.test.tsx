@@ -20,7 +20,8 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
       file: 'x.yaml',
       settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
       error: null,
-      roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'm' }],
+      roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'm', options: { model: 'anthropic:m' } }],
+      undo: null,
       providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: null, key, keyEnv: 'ANTHROPIC_API_KEY', models: ['m'], roles: ['consultant'] }],
     },
   };

@@ -74,3 +74,77 @@ describe('ConfigStore edits', () => {
     expect(changes).toEqual(['19:15', null]);
   });
 });
+
+describe('ConfigStore role options, provider removal and undo', () => {
+  it('sets every option of a role in place: comments and the other keys stay, unset ones go', () => {
+    const store = storeOnCopy();
+    store.setRole('developer', {
+      model: 'openrouter:qwen/qwen3-coder',
+      small_fast_model: 'openai/gpt-4o',
+      cwd: '/srv/project',
+      allowed_tools: ['Bash(npm test:*)', 'Read'],
+      append_system_prompt: 'Answer briefly.',
+      max_turns: 30,
+      env: { GH_TOKEN: '${GITHUB_TOKEN}' },
+    });
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.role-options.yaml'));
+    const developer = store.current.roles.find((r) => r.name === 'developer')!;
+    expect(developer).toMatchObject({ provider: 'openrouter', model: 'qwen/qwen3-coder', permissionMode: 'default', maxTurns: 30, allowedTools: ['Bash(npm test:*)', 'Read'], env: { GH_TOKEN: '${GITHUB_TOKEN}' } });
+  });
+
+  it('turns a one-line role into a block only when it gets options, keeping its comment', () => {
+    const store = storeOnCopy();
+    store.setRole('consultant', { model: 'anthropic:claude-opus-4-1', permission_mode: 'plan', max_turns: 5 });
+    const text = readFileSync(store.file, 'utf8');
+    expect(text).toContain('  consultant: # the main one\n    model: anthropic:claude-opus-4-1\n    permission_mode: plan\n    max_turns: 5\n  developer:\n');
+    expect(store.current.roles[0]).toMatchObject({ model: 'claude-opus-4-1', permissionMode: 'plan', maxTurns: 5 });
+  });
+
+  it('refuses invalid role options, writing nothing', () => {
+    const store = storeOnCopy();
+    const before = readFileSync(store.file, 'utf8');
+    expect(() => store.setRole('developer', { model: 'anthropic:claude-opus-4-1', permission_mode: 'yolo' })).toThrow(/permission_mode/);
+    expect(() => store.setRole('developer', { model: 'anthropic:claude-opus-4-1', max_turns: -2 })).toThrow(/max_turns/);
+    expect(() => store.setRole('developer', { model: 'anthropic:claude-opus-4-1', env: { ANTHROPIC_BASE_URL: 'http://evil' } })).toThrow(/Helix sets ANTHROPIC_/);
+    expect(readFileSync(store.file, 'utf8')).toBe(before);
+  });
+
+  it('removes a provider block; refuses while a role runs on it', () => {
+    const store = storeOnCopy();
+    const before = readFileSync(store.file, 'utf8');
+    expect(() => store.removeProvider('anthropic')).toThrow(/used by helix-consultant, helix-developer/);
+    expect(() => store.removeProvider('nowhere')).toThrow(/no provider "nowhere"/);
+    expect(readFileSync(store.file, 'utf8')).toBe(before);
+    store.setProvider('ollama', { type: 'openai', base_url: 'http://127.0.0.1:11434/v1', models: ['llama3.1:8b'] });
+    store.removeProvider('ollama');
+    expect(readFileSync(store.file, 'utf8')).toBe(before);
+    store.removeProvider('openrouter');
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.provider-removed.yaml'));
+  });
+
+  it('undoes the latest edit once, byte for byte', () => {
+    const store = storeOnCopy();
+    const before = readFileSync(store.file, 'utf8');
+    expect(store.undoable).toBeNull();
+    store.setProvider('ollama', { type: 'openai', base_url: 'http://127.0.0.1:11434/v1', models: ['llama3.1:8b'] });
+    store.setRoleModel('consultant', 'ollama:llama3.1:8b');
+    const afterAdd = golden('commented.provider-added.yaml');
+    expect(store.undoable).toBe('helix-consultant set to ollama:llama3.1:8b');
+    expect(store.undo().undone).toBe('helix-consultant set to ollama:llama3.1:8b');
+    expect(readFileSync(store.file, 'utf8')).toBe(afterAdd);
+    expect(store.current.roles[0]?.provider).toBe('anthropic');
+    expect(store.undoable).toBeNull();
+    expect(() => store.undo()).toThrow(/no change from the app to undo/);
+    expect(readFileSync(store.file, 'utf8')).not.toBe(before);
+  });
+
+  it('refuses to undo over a hand edit made since, keeping the hand edit', () => {
+    const store = storeOnCopy();
+    store.setSetting('max_retries', 5);
+    const handEdited = readFileSync(store.file, 'utf8').replace('max_retries: 5', 'max_retries: 6');
+    writeFileSync(store.file, handEdited);
+    expect(store.undoable).toBeNull();
+    expect(() => store.undo()).toThrow(/file changed since/);
+    expect(readFileSync(store.file, 'utf8')).toBe(handEdited);
+  });
+});

@@ -224,7 +224,7 @@ const snapshot: ControlSnapshot = {
   version: '0.1.0',
   claudeCli: '/usr/bin/claude',
   components: [],
-  config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, roles: [], providers: [] },
+  config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, undo: null, roles: [], providers: [] },
   connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
   services: [],
   live: [],

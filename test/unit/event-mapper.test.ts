@@ -24,7 +24,7 @@ describe('CliEventMapper on real CLI output', () => {
     expect(result.result.usage.inputTokens).toBe(100);
     expect(result.result.usage.outputTokens).toBe(20);
     expect(result.result.costUsd).toBeGreaterThan(0);
-    expect(events[0]).toMatchObject({ type: 'started', model: 'claude-sonnet-4-5', cwd: FIXTURE_CWD });
+    expect(events[0]).toMatchObject({ type: 'started', model: 'claude-sonnet-4-5', cwd: FIXTURE_CWD, apiKeySource: 'ANTHROPIC_API_KEY' });
   });
 
   it('relays thinking, narration, each tool call and its outcome, then the final answer', () => {

@@ -21,7 +21,7 @@ describe('parseConfig', () => {
   it('accepts the minimal config and resolves its role with default settings', () => {
     const config = parseConfig(MINIMAL, '/etc/helix/llm-providers.yaml');
     expect(config.roles).toEqual([
-      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined, env: {} },
+      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined, env: {}, options: { model: 'local:claude-sonnet-4-5' } },
     ]);
     expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', cors_origins: [], log_level: 'info' });
     expect(parseConfig(`${MINIMAL}settings:\n  log_level: debug\n`, '/etc/helix/llm-providers.yaml').settings.log_level).toBe('debug');

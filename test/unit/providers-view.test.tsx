@@ -1,17 +1,29 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfigView } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { ProvidersView } from '../../renderer/src/views/ProvidersView';
 
 afterEach(cleanup);
 
+// jsdom has <dialog> without its modal methods; Chromium's are exercised by the browser test.
+beforeAll(() => {
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute('open', '');
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute('open');
+    this.dispatchEvent(new Event('close'));
+  };
+});
+
 const config: ConfigView = {
   file: '/home/me/llm-providers.yaml',
   settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
   error: null,
-  roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+  roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'claude-sonnet-4-5', options: { model: 'anthropic:claude-sonnet-4-5' } }],
+  undo: null,
   providers: [
     { name: 'anthropic', type: 'anthropic', baseUrl: null, key: 'set', keyEnv: 'ANTHROPIC_API_KEY', models: ['claude-sonnet-4-5', 'claude-haiku-4-5'], roles: ['consultant'] },
     { name: 'openrouter', type: 'openai', baseUrl: 'https://openrouter.ai/api/v1', key: 'missing', keyEnv: 'OPENROUTER_API_KEY', models: ['openai/gpt-4o'], roles: [] },
@@ -113,7 +125,95 @@ describe('ProvidersView', () => {
     const client = fakeClient();
     client.invoke.mockResolvedValueOnce(['openai/gpt-4o', 'vendor/new']);
     render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
-    fireEvent.click(screen.getByRole('button', { name: 'Fetch models' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Fetch models of openrouter' }));
     expect((await screen.findByRole('status')).textContent).toBe('openrouter lists 2 models; they are in the role pickers below.');
+  });
+});
+
+describe('ProvidersView editing', () => {
+  it('adds a provider from a preset only on "Add provider", then stores its key under the preset variable', async () => {
+    const client = fakeClient();
+    const changed = vi.fn();
+    render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add provider…' }));
+    const form = screen.getByRole('form', { name: 'Add a provider' });
+    fireEvent.change(within(form).getByLabelText('Preset'), { target: { value: 'deepseek' } });
+    expect((within(form).getByLabelText('Base URL') as HTMLInputElement).value).toBe('https://api.deepseek.com/v1');
+    fireEvent.change(within(form).getByLabelText(/^Key \(stored/), { target: { value: 'sk-ds-1' } });
+    expect(client.invoke).not.toHaveBeenCalled();
+    fireEvent.click(within(form).getByRole('button', { name: 'Add provider' }));
+    await screen.findByText('Provider deepseek added; its key is stored.');
+    expect(client.invoke.mock.calls).toEqual([
+      ['provider:set', 'deepseek', { type: 'openai', base_url: 'https://api.deepseek.com/v1', api_key_env: 'DEEPSEEK_API_KEY', models: ['deepseek-chat', 'deepseek-reasoner'] }],
+      ['key:set', 'DEEPSEEK_API_KEY', 'sk-ds-1'],
+    ]);
+    expect(changed).toHaveBeenCalled();
+    expect(screen.queryByRole('form', { name: 'Add a provider' })).toBeNull();
+  });
+
+  it('keeps the form as typed and says why when the config refuses the provider', async () => {
+    const client = fakeClient();
+    client.invoke.mockRejectedValueOnce(new Error('providers.custom.base_url: Invalid URL'));
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add provider…' }));
+    const form = screen.getByRole('form', { name: 'Add a provider' });
+    fireEvent.change(within(form).getByLabelText('Preset'), { target: { value: 'custom' } });
+    fireEvent.change(within(form).getByLabelText('Base URL'), { target: { value: 'not a url' } });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole('alert')).textContent).toBe('Not saved: providers.custom.base_url: Invalid URL');
+    expect((within(form).getByLabelText('Base URL') as HTMLInputElement).value).toBe('not a url');
+    // A name already taken is refused before anything is sent.
+    fireEvent.change(within(form).getByLabelText('Name'), { target: { value: 'anthropic' } });
+    fireEvent.submit(form);
+    expect((await within(form).findByRole('alert')).textContent).toContain('There is already a provider "anthropic"');
+    expect(client.invoke).toHaveBeenCalledTimes(1);
+  });
+
+  it('edits every option of a role as a draft written on Apply; Revert gives it up', async () => {
+    const client = fakeClient();
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit options of helix-consultant' }));
+    const form = screen.getByRole('form', { name: 'Options of helix-consultant' });
+    fireEvent.change(within(form).getByLabelText('Max turns'), { target: { value: '12' } });
+    fireEvent.change(within(form).getByLabelText('Allowed tools (one a line)'), { target: { value: 'Read\nBash(git status)\n' } });
+    fireEvent.change(within(form).getByLabelText('Environment (NAME=value, one a line)'), { target: { value: 'GH_TOKEN=${GITHUB_TOKEN}' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Revert options of helix-consultant' }));
+    expect((within(form).getByLabelText('Max turns') as HTMLInputElement).value).toBe('');
+    fireEvent.change(within(form).getByLabelText('Max turns'), { target: { value: '12' } });
+    fireEvent.change(within(form).getByLabelText('Working folder'), { target: { value: '~/src/app' } });
+    expect(client.invoke).not.toHaveBeenCalled();
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply options of helix-consultant' }));
+    await screen.findByText("helix-consultant's options saved; the next run uses them.");
+    expect(client.invoke).toHaveBeenCalledWith('role:set', 'consultant', { model: 'anthropic:claude-sonnet-4-5', cwd: '~/src/app', max_turns: 12 });
+  });
+
+  it('asks before a role runs in bypassPermissions, and writes nothing when cancelled', () => {
+    const client = fakeClient();
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit options of helix-consultant' }));
+    const form = screen.getByRole('form', { name: 'Options of helix-consultant' });
+    fireEvent.change(within(form).getByLabelText('Permission mode'), { target: { value: 'bypassPermissions' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply options of helix-consultant' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(client.invoke).not.toHaveBeenCalled();
+  });
+
+  it('offers Undo for the latest edit and says what was undone', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ undone: 'provider deepseek added', config });
+    render(<ProvidersView client={client} config={{ ...config, undo: 'provider deepseek added' }} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Undo: provider deepseek added' }));
+    expect((await screen.findByText(/^Undone:/)).textContent).toBe('Undone: provider deepseek added. The file is as it was before.');
+    expect(client.invoke).toHaveBeenCalledWith('config:undo');
+  });
+
+  it('removes a provider only once confirmed, naming it on its row', async () => {
+    const client = fakeClient();
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove provider openrouter' }));
+    expect(client.invoke).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Remove openrouter' }));
+    await screen.findByText('Provider openrouter removed.');
+    expect(client.invoke).toHaveBeenCalledWith('provider:remove', 'openrouter');
   });
 });

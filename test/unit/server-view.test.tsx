@@ -13,7 +13,7 @@ const snapshot: ControlSnapshot = {
   version: '0.1.0',
   claudeCli: '/usr/bin/claude',
   components: [{ name: 'api', state: 'running', url: 'http://127.0.0.1:8765/v1', pid: 1, startedAt: null, lastError: null }],
-  config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, roles: [], providers: [] },
+  config: { file: 'x.yaml', settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' }, error: null, roles: [], providers: [], undo: null },
   connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
   services: [service('router'), service('remote-api')],
   storage: { dataDir: '/data', freeBytes: null },
@@ -36,11 +36,11 @@ describe('ServerView', () => {
     invoke.mockRejectedValueOnce(new Error('No service named "router" in the config'));
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = (name: string): HTMLElement => document.querySelector(`tr[data-service="${name}"]`) as HTMLElement;
-    fireEvent.click(within(row('router')).getByRole('button', { name: 'Start' }));
+    fireEvent.click(within(row('router')).getByRole('button', { name: 'Start router' }));
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toBe('Start failed: No service named "router" in the config');
     expect(row('router').contains(alert)).toBe(true);
-    fireEvent.click(within(row('router')).getByRole('button', { name: 'Restart' }));
+    fireEvent.click(within(row('router')).getByRole('button', { name: 'Restart router' }));
     await vi.waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
     expect(invoke).toHaveBeenLastCalledWith('service:restart', 'router');
   });
@@ -72,7 +72,7 @@ describe('ServerView', () => {
     const client = withRequestLog(invoke);
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;
-    fireEvent.click(within(row).getByRole('button', { name: 'Restart' }));
+    fireEvent.click(within(row).getByRole('button', { name: 'Restart the API server' }));
     expect((await within(row).findByRole('alert')).textContent).toBe('Restart failed: port 8765 is in use');
   });
 });

@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 
 const settings: Settings = { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' };
-const configWith = (changes: Partial<Settings> = {}): ConfigView => ({ file: '/home/me/llm-providers.yaml', settings: { ...settings, ...changes }, error: null, roles: [], providers: [] });
+const configWith = (changes: Partial<Settings> = {}): ConfigView => ({ file: '/home/me/llm-providers.yaml', settings: { ...settings, ...changes }, error: null, roles: [], providers: [], undo: null });
 
 function fakeClient(): ControlClient & { invoke: ReturnType<typeof vi.fn> } {
   return { invoke: vi.fn(async () => configWith()), subscribe: () => () => undefined } as never;
@@ -142,5 +142,18 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(field('Retries of a failed provider call').value).toBe('11');
     expect(field('Retries of a failed provider call').getAttribute('aria-invalid')).toBe('true');
     expect(field('Retries of a failed provider call').getAttribute('aria-describedby')).toBe(alert.id);
+  });
+});
+
+describe('SettingsView: undo', () => {
+  it('offers Undo for the latest config edit and says what was undone', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ undone: 'max_retries set to 7', config: configWith() });
+    const changed = vi.fn();
+    render(view(client, { ...configWith({ max_retries: 7 }), undo: 'max_retries set to 7' }, changed));
+    fireEvent.click(screen.getByRole('button', { name: 'Undo: max_retries set to 7' }));
+    await screen.findByText('Undone: max_retries set to 7. The file is as it was before.');
+    expect(client.invoke).toHaveBeenCalledWith('config:undo');
+    expect(changed).toHaveBeenCalled();
   });
 });

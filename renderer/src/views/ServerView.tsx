@@ -45,13 +45,13 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
               <td>
                 {(c.name === 'api' || c.name === 'proxy') && (
                   <span className="actions">
-                    <button onClick={() => act('component:restart', c.name as 'api' | 'proxy', 'Restart')} disabled={busy !== null}>
+                    <button aria-label={`Restart the ${c.name === 'api' ? 'API server' : 'translating proxy'}`} onClick={() => act('component:restart', c.name as 'api' | 'proxy', 'Restart')} disabled={busy !== null}>
                       Restart
                     </button>
-                    <button onClick={() => act('component:stop', c.name as 'api' | 'proxy', 'Stop')} disabled={busy !== null || c.state === 'stopped'}>
+                    <button aria-label={`Stop the ${c.name === 'api' ? 'API server' : 'translating proxy'}`} onClick={() => act('component:stop', c.name as 'api' | 'proxy', 'Stop')} disabled={busy !== null || c.state === 'stopped'}>
                       Stop
                     </button>
-                    <button onClick={() => act('component:start', c.name as 'api' | 'proxy', 'Start')} disabled={busy !== null || c.state === 'running'}>
+                    <button aria-label={`Start the ${c.name === 'api' ? 'API server' : 'translating proxy'}`} onClick={() => act('component:start', c.name as 'api' | 'proxy', 'Start')} disabled={busy !== null || c.state === 'running'}>
                       Start
                     </button>
                   </span>
@@ -85,16 +85,16 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
                 <td>{s.lastError ?? ''}</td>
                 <td className="actions">
                   {s.kind === 'process' && (
-                    <button onClick={() => service('service:start', s.name, 'Start')} disabled={s.state === 'running'}>
+                    <button aria-label={`Start ${s.name}`} onClick={() => service('service:start', s.name, 'Start')} disabled={s.state === 'running'}>
                       Start
                     </button>
                   )}
                   {s.kind === 'process' && (
-                    <button onClick={() => service('service:stop', s.name, 'Stop')} disabled={s.state === 'stopped'}>
+                    <button aria-label={`Stop ${s.name}`} onClick={() => service('service:stop', s.name, 'Stop')} disabled={s.state === 'stopped'}>
                       Stop
                     </button>
                   )}
-                  <button onClick={() => service('service:restart', s.name, 'Restart')}>Restart</button>
+                  <button aria-label={`Restart ${s.name}`} onClick={() => service('service:restart', s.name, 'Restart')}>Restart</button>
                   <InlineError message={failures.of(`service:${s.name}`)} />
                 </td>
               </tr>
@@ -133,15 +133,15 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
       <dl className="connection">
         <dt>URL</dt>
         <dd>
-          <code>{connection.baseUrl}</code> <CopyButton text={connection.baseUrl} />
+          <code>{connection.baseUrl}</code> <CopyButton text={connection.baseUrl} what="URL" />
         </dd>
         <dt>Key</dt>
         <dd>
-          <code>{showKey ? connection.apiKey : '••••••••••••'}</code> <button onClick={() => setShowKey(!showKey)}>{showKey ? 'Hide' : 'Show'}</button> <CopyButton text={connection.apiKey} />
+          <code>{showKey ? connection.apiKey : '••••••••••••'}</code> <button aria-label={showKey ? 'Hide key' : 'Show key'} onClick={() => setShowKey(!showKey)}>{showKey ? 'Hide' : 'Show'}</button> <CopyButton text={connection.apiKey} what="key" />
         </dd>
         <dt>Headers</dt>
         <dd>
-          <code>{JSON.stringify(connection.headers)}</code> <CopyButton text={JSON.stringify(connection.headers)} />
+          <code>{JSON.stringify(connection.headers)}</code> <CopyButton text={JSON.stringify(connection.headers)} what="headers" />
         </dd>
       </dl>
       <h2>Storage</h2>
@@ -215,10 +215,12 @@ function ServiceOutput({ client, name }: { client: Props['client']; name: string
   );
 }
 
-function CopyButton({ text }: { text: string }): React.JSX.Element {
+/** `what` names the copied value in the button's accessible name ("Copy URL"). */
+function CopyButton({ text, what }: { text: string; what: string }): React.JSX.Element {
   const [copied, setCopied] = useState(false);
   return (
     <button
+      aria-label={`${copied ? 'Copied' : 'Copy'} ${what}`}
       onClick={() =>
         void navigator.clipboard.writeText(text).then(() => {
           setCopied(true);

@@ -7,7 +7,9 @@ import { useState } from 'react';
 import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as Settings } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import type { Confirmation } from './ConfirmDialog';
+import { BYPASS } from './confirmations';
 import { EditableValue } from './EditableValue';
+import { UndoButton } from './UndoButton';
 
 interface Props {
   client: ControlClient;
@@ -30,22 +32,17 @@ const CHOICES: Array<[keyof Settings, string, readonly string[]]> = [
 /** "15" and "15.0" are the same setting; an emptied field is a change (refused on Apply). */
 const sameNumber = (a: string, b: string): boolean => a.trim() !== '' && Number(a) === Number(b);
 
-const BYPASS: Confirmation = {
-  title: 'Let Claude Code act without asking?',
-  body:
-    'In bypassPermissions mode Claude Code runs every tool without asking: shell commands, and file writes and edits anywhere the Helix process can write, ' +
-    'not only in the session folder. It applies to the next run of every chat.',
-  confirmLabel: 'Run without asking',
-};
 const confirmation = (key: keyof Settings) => (value: string): Confirmation | null => (key === 'permission_mode' && value === 'bypassPermissions' ? BYPASS : null);
 
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
   // What was saved, said only while the config still holds it (a hand edit since would make it untrue).
   const [saved, setSaved] = useState<{ key: keyof Settings; label: string; value: string } | null>(null);
+  const [undone, setUndone] = useState<string | null>(null);
   const stillSaved = saved && (NUMBERS.some(([key]) => key === saved.key) ? sameNumber : Object.is)(String(config.settings[saved.key]), saved.value);
   const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
     if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
     setSaved(null);
+    setUndone(null);
     await client.invoke('settings:set', key, value);
     onChanged();
   };
@@ -53,8 +50,18 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
   return (
     <main className="settings">
       {/* Always there, so that what is written into it is announced. */}
-      <div className="banner ok" role="status">
-        {saved && stillSaved ? `${saved.label}: ${saved.value} saved; the next run uses it.` : ''}
+      <div className="banner ok status-line" role="status">
+        {saved && stillSaved && <span>{`${saved.label}: ${saved.value} saved; the next run uses it.`}</span>}
+        {undone && !(saved && stillSaved) && <span>{undone}</span>}
+        <UndoButton
+          client={client}
+          undo={config.undo}
+          onUndone={(text) => {
+            setSaved(null);
+            setUndone(text);
+            onChanged();
+          }}
+        />
       </div>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
