@@ -14,6 +14,7 @@ import type { TurnRecord } from '../../common/session';
 import { ControlService, type TrayState } from '../../main/control/control-service';
 import { followTray } from '../../main/desktop/tray-menu';
 import { SessionStore } from '../../main/sessions/session-store';
+import { UsageIndex } from '../../main/usage/usage-index';
 import { App } from '../../renderer/src/App';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { SessionsView } from '../../renderer/src/views/SessionsView';
@@ -53,6 +54,7 @@ function serviceOver(store: SessionStore): ControlService {
     requests: () => [],
     services: { list: () => [{ name: 'svc', kind: 'process', state: 'running', pid: 2, startedAt: null, lastError: null, restarts: 0, health: 'ok', output: ['a line'] }] },
     storage: () => ({ dataDir: '/d', freeBytes: null }),
+    usage: new UsageIndex(),
   } as unknown as ConstructorParameters<typeof ControlService>[0]);
 }
 
