@@ -3,6 +3,7 @@
  * implements it), the IPC and HTTP adapters (generic over it) and the renderer. Types, and the few
  * constants both sides need (main's config schema and the renderer's settings form).
  */
+import type { ApprovalAnswer, ApprovalView } from './approval';
 import type { RunEvent } from './run-event';
 import type { SessionRecord, TurnStatus } from './session';
 
@@ -149,6 +150,8 @@ export interface ControlSnapshot {
   requests: RequestEntry[];
   /** The chats served by a warm process right now. */
   live: LiveSessionView[];
+  /** Permission prompts waiting for an answer. */
+  approvals: ApprovalView[];
 }
 
 /** A session log record as stored (type, at, and the record's own fields). */
@@ -184,6 +187,10 @@ export interface ControlCommands {
   'service:restart': { args: [name: string]; result: ServiceState };
   /** Closes a chat's warm process (its next turn resumes in a new one); false if it has none or it is busy. */
   'live:close': { args: [sessionId: string]; result: { closed: boolean } };
+  /** The permission prompts waiting for an answer, oldest first. */
+  'approvals:list': { args: []; result: ApprovalView[] };
+  /** Answers one; refused (already_answered, with how and when) if it is not pending any more. */
+  'approval:answer': { args: [id: string, answer: ApprovalAnswer]; result: ApprovalView };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -205,6 +212,8 @@ export const COMMAND_NAMES = Object.keys({
   'service:stop': true,
   'service:restart': true,
   'live:close': true,
+  'approvals:list': true,
+  'approval:answer': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -223,4 +232,7 @@ export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { cod
 export type ControlEvent =
   | { type: 'state-changed' }
   | { type: 'run-event'; sessionId: string; turnId: string; event: RunEvent }
-  | { type: 'session-changed'; session: SessionSummary };
+  | { type: 'session-changed'; session: SessionSummary }
+  | { type: 'approval-added'; approval: ApprovalView }
+  /** Answered, timed out or withdrawn: no longer pending. */
+  | { type: 'approval-answered'; approval: ApprovalView };

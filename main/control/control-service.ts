@@ -16,6 +16,7 @@ import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import { ARG_CHECKS } from './command-args';
+import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
@@ -28,6 +29,8 @@ interface ControlDeps {
   config: ConfigStore;
   sessions: SessionStore;
   turns: TurnService;
+  /** Permission prompts waiting for a person (absent: none are ever pending). */
+  approvals?: ApprovalService;
   keyStore: KeyStore;
   keys: KeyLookup;
   /** The API's id for a model named in the config (Claude Code's aliases as the latest run resolved them). */
@@ -50,6 +53,7 @@ export class ControlService {
     deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
+    deps.approvals?.onChange((approval) => this.emit({ type: approval.status === 'pending' ? 'approval-added' : 'approval-answered', approval }));
 
     this.handlers = {
       'state:get': () => this.snapshot(),
@@ -90,6 +94,16 @@ export class ControlService {
       'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),
       'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
       'live:close': (sessionId) => ({ closed: deps.live?.close(sessionId) ?? false }),
+      'approvals:list': () => deps.approvals?.list() ?? [],
+      'approval:answer': (id, answer) => {
+        if (!deps.approvals) throw new ControlError('not_found', `No approval ${id}.`);
+        try {
+          return deps.approvals.answer(id, answer, 'panel');
+        } catch (error) {
+          if (error instanceof ApprovalClosed) throw new ControlError(error.code, error.message);
+          throw error;
+        }
+      },
     };
   }
 
@@ -110,6 +124,7 @@ export class ControlService {
       storage: this.deps.storage(),
       requests: this.deps.requests(),
       live: this.deps.live?.list() ?? [],
+      approvals: this.deps.approvals?.list() ?? [],
     };
   }
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApprovalService } from '../approvals/approval-service';
 import { ControlService } from '../control/control-service';
 import { buildControlServer } from '../control/control-http';
 import { ConfigStore } from '../providers/config-store';
@@ -58,6 +59,8 @@ export interface HelixCore {
   proxyUrl: string;
   proxyRequests: RequestLog;
   control: ControlService;
+  /** Permission prompts waiting for an answer. */
+  approvals: ApprovalService;
   /** The control panel, with its token in the fragment (never sent over the wire by a browser). */
   controlUrl: string;
   controlToken: string;
@@ -95,7 +98,9 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
-  const turns = new TurnService(sessions, runs, slots, proxyRequests);
+  // Permission prompts wait here for a person; "allow always for this role" writes the config file.
+  const approvals = new ApprovalService({ addRoleRule: (role, rule) => void config.addRoleAllowedTool(role, rule) });
+  const turns = new TurnService(sessions, runs, slots, proxyRequests, approvals);
   const tasks = new TaskService(sessions, keys, (provider, model) => runs.resolvedModels.apiModel(provider, model));
 
   const apiRequests = new ApiRequestLog();
@@ -128,6 +133,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     config,
     sessions,
     turns,
+    approvals,
     keyStore,
     keys,
     apiModel: (provider, model) => runs.resolvedModels.apiModel(provider, model),
@@ -199,6 +205,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     proxyUrl,
     proxyRequests,
     control: controlService,
+    approvals,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
     close,

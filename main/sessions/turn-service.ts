@@ -15,12 +15,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
+import type { ApprovalView } from '../../common/approval';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
 import type { RequestLog } from '../proxy/request-log';
+import type { ApprovalService } from '../approvals/approval-service';
 import type { RunOutcome } from '../runner/claude-run';
 import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
 import type { SessionStore } from './session-store';
@@ -49,6 +51,8 @@ export class TurnService {
     private readonly slots: RunSlots,
     /** The proxy's log: when a run through it fails, what the provider said is the best detail. */
     private readonly proxyRequests?: RequestLog,
+    /** Who answers permission prompts; without it every prompt is refused at once. */
+    private readonly approvals?: ApprovalService,
   ) {}
 
   begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
@@ -151,6 +155,16 @@ export class TurnService {
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
+      const onEvent = (event: RunEvent): void => {
+        if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
+        if (event.type === 'text') answer += event.text;
+        logger.event(event);
+        handle.emit(event);
+        for (const listener of this.turnListeners) listener(session.id, turn.id, event);
+      };
+      const approvals = role.approvals === 'ask' ? this.approvals : undefined;
+      // Each change of a prompt is one event of the turn: logged, streamed to its client and the panel.
+      const onApproval = (approval: ApprovalView): void => writeOrWarn(() => onEvent({ type: 'approval', approval }));
       run = await this.runs.start(
         role,
         config,
@@ -162,14 +176,16 @@ export class TurnService {
           chat: session.id,
           from,
           turnId: turn.id,
+          onPermission: approvals
+            ? (request, signal) =>
+                approvals.ask(
+                  { sessionId: session.id, turnId: turn.id, role: role.name, cwd, projectRule: role.cwd !== undefined, timeoutSeconds: config.settings.approvals.timeout_seconds, onChange: onApproval },
+                  request,
+                  signal,
+                )
+            : undefined,
         },
-        (event: RunEvent) => {
-          if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
-          if (event.type === 'text') answer += event.text;
-          logger.event(event);
-          handle.emit(event);
-          for (const listener of this.turnListeners) listener(session.id, turn.id, event);
-        },
+        onEvent,
       );
       handle.onCancel(() => run?.cancel());
       turn.pid = run.pid;

@@ -18,6 +18,7 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
     services: [],
     requests: [],
     live: [],
+    approvals: [],
     config: {
       file: 'x.yaml',
       settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },

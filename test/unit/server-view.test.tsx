@@ -20,6 +20,7 @@ const snapshot: ControlSnapshot = {
   storage: { dataDir: '/data', freeBytes: null },
   requests: [],
   live: [],
+  approvals: [],
 };
 
 describe('ServerView', () => {

@@ -1,0 +1,221 @@
+/**
+ * Approvals with the real CLI against a fake upstream: a Write or a Bash call that no rule allows
+ * waits for a person; the answer (from the control API) decides whether it runs, what Claude Code
+ * is told, and what rule is kept; an unanswered one is denied at the deadline; a cancel withdraws it.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ApprovalView } from '../../common/approval';
+import type { ControlResult } from '../../common/control';
+import { readLog } from '../../main/sessions/event-log';
+import { hasToolResults, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
+import { startHarness, type Harness } from '../support/helix-harness';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+/** The tool_result the CLI sent back for the call (what Claude Code saw: the tool's output or the denial). */
+function toolResultOf(req: FakeRequest): { content: string; isError: boolean } | undefined {
+  const last = req.body.messages?.at(-1);
+  if (!Array.isArray(last?.content)) return undefined;
+  const part = (last.content as Array<{ type?: string; content?: unknown; is_error?: boolean }>).find((p) => p.type === 'tool_result');
+  if (!part) return undefined;
+  const content = typeof part.content === 'string' ? part.content : Array.isArray(part.content) ? (part.content as Array<{ text?: string }>).map((p) => p.text ?? '').join('') : '';
+  // The CLI may add its own reminders after the tool's text.
+  return { content: content.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim(), isError: part.is_error === true };
+}
+
+/** Asks for one tool call per user message, then answers with what the tool result said. */
+function asking(block: (req: FakeRequest) => Reply): (req: FakeRequest) => Reply {
+  return (req) => {
+    const result = toolResultOf(req);
+    if (hasToolResults(req)) return text(`Tool said: ${result?.content ?? ''}`);
+    return block(req);
+  };
+}
+
+async function start(script: (req: FakeRequest) => Reply, extraYaml = '', project?: string): Promise<Harness & { project: string }> {
+  const dir = project ?? mkdtempSync(path.join(os.tmpdir(), 'helix-project-'));
+  const h = await startHarness(script, {
+    role: `{ model: "local:claude-sonnet-4-5", cwd: "${dir}" }  # the project role`,
+    extraYaml,
+  });
+  harness = h;
+  return Object.assign(h, { project: dir });
+}
+
+const write = (dir: string, name = 'written.txt') => () => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: path.join(dir, name), content: 'written by fake\n' } }] }) as Reply;
+
+async function control<T>(h: Harness, command: string, args: unknown[], token = h.core.controlToken): Promise<ControlResult<T>> {
+  const base = h.core.controlUrl.replace(/\/#token=.*$/, '');
+  const response = await fetch(`${base}/control/${command}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ args }) });
+  return (await response.json()) as ControlResult<T>;
+}
+
+async function pending(h: Harness, count = 1): Promise<ApprovalView[]> {
+  let list: ApprovalView[] = [];
+  await vi.waitFor(
+    async () => {
+      const result = await control<ApprovalView[]>(h, 'approvals:list', []);
+      list = result.ok ? result.data : [];
+      expect(list).toHaveLength(count);
+    },
+    { timeout: 20_000, interval: 100 },
+  );
+  return list;
+}
+
+function chat(h: Harness, chatId: string, content: string, signal?: AbortSignal): Promise<Response> {
+  return h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': chatId }, signal, body: JSON.stringify({ model: 'helix-consultant', stream: false, messages: [{ role: 'user', content }] }) });
+}
+
+async function answerOf(response: Promise<Response>): Promise<string> {
+  const body = (await (await response).json()) as { choices: Array<{ message: { content: string } }> };
+  return body.choices[0]!.message.content;
+}
+
+function approvalRecords(h: Harness, chatId: string): ApprovalView[] {
+  const session = h.core.sessions.findByChatId(chatId)!;
+  return readLog(h.core.sessions.logFile(session.id))
+    .filter((r) => r.type === 'event' && (r.event as { type: string }).type === 'approval')
+    .map((r) => (r.event as { approval: ApprovalView }).approval);
+}
+
+describe('approvals', () => {
+  it('a Write allowed from the control API runs: the file exists, the turn goes on; the log records the question and the answer', async () => {
+    const h = await start(() => text('unused'));
+    const dir = h.project;
+    h.fake.setScript(asking(write(dir)));
+    const reply = chat(h, 'allow', 'Write the file');
+    const [approval] = await pending(h);
+    expect(approval).toMatchObject({ tool: 'Write', role: 'consultant', status: 'pending', summary: 'Write written.txt', outsideWorkspace: false });
+    expect(approval!.detail).toContain('written by fake');
+    expect(Date.parse(approval!.deadline) - Date.parse(approval!.askedAt)).toBe(300_000);
+    expect(existsSync(path.join(dir, 'written.txt'))).toBe(false); // nothing runs before the answer
+
+    const answered = await control<ApprovalView>(h, 'approval:answer', [approval!.id, { decision: 'allow' }]);
+    expect(answered).toMatchObject({ ok: true, data: { status: 'allowed', answer: { decision: 'allow', from: 'panel' } } });
+    expect(await answerOf(reply)).toMatch(/^Tool said: File created successfully/);
+    expect(readFileSync(path.join(dir, 'written.txt'), 'utf8')).toBe('written by fake\n');
+
+    // A second answer is refused and says how it was answered.
+    const again = await control(h, 'approval:answer', [approval!.id, { decision: 'deny' }]);
+    expect(again).toMatchObject({ ok: false, error: { code: 'already_answered', message: expect.stringMatching(/^Already answered — allowed once from the panel at \d\d:\d\d UTC\.$/) } });
+    expect(approvalRecords(h, 'allow').map((a) => [a.status, a.answer?.from])).toEqual([
+      ['pending', undefined],
+      ['allowed', 'panel'],
+    ]);
+    expect(await control(h, 'approvals:list', [])).toEqual({ ok: true, data: [] });
+  });
+
+  it('denied with a message: Claude Code receives the message as the tool result, no file is written', async () => {
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking(write(h.project)));
+    const reply = chat(h, 'deny', 'Write the file');
+    const [approval] = await pending(h);
+    await control(h, 'approval:answer', [approval!.id, { decision: 'deny', message: 'Not there: use notes/ instead.' }]);
+    expect(await answerOf(reply)).toBe('Tool said: Not there: use notes/ instead.');
+    const seen = h.fake.requests.map(toolResultOf).find(Boolean);
+    expect(seen).toEqual({ content: 'Not there: use notes/ instead.', isError: true });
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+    expect(approvalRecords(h, 'deny').at(-1)).toMatchObject({ status: 'denied', answer: { decision: 'deny', message: 'Not there: use notes/ instead.', from: 'panel' } });
+  });
+
+  it('nobody answers: at the deadline the call is denied with a message saying so, recorded, and the turn finishes', async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    timeout_seconds: 1.5\n');
+    h.fake.setScript(asking(write(h.project)));
+    const started = Date.now();
+    const answer = await answerOf(chat(h, 'late', 'Write the file'));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    expect(answer).toMatch(/^Tool said: No one answered within 1.5 s, so Helix denied Write\./);
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+    expect(approvalRecords(h, 'late').at(-1)).toMatchObject({ status: 'timed_out', answer: { from: 'timeout', decision: 'deny' } });
+    expect(h.core.sessions.findByChatId('late')!.turns[0]!.status).toBe('done');
+  });
+
+  it('a role with approvals: deny refuses at once, as an unattended role should', async () => {
+    const project = mkdtempSync(path.join(os.tmpdir(), 'helix-project-'));
+    const h = await startHarness(asking(write(project)), { role: `{ model: "local:claude-sonnet-4-5", cwd: "${project}", approvals: deny }` });
+    harness = h;
+    expect(await answerOf(chat(h, 'unattended', 'Write the file'))).toMatch(/^Tool said: Claude requested permissions to use Write.*approvals: deny/);
+    expect(h.core.approvals.list()).toEqual([]);
+  });
+
+  it('allow always for the role: the YAML gains the rule with its comments kept, and the next turn does not ask', async () => {
+    let command = 'touch first.txt';
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking(() => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command, description: 'Make a file' } }] })));
+    const reply = chat(h, 'always', 'Touch it');
+    const [approval] = await pending(h);
+    expect(approval).toMatchObject({ tool: 'Bash', rule: 'Bash(touch first.txt)', summary: expect.stringMatching(/^Bash `touch first\.txt` in /) });
+    await control(h, 'approval:answer', [approval!.id, { decision: 'allow_role' }]);
+    await answerOf(reply);
+    expect(existsSync(path.join(h.project, 'first.txt'))).toBe(true);
+    const yaml = readFileSync(h.core.configPath, 'utf8');
+    expect(yaml).toContain(`cwd: "${h.project}", allowed_tools: ["Bash(touch first.txt)"] }  # the project role\n`);
+    expect(h.core.config.current.roles[0]!.allowedTools).toEqual(['Bash(touch first.txt)']);
+
+    // The same command again: allowed by the role's rule, no prompt; another command asks.
+    const next = await answerOf(chat(h, 'always-2', 'Touch it again'));
+    expect(next).toMatch(/^Tool said/);
+    expect(h.core.approvals.list()).toEqual([]);
+    command = 'touch second.txt';
+    const other = chat(h, 'always-3', 'Touch another');
+    const [asked] = await pending(h);
+    expect(asked!.rule).toBe('Bash(touch second.txt)');
+    await control(h, 'approval:answer', [asked!.id, { decision: 'deny' }]);
+    await answerOf(other);
+    expect(existsSync(path.join(h.project, 'second.txt'))).toBe(false);
+  });
+
+  it('two chats waiting at once are answered each on its own; a cancel while waiting withdraws the prompt', async () => {
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking((req) => write(h.project, `${lastUserWord(req)}.txt`)()));
+    const one = chat(h, 'one', 'alpha');
+    const two = chat(h, 'two', 'beta');
+    const both = await pending(h, 2);
+    const alpha = both.find((a) => a.summary === 'Write alpha.txt')!;
+    const beta = both.find((a) => a.summary === 'Write beta.txt')!;
+    await control(h, 'approval:answer', [beta.id, { decision: 'allow' }]);
+    expect(await answerOf(two)).toMatch(/^Tool said: File created/);
+    expect(existsSync(path.join(h.project, 'beta.txt'))).toBe(true);
+    expect(existsSync(path.join(h.project, 'alpha.txt'))).toBe(false);
+    expect((await pending(h, 1))[0]!.id).toBe(alpha.id);
+
+    // Cancelled from the panel while it waits: the prompt is gone, the turn cancelled, nothing written.
+    const turnId = alpha.turnId;
+    expect(await control(h, 'turn:cancel', [turnId])).toEqual({ ok: true, data: { cancelled: true } });
+    await expect(one).resolves.toBeDefined();
+    await pending(h, 0);
+    expect(approvalRecords(h, 'one').at(-1)).toMatchObject({ status: 'withdrawn', answer: { from: 'withdrawn' } });
+    const late = await control(h, 'approval:answer', [alpha.id, { decision: 'allow' }]);
+    expect(late).toMatchObject({ ok: false, error: { code: 'already_answered' } });
+    expect(existsSync(path.join(h.project, 'alpha.txt'))).toBe(false);
+    expect(h.core.sessions.findByChatId('one')!.turns[0]!.status).toBe('cancelled');
+  });
+
+  it('only the control token answers: the API key is refused', async () => {
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking(write(h.project)));
+    const reply = chat(h, 'auth', 'Write');
+    const [approval] = await pending(h);
+    const refused = await control(h, 'approval:answer', [approval!.id, { decision: 'allow' }], 'sk-helix-test-key');
+    expect(refused.ok).toBe(false);
+    expect(h.core.approvals.list()).toHaveLength(1);
+    await control(h, 'approval:answer', [approval!.id, { decision: 'stop' }]);
+    await (await reply).text();
+    expect(h.core.sessions.findByChatId('auth')!.turns[0]!.status).toBe('cancelled');
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+  });
+});
+
+function lastUserWord(req: FakeRequest): string {
+  const first = req.body.messages?.find((m) => m.role === 'user');
+  const content = typeof first?.content === 'string' ? first.content : ((first?.content as Array<{ text?: string }>) ?? []).map((p) => p.text ?? '').join(' ');
+  return /\b(alpha|beta)\b/.exec(content)?.[1] ?? 'other';
+}
