@@ -191,7 +191,12 @@ try {
   const idleRss = rssKiB(idlePid);
   const warmDisk = projectsDisk(warmHome);
   const warmTurn2 = [];
-  for (let i = 0; i < 5; i++) warmTurn2.push((await conversation(warm.port, `short-${i}`, 2)).ttfts[1]);
+  const newChat = [];
+  for (let i = 0; i < 5; i++) {
+    const { ttfts } = await conversation(warm.port, `short-${i}`, 2);
+    newChat.push(ttfts[0]);
+    warmTurn2.push(ttfts[1]);
+  }
   const warmCancel = [];
   for (let i = 0; i < 3; i++) warmCancel.push(await cancelThenNext(warm.port, 'long', long.messages));
   const samePid = claudeProcesses(warm.dataDir).includes(idlePid);
@@ -209,6 +214,18 @@ try {
   await cold.stop();
   rmSync(coldHome, { recursive: true, force: true });
 
+  // A spare: the next new chat claims a process parked for it.
+  const spareHome = mkdtempSync(path.join(os.tmpdir(), 'helix-bench-home-'));
+  const spared = await server(upstream, '  spare_session: true\n', spareHome);
+  await conversation(spared.port, 'opener', 1);
+  const spareNewChat = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(2500); // the spare is parked by now
+    spareNewChat.push((await conversation(spared.port, `new-${i}`, 1)).ttfts[0]);
+  }
+  await spared.stop();
+  rmSync(spareHome, { recursive: true, force: true });
+
   const forkTurns = Math.min(TURNS, 20);
   const forked = await forkEveryTurn(upstream, forkTurns);
 
@@ -216,6 +233,7 @@ try {
   rows.push(['follow-up, time to first answer token, turn 2 (median of 5 chats)', fmt(median(warmTurn2)), fmt(median(coldTurn2)), 'baseline: a new process resuming the session (`max_live_sessions: 0`)']);
   rows.push([`follow-up, time to first answer token, turns ${TURNS - 4}–${TURNS} of one chat (median)`, fmt(tail(long.ttfts)), fmt(tail(coldLong.ttfts)), 'same chat, history growing']);
   rows.push([`disk under ~/.claude/projects after ${TURNS} turns`, `${kb(warmDisk.total)} (${warmDisk.files} file; final transcript ${kb(warmDisk.largest)})`, `forking every turn: ${kb(forked.total)} after ${forkTurns} turns (${forked.files} files; final ${kb(forked.largest)})`, 'in place: the transcript is all there is']);
+  rows.push(['a new chat, time to first answer token (median of 5)', `${fmt(median(spareNewChat))} with a spare (\`spare_session: true\`)`, fmt(median(newChat)), 'baseline: the new chat starts its own process']);
   rows.push(['RSS of an idle warm process', `${(idleRss / 1024).toFixed(0)} MiB after ${TURNS} turns`, '—', 'the CLI process alone']);
   rows.push(['a turn cancelled, then the next turn: cancel to first token (median of 3)', fmt(median(warmCancel)), fmt(median(coldCancel)), `warm: interrupt, same process (${samePid ? 'pid unchanged' : 'pid CHANGED'}); cold: the process ends, a new one resumes`]);
 } finally {

@@ -49,6 +49,8 @@ export class LiveSessions {
   /** Per chat, the exit of its latest process: a new one resuming the same session waits for it. */
   private readonly exits = new Map<string, Promise<void>>();
   private readonly listeners = new Set<(chat: string, change: LiveStateChange) => void>();
+  /** A process parked with --await-claim for the next new chat started the same way (`key`). */
+  private spare: { key: string; warm: Warm } | undefined;
 
   /** The chat's warm process, if one is alive. */
   get(chat: string): Warm | undefined {
@@ -90,7 +92,32 @@ export class LiveSessions {
       warm.grant?.revoke();
       this.all.delete(warm);
       if (this.byChat.get(warm.chat) === warm) this.byChat.delete(warm.chat);
+      if (this.exits.get(warm.chat) === warm.live.exited) this.exits.delete(warm.chat);
     });
+  }
+
+  hasSpare(key: string): boolean {
+    return this.spare?.key === key && this.spare.warm.live.state === 'starting';
+  }
+
+  /** Parks a spare; one of another kind is closed. */
+  setSpare(key: string, warm: Warm): void {
+    if (this.spare) void this.spare.warm.live.close('replaced by a spare of another kind');
+    this.spare = { key, warm };
+    this.all.add(warm);
+    void warm.live.exited.finally(() => {
+      warm.grant?.revoke();
+      this.all.delete(warm);
+      if (this.spare?.warm === warm) this.spare = undefined;
+    });
+  }
+
+  /** The parked spare for this kind of start, taken (a spare of another kind stays parked). */
+  takeSpare(key: string): Warm | undefined {
+    if (!this.hasSpare(key)) return undefined;
+    const warm = this.spare!.warm;
+    this.spare = undefined;
+    return warm;
   }
 
   /** A turn on it begins: no idle timer meanwhile. */

@@ -48,6 +48,16 @@ export interface RunInput {
   onPermission?: TurnInput['onPermission'];
 }
 
+/** What a process for this role and turn is started with. */
+interface StartParts {
+  bin: string;
+  target: RunTarget;
+  role: Role;
+  systemPrompt: string;
+  settings: HelixConfig['settings'];
+  passedOn: Record<string, string>;
+}
+
 export interface RunServiceOptions {
   tmpDir: string;
   proxy?: ProxyAccess;
@@ -86,16 +96,19 @@ export class RunService {
 
     const systemPrompt = [role.appendSystemPrompt, input.systemPrompt].filter(Boolean).join('\n\n');
     const settings = config.settings;
-    // Everything a process is started with that cannot be changed while it runs.
+    // Everything a process is started with that cannot be changed while it runs (but its folder).
+    const fixed = [bin, systemPrompt, role.allowedTools, role.maxTurns ?? null, settings.max_retries, passedOn, target.proxied, target.smallFastModel ?? null, role.permissionMode === 'bypassPermissions'];
     const launch: Launch = {
-      signature: JSON.stringify([bin, input.cwd, systemPrompt, role.allowedTools, role.maxTurns ?? null, settings.max_retries, passedOn, target.proxied, target.smallFastModel ?? null, role.permissionMode === 'bypassPermissions']),
+      signature: JSON.stringify([input.cwd, fixed]),
       provider: target.provider,
       proxied: target.proxied,
       model: target.model,
       permissionMode: role.permissionMode,
     };
+    const start: StartParts = { bin, target, role, systemPrompt, settings, passedOn };
 
     let warm = this.live.get(input.chat);
+    let prepare: (() => void) | undefined;
     // A process that died since its last turn (its exit not yet seen) is not offered the next one.
     if (warm?.live.pid !== undefined && !isAlive(warm.live.pid)) {
       await warm.live.exited;
@@ -110,25 +123,20 @@ export class RunService {
       // A process resuming the same session must not overlap the one that held it.
       await this.live.settled(input.chat);
       const kept = this.live.makeRoom(settings.max_live_sessions);
-      const grant = target.proxied ? this.proxyGrant(target, input.turnId) : undefined;
       const from = input.from;
-      const resume: ResumeFrom | undefined = from ? (from.atTip ? { sessionId: from.sessionId } : { sessionId: from.sessionId, forkAt: from.messageUuid }) : undefined;
-      const command = {
-        model: target.model,
-        permissionMode: role.permissionMode,
-        allowedTools: role.allowedTools,
-        appendSystemPrompt: systemPrompt || undefined,
-        maxTurns: role.maxTurns,
-        resume,
-        maxRetries: settings.max_retries,
-        tmpDir: this.options.tmpDir,
-        providerEnv: providerEnv(target, grant && { url: this.options.proxy?.url ?? '', token: grant.token }),
-        roleEnv: passedOn,
-      };
-      const live = new LiveSession({ bin, args: claudeArgs(command), cwd: input.cwd, env: claudeEnv(this.options.env, command) });
-      const now = Date.now();
-      warm = { chat: input.chat, live, launch, grant, busy: false, kept, startedAt: now, lastUsed: now };
-      this.live.add(warm);
+      // A spare fits any new conversation started the same way, in whatever folder.
+      const spareKey = JSON.stringify([fixed, target.provider, target.model, role.permissionMode]);
+      const spares = !from && settings.spare_session;
+      if (spares) warm = await this.claimSpare(spareKey, input.chat, input.cwd, launch, kept);
+      if (!warm) {
+        const resume: ResumeFrom | undefined = from ? (from.atTip ? { sessionId: from.sessionId } : { sessionId: from.sessionId, forkAt: from.messageUuid }) : undefined;
+        const { live, grant } = this.spawn(start, input.cwd, { resume, turnId: input.turnId });
+        const now = Date.now();
+        warm = { chat: input.chat, live, launch, grant, busy: false, kept, startedAt: now, lastUsed: now };
+        this.live.add(warm);
+      }
+      // Once this turn is over, the next new chat started this way gets a process parked for it.
+      if (spares) prepare = () => this.prepareSpare(spareKey, start, launch);
     }
 
     const serving = warm;
@@ -146,6 +154,7 @@ export class RunService {
     void turn.done.finally(() => {
       this.active.delete(turn);
       this.live.release(serving, settings.session_idle_seconds);
+      prepare?.();
     });
     return turn;
   }
@@ -169,6 +178,53 @@ export class RunService {
     }
     warm.launch = launch;
     return true;
+  }
+
+  /** Starts a Claude Code process for a chat's turns (or parked as a spare, with --await-claim). */
+  private spawn(start: StartParts, cwd: string, options: { resume?: ResumeFrom; turnId?: string; parked?: boolean }): { live: LiveSession; grant?: RunGrant } {
+    const { target, role, settings } = start;
+    const grant = target.proxied ? this.proxyGrant(target, options.turnId) : undefined;
+    const command = {
+      model: target.model,
+      permissionMode: role.permissionMode,
+      allowedTools: role.allowedTools,
+      appendSystemPrompt: start.systemPrompt || undefined,
+      maxTurns: role.maxTurns,
+      resume: options.resume,
+      maxRetries: settings.max_retries,
+      tmpDir: this.options.tmpDir,
+      providerEnv: providerEnv(target, grant && { url: this.options.proxy?.url ?? '', token: grant.token }),
+      roleEnv: start.passedOn,
+    };
+    const args = [...claudeArgs(command), ...(options.parked ? ['--await-claim'] : [])];
+    return { live: new LiveSession({ bin: start.bin, args, cwd, env: claudeEnv(this.options.env, command) }), grant };
+  }
+
+  /** The parked spare for this kind of start, claimed for the chat's folder; undefined if there is none or the claim fails. */
+  private async claimSpare(key: string, chat: string, cwd: string, launch: Launch, kept: boolean): Promise<Warm | undefined> {
+    const spare = this.live.takeSpare(key);
+    if (!spare) return undefined;
+    try {
+      await spare.live.control({ subtype: 'claim_session', cwd });
+    } catch {
+      void spare.live.kill('the spare could not be claimed');
+      return undefined;
+    }
+    const now = Date.now();
+    Object.assign(spare, { chat, launch, kept, startedAt: now, lastUsed: now });
+    this.live.add(spare);
+    return spare;
+  }
+
+  private prepareSpare(key: string, start: StartParts, launch: Launch): void {
+    if (this.live.hasSpare(key)) return;
+    try {
+      const { live, grant } = this.spawn(start, this.options.tmpDir, { parked: true });
+      const now = Date.now();
+      this.live.setSpare(key, { chat: '', live, launch, grant, busy: false, kept: true, startedAt: now, lastUsed: now });
+    } catch {
+      // no spare this time (e.g. the proxy is not running): the next new chat starts its own process
+    }
   }
 
   /** Stops every process, busy or warm, and waits until they are gone. */

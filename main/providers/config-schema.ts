@@ -82,6 +82,11 @@ export const SettingsSchema = z.object({
   max_live_sessions: z.number().int().min(0).max(64).default(4),
   /** A warm process idle this long is closed; the chat's next turn resumes it in a new one. */
   session_idle_seconds: z.number().positive().max(2_000_000).default(600),
+  /**
+   * Keep one Claude Code process parked (`--await-claim`, ~165 MiB) for the next new chat of the
+   * role that started the latest one: its first answer comes ~0.4 s sooner.
+   */
+  spare_session: z.boolean().default(false),
   /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
   on_disconnect: z.enum(ON_DISCONNECT).default('cancel'),
   /** Permission prompts: who answers them and how long they wait (see README, "Approvals"). */

@@ -96,9 +96,11 @@ describe('control panel over HTTP', () => {
     expect((await turn())!.status).toBe('cancelled');
     // Interrupted, not killed: the chat keeps its process, which the panel lists.
     const sessionId = h.core.sessions.findByChatId('to-cancel')!.id;
-    const state = (await (await call('state:get', [])).json()) as { data: { live: Array<{ sessionId: string; pid: number; state: string; idleSeconds: number | null }> } };
-    const live = state.data.live.find((l) => l.sessionId === sessionId)!;
-    expect(live).toMatchObject({ state: 'ready', idleSeconds: expect.any(Number) });
+    type Live = { sessionId: string; pid: number; state: string; idleSeconds: number | null };
+    const listed = async (): Promise<Live | undefined> => ((await (await call('state:get', [])).json()) as { data: { live: Live[] } }).data.live.find((l) => l.sessionId === sessionId);
+    // Ready once the CLI says idle, a few ms after the turn's result.
+    await vi.waitFor(async () => expect(await listed()).toMatchObject({ state: 'ready', idleSeconds: expect.any(Number) }), { timeout: 3000, interval: 20 });
+    const live = (await listed())!;
     expect(h.processesInDataDir()).toContain(live.pid);
     const closed = (await (await call('live:close', [sessionId])).json()) as { data: { closed: boolean } };
     expect(closed.data.closed).toBe(true);

@@ -4,12 +4,13 @@
  * warm processes is bounded, and a process that is gone (killed, evicted, Helix restarted) is
  * replaced by one that resumes the same conversation.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runTmpDir } from '../../main/core/data-dir';
 import { startHelixCore } from '../../main/core/helix-core';
 import { readLog } from '../../main/sessions/event-log';
-import { lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
+import { hasToolResults, lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
 import { processesAfter, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
@@ -45,6 +46,19 @@ async function linear(h: Harness, chatId: string, messages: string[]): Promise<M
     history.push(assistant(await chat(h, chatId, history)));
   }
   return history;
+}
+
+function processesIn(dir: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        return readlinkSync(`/proc/${entry}/cwd`).startsWith(dir);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function transcripts(h: Harness): Array<{ file: string; bytes: number }> {
@@ -135,6 +149,89 @@ describe('a warm process per chat', () => {
   });
 });
 
+describe('a spare process (spare_session)', () => {
+  it('is parked after a new chat, and the next new chat claims it for its folder; the chat then goes on in it', async () => {
+    const h = (harness = await startHarness(numbered, { extraYaml: 'settings:\n  spare_session: true\n' }));
+    await linear(h, 'first', ['a one']);
+    const [first] = h.processesInDataDir();
+    // Parked in Helix's temporary folder, outside any chat's.
+    const parked = (): number[] => processesIn(runTmpDir(h.dataDir));
+    await vi.waitFor(() => expect(parked()).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    const [spare] = parked();
+    expect(spare).not.toBe(first);
+
+    const history = await linear(h, 'second', ['b one']);
+    expect(upstream(h, 1)).toEqual(['user: b one']); // a new conversation, nothing of the first
+    const session = h.core.sessions.findByChatId('second')!;
+    const live = h.core.control.snapshot().live.find((l) => l.sessionId === session.id)!;
+    expect(live.pid).toBe(spare);
+    expect(readlinkSync(`/proc/${spare}/cwd`)).toBe(session.cwd); // claimed for the chat's folder
+
+    await chat(h, 'second', [...history, user('b two')]);
+    expect(upstream(h, 2)).toEqual(['user: b one', 'assistant: Answer 2.', 'user: b two']);
+    expect(h.core.control.snapshot().live.find((l) => l.sessionId === session.id)!.pid).toBe(spare);
+    expect(new Set(session.turns.map((t) => t.claudeSessionId)).size).toBe(1);
+    // The next spare is parked already; quitting leaves none.
+    await vi.waitFor(() => expect(parked()).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(parked()).not.toContain(spare);
+    await h.core.close();
+    expect([...h.processesInDataDir(), ...parked()]).toEqual([]);
+    h.core = await startHelixCore({ dataDir: h.dataDir, configPath: h.core.configPath, host: '127.0.0.1', port: 0, env: h.env });
+  });
+});
+
+describe('permission prompts', () => {
+  it('are refused at once in the default mode, with a message the model reads, and the turn goes on', async () => {
+    const h = (harness = await startHarness((req) =>
+      hasToolResults(req) ? text('I could not write it.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: 'notes.txt', content: 'hello' } }] },
+    ));
+    expect(await chat(h, 'asks', [user('Write notes.txt')])).toBe('I could not write it.');
+    const results = (h.fake.requests[1]!.body.messages!.at(-1)!.content as Array<{ type: string; content?: unknown; is_error?: boolean }>).filter((p) => p.type === 'tool_result');
+    expect(results).toHaveLength(1);
+    expect(results[0]!.is_error).toBe(true);
+    expect(JSON.stringify(results[0]!.content)).toContain("haven't granted it yet");
+    expect(JSON.stringify(results[0]!.content)).toContain('Helix does not ask for approvals during a run'); // Helix's answer to the CLI's prompt
+    const session = h.core.sessions.findByChatId('asks')!;
+    expect(existsSync(path.join(session.cwd, 'notes.txt'))).toBe(false);
+    expect(session.turns[0]!.status).toBe('done');
+  });
+});
+
+describe('cancel', () => {
+  it('mid-tool interrupts the turn and ends the tool; the process stays warm and answers the next turn', async () => {
+    const h = (harness = await startHarness(
+      (req) => (lastUserText(req).includes('Sleep') && !hasToolResults(req) ? { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: "python3 -c 'import time; time.sleep(41)'" } }] } : text(`Answer ${req.index + 1}.`)),
+      { role: '{ model: "local:claude-sonnet-4-5", allowed_tools: ["Bash"] }' },
+    ));
+    const history = await linear(h, 'tool', ['Hello']);
+    const [pid] = h.processesInDataDir();
+    const controller = new AbortController();
+    const body = JSON.stringify({ model: 'helix-consultant', stream: true, messages: [...history, user('Sleep')] });
+    const response = await h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': 'tool' }, body, signal: controller.signal });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const cmdline = (p: number): string => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      } catch {
+        return ''; // gone meanwhile
+      }
+    };
+    const sleeping = (): number[] => h.processesInDataDir().filter((p) => cmdline(p).includes('time.sleep(41)'));
+    await vi.waitFor(async () => {
+      await Promise.race([reader.read(), new Promise((r) => setTimeout(r, 50))]);
+      expect(sleeping()).not.toEqual([]);
+    }, { timeout: 10_000, interval: 50 });
+    controller.abort();
+    const session = h.core.sessions.findByChatId('tool')!;
+    await vi.waitFor(() => expect(session.turns[1]!.status).toBe('cancelled'), { timeout: 5000, interval: 50 });
+    await vi.waitFor(() => expect(sleeping()).toEqual([]), { timeout: 3000, interval: 50 });
+
+    expect(await chat(h, 'tool', [...history, user('Still there?')])).toMatch(/^Answer \d\.$/);
+    expect(h.processesInDataDir()).toEqual([pid]);
+    expect(upstream(h, h.fake.requests.length - 1).slice(0, 2)).toEqual(['user: Hello', 'assistant: Answer 1.']);
+  });
+});
+
 describe('bounds and recovery', () => {
   it('max_live_sessions: 1 with two chats: the idle one is evicted, and resumes cold with the same history', async () => {
     const h = (harness = await startHarness(numbered, { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
@@ -149,6 +246,20 @@ describe('bounds and recovery', () => {
     const session = h.core.sessions.findByChatId('chat-a')!;
     expect(session.turns[1]!.claudeSessionId).toBe(session.turns[0]!.claudeSessionId); // resumed in place
     await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
+  });
+
+  it('a turn that finds every warm slot busy runs in a process of its own, closed after it: it never waits', async () => {
+    const h = (harness = await startHarness((req) => text(`Slow answer ${req.index + 1}.`, { delayMs: req.index === 0 ? 500 : 0, chunkSize: 2 }), { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
+    const first = chat(h, 'busy-a', [user('a')]);
+    await vi.waitFor(() => expect(h.fake.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    const second = await chat(h, 'busy-b', [user('b')]);
+    expect(second).toMatch(/^Slow answer \d\.$/);
+    // It ran while the first chat's turn still did: it did not wait for the slot.
+    expect(h.core.sessions.findByChatId('busy-a')!.turns[0]!.status).toBe('running');
+    await first;
+    // The first chat keeps its warm process; the second's was closed after its turn.
+    await vi.waitFor(() => expect(h.processesInDataDir()).toHaveLength(1), { timeout: 5000, interval: 50 });
+    expect(h.core.control.snapshot().live.map((l) => l.sessionId)).toEqual([h.core.sessions.findByChatId('busy-a')!.id]);
   });
 
   it('a process killed between turns is replaced on the next turn, which resumes the same session', async () => {
