@@ -3,12 +3,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
 import { formatBytes } from './format';
+import { ApprovalsView } from './views/ApprovalCard';
 import { ProvidersView } from './views/ProvidersView';
 import { ServerView } from './views/ServerView';
 import { SessionsView } from './views/SessionsView';
 import { SettingsView } from './views/SettingsView';
 
-const TABS = ['Sessions', 'Providers', 'Server', 'Settings'] as const;
+const TABS = ['Sessions', 'Approvals', 'Providers', 'Server', 'Settings'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
@@ -41,6 +42,9 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
           {TABS.map((name) => (
             <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
               {name}
+              {name === 'Approvals' && (snapshot?.approvals.length ?? 0) > 0 && (
+                <span className="badge" aria-label={`${snapshot?.approvals.length} waiting`}>{snapshot?.approvals.length}</span>
+              )}
             </button>
           ))}
         </nav>
@@ -56,6 +60,9 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       {!snapshot && !failure && <p className="empty">Loading…</p>}
       {snapshot && <FirstRun snapshot={snapshot} />}
       {snapshot && tab === 'Sessions' && <SessionsView client={client} sessions={snapshot.sessions} />}
+      {snapshot && tab === 'Approvals' && (
+        <ApprovalsView client={client} approvals={snapshot.approvals} sessionTitle={(id) => snapshot.sessions.find((s) => s.id === id)?.title ?? id} />
+      )}
       {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
       {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
       {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}

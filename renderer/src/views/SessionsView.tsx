@@ -7,6 +7,7 @@ import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
+import { ApprovalCard, ApprovalClient } from './ApprovalCard';
 
 interface Props {
   client: ControlClient;
@@ -48,7 +49,9 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
           ))}
         </ul>
       </aside>
-      {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
+      <ApprovalClient.Provider value={client}>
+        {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
+      </ApprovalClient.Provider>
     </main>
   );
 }
@@ -231,6 +234,8 @@ const TimelineRow = memo(function TimelineRow({ item }: { item: TimelineItem }):
           </div>
         </div>
       );
+    case 'approval':
+      return <ApprovalCard approval={item.approval} />;
     case 'retry':
     case 'task':
       return <div className="item note">{item.text}</div>;

@@ -1,0 +1,105 @@
+/**
+ * A permission prompt with its answers: in the Approvals inbox and inline in its session's
+ * timeline. Every button says what it does to which tool, so it reads right to a screen reader
+ * and can be reached with Tab alone.
+ */
+import { createContext, useContext, useEffect, useState } from 'react';
+import { answeredAs, type ApprovalDecision, type ApprovalView } from '../../../common/approval';
+import type { ControlClient } from '../control-client';
+
+/** The client the cards answer with; none: a card shows its state only. */
+export const ApprovalClient = createContext<ControlClient | null>(null);
+
+export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JSX.Element {
+  const client = useContext(ApprovalClient);
+  const [message, setMessage] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const pending = approval.status === 'pending';
+  const tool = approval.tool;
+
+  const answer = (decision: ApprovalDecision): void => {
+    if (!client) return;
+    setBusy(true);
+    setError(null);
+    client
+      .invoke('approval:answer', approval.id, message.trim() ? { decision, message: message.trim() } : { decision })
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <div className={`item approval ${approval.status}`} role="group" aria-label={`Approval: ${approval.summary}`}>
+      <span className="label">{pending ? 'Claude Code asks' : 'Claude Code asked'}: {approval.summary}</span>
+      {approval.outsideWorkspace && <span className="warning"> · outside the working folder</span>}
+      <span className="meta"> · role {approval.role}</span>
+      <pre className="approval-detail">{approval.detail}</pre>
+      {pending ? (
+        <>
+          <Deadline at={approval.deadline} />
+          {client && (
+            <div className="approval-actions">
+              <button disabled={busy} onClick={() => answer('allow')}>Allow {tool} once</button>
+              <button disabled={busy} onClick={() => answer('allow_chat')} title={approval.rule}>Always allow {approval.rule} in this chat</button>
+              <button disabled={busy} onClick={() => answer('allow_role')} title={`Adds ${approval.rule} to the role's allowed_tools`}>Always allow {approval.rule} for role {approval.role}</button>
+              {approval.projectRule && (
+                <button disabled={busy} onClick={() => answer('allow_project')}>Always allow {approval.rule} in the project</button>
+              )}
+              <input
+                type="text"
+                placeholder="Message to Claude Code (optional)"
+                aria-label={`Message to Claude Code with the denial of ${tool}`}
+                value={message}
+                onChange={(e) => setMessage(e.target.value)}
+              />
+              <button disabled={busy} className="danger" onClick={() => answer('deny')}>Deny {tool}</button>
+              <button disabled={busy} className="danger" onClick={() => answer('stop')}>Deny {tool} and stop the turn</button>
+            </div>
+          )}
+        </>
+      ) : (
+        <span className="outcome" role="status">{outcomeText(approval)}</span>
+      )}
+      {error && <span className="inline-error" role="alert">{error}</span>}
+    </div>
+  );
+}
+
+function outcomeText(approval: ApprovalView): string {
+  const answer = approval.answer;
+  if (approval.status === 'withdrawn' || !answer) return 'No longer asked: the turn ended before anyone answered.';
+  const at = new Date(answer.at).toLocaleTimeString();
+  if (approval.status === 'timed_out') return `Denied at ${at}: no one answered in time.`;
+  return `${answeredAs(answer.decision)} from the ${answer.from} at ${at}${answer.message ? ` — “${answer.message}”` : ''}${answer.created ? ` · rule: ${answer.created}` : ''}`;
+}
+
+/** "Denied in 4:32 if nobody answers", counting down. */
+function Deadline({ at }: { at: string }): React.JSX.Element {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.max(0, Math.round((Date.parse(at) - now) / 1000));
+  return <span className="meta deadline">Denied in {Math.floor(left / 60)}:{String(left % 60).padStart(2, '0')} if nobody answers</span>;
+}
+
+/** The inbox: every prompt waiting for an answer, oldest first. */
+export function ApprovalsView({ client, approvals, sessionTitle }: { client: ControlClient; approvals: ApprovalView[]; sessionTitle(id: string): string }): React.JSX.Element {
+  return (
+    <ApprovalClient.Provider value={client}>
+      <main className="approvals">
+        <h2>Approvals</h2>
+        {approvals.length === 0 && <p className="empty">Nothing is waiting for an answer. When Claude Code asks before it acts, the question shows here.</p>}
+        <ul>
+          {approvals.map((a) => (
+            <li key={a.id}>
+              <span className="meta">{sessionTitle(a.sessionId)} · asked {new Date(a.askedAt).toLocaleTimeString()}</span>
+              <ApprovalCard approval={a} />
+            </li>
+          ))}
+        </ul>
+      </main>
+    </ApprovalClient.Provider>
+  );
+}
