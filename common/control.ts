@@ -235,4 +235,6 @@ export type ControlEvent =
   | { type: 'session-changed'; session: SessionSummary }
   | { type: 'approval-added'; approval: ApprovalView }
   /** Answered, timed out or withdrawn: no longer pending. */
-  | { type: 'approval-answered'; approval: ApprovalView };
+  | { type: 'approval-answered'; approval: ApprovalView }
+  /** The desktop shell asks the panel to show a view (a notification or the tray was clicked). */
+  | { type: 'show'; view: 'approvals' };

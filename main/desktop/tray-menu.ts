@@ -4,11 +4,14 @@
  * Electron menu; the logic stays testable without Electron.
  */
 import type { ControlSnapshot } from '../../common/control';
+import { approvalsTrayLabel } from './approval-notice';
 
 export type TrayAction =
   | { type: 'switch-role'; role: string; ref: string }
   | { type: 'restart-api' }
   | { type: 'open-window' }
+  /** The window, on its Approvals view. */
+  | { type: 'open-approvals' }
   | { type: 'quit' };
 
 export type TrayItem =
@@ -30,7 +33,9 @@ export function trayMenu(snapshot: ControlSnapshot): TrayItem[] {
       items: [...new Set([current, ...choices])].map((ref) => ({ kind: 'radio', label: ref, checked: ref === current, action: { type: 'switch-role', role: role.name, ref } })),
     };
   });
+  const waiting = approvalsTrayLabel(snapshot.approvals.length);
   return [
+    ...(waiting ? [{ kind: 'action' as const, label: waiting, action: { type: 'open-approvals' as const } }, { kind: 'separator' as const }] : []),
     { kind: 'label', label: `API server: ${api?.state ?? 'unknown'}${api?.url ? ` (${api.url})` : ''}` },
     { kind: 'label', label: running === 0 ? 'No runs in progress' : `${running} run${running === 1 ? '' : 's'} in progress` },
     ...(snapshot.config.error ? [{ kind: 'label' as const, label: 'Config error — open Helix for details' }] : []),
@@ -47,5 +52,6 @@ export function trayMenu(snapshot: ControlSnapshot): TrayItem[] {
 /** The tray icon's tooltip: state at a glance. */
 export function trayTooltip(snapshot: ControlSnapshot): string {
   const api = snapshot.components.find((c) => c.name === 'api');
-  return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}`;
+  const waiting = snapshot.approvals.length;
+  return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}${waiting ? `, ${waiting} approval${waiting === 1 ? '' : 's'} waiting` : ''}`;
 }

@@ -14,6 +14,7 @@ import { startHelixCore, type HelixCore } from '../core/helix-core';
 import { loginShellPath, mergePath } from '../desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
 import type { TrayAction } from '../desktop/tray-menu';
+import { approvalNotice } from '../desktop/approval-notice';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
 import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -55,6 +56,15 @@ const runningSince = new Map<string, number>();
 /** Events go to the window; a long run or a failure ending while it is hidden is also a notification. */
 function forward(event: ControlEvent): void {
   if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  if (event.type === 'approval-added') {
+    const inFront = window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused();
+    const notice = approvalNotice(event.approval, inFront);
+    if (notice && Notification.isSupported()) {
+      const shown = new Notification({ title: notice.title, body: notice.body });
+      shown.on('click', () => showApprovals());
+      shown.show();
+    }
+  }
   if (event.type !== 'session-changed') return;
   const { session: s } = event;
   if (s.status === 'running') runningSince.set(s.id, runningSince.get(s.id) ?? Date.now());
@@ -73,7 +83,18 @@ function runTrayAction(action: TrayAction): void {
   if (action.type === 'switch-role') void core.control.handlers['role:set-model'](action.role, action.ref);
   else if (action.type === 'restart-api') void core.control.handlers['component:restart']('api');
   else if (action.type === 'open-window') showWindow();
+  else if (action.type === 'open-approvals') showApprovals();
   else app.quit();
+}
+
+/** The window, on its Approvals view. */
+function showApprovals(): void {
+  showWindow();
+  const target = window;
+  if (!target || target.isDestroyed()) return;
+  const send = (): void => target.webContents.send(EVENT_CHANNEL, { type: 'show', view: 'approvals' } satisfies ControlEvent);
+  if (target.webContents.isLoading()) target.webContents.once('did-finish-load', send);
+  else send();
 }
 
 function showWindow(): void {

@@ -30,7 +30,8 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
   useEffect(() => {
     refresh();
     return client.subscribe((event) => {
-      if (event.type !== 'run-event') refresh();
+      if (event.type === 'show') setTab('Approvals');
+      else if (event.type !== 'run-event') refresh();
     });
   }, [client, refresh]);
 
