@@ -15,14 +15,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
-import type { ApprovalView } from '../../common/approval';
+import { decisionFromReply, type ApprovalView } from '../../common/approval';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
 import type { RequestLog } from '../proxy/request-log';
-import type { ApprovalService } from '../approvals/approval-service';
+import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
 import type { RunOutcome } from '../runner/claude-run';
 import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
 import type { SessionStore } from './session-store';
@@ -39,8 +39,21 @@ export interface TurnRequest {
   chatId?: string;
 }
 
+/** A turn waiting for an approval asked in its chat: the chat's next message answers it. */
+interface AskedInChat {
+  approvalId: string;
+  handle: TurnHandle;
+  /** The answer's text the first response carried, and the question it ended with. */
+  sofar: string;
+  question: string;
+  /** The chat message that answered it. */
+  reply?: string;
+}
+
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
+  /** Per session, the approval its chat was asked (settings.approvals.in_chat). */
+  private readonly askedInChat = new Map<string, AskedInChat>();
   private readonly turnListeners = new Set<(sessionId: string, turnId: string, event: RunEvent) => void>();
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
@@ -57,6 +70,8 @@ export class TurnService {
 
   begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
     const { conversation } = request;
+    const answered = this.answerInChat(request);
+    if (answered) return answered;
     const session = this.sessionFor(request);
 
     const retried = this.retryOf(session, conversation);
@@ -87,6 +102,31 @@ export class TurnService {
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
       .finally(() => this.live.delete(turn.id));
+    return { handle, session };
+  }
+
+  /**
+   * The chat's message answers the approval its turn asked there: a few exact words allow (or
+   * deny); anything else denies with the message passed on to Claude Code. The response follows
+   * the rest of the same turn. Only the same chat (its id, with the API key) can answer.
+   */
+  private answerInChat({ chatId, conversation }: TurnRequest): { handle: TurnHandle; session: SessionRecord } | undefined {
+    const session = chatId ? this.store.findByChatId(chatId) : undefined;
+    const asked = session && this.askedInChat.get(session.id);
+    if (!session || !asked || !this.approvals) return undefined;
+    const reply = conversation.user.trim();
+    const decision = decisionFromReply(reply);
+    const handle = asked.handle.continuation();
+    try {
+      this.approvals.answer(asked.approvalId, decision ? { decision } : { decision: 'deny', message: `The user said instead: ${reply}` }, 'chat');
+    } catch (error) {
+      // Answered elsewhere meanwhile: this message is a turn of its own.
+      if (!(error instanceof ApprovalClosed)) throw error;
+      handle.cancelFollow();
+      this.askedInChat.delete(session.id);
+      return undefined;
+    }
+    asked.reply = reply;
     return { handle, session };
   }
 
@@ -137,6 +177,7 @@ export class TurnService {
     const { role, config, conversation } = request;
     let outcome: RunOutcome = { ok: false, error: { code: 'cancelled', detail: 'the client left before the run started' } };
     let answer = '';
+    let inChat: AskedInChat | undefined;
     const unlock = await this.lockSession(session.id, handle);
     let release: (() => void) | undefined;
     let run: Awaited<ReturnType<RunService['start']>> | undefined;
@@ -164,7 +205,17 @@ export class TurnService {
       };
       const approvals = role.approvals === 'ask' ? this.approvals : undefined;
       // Each change of a prompt is one event of the turn: logged, streamed to its client and the panel.
-      const onApproval = (approval: ApprovalView): void => writeOrWarn(() => onEvent({ type: 'approval', approval }));
+      const onApproval = (approval: ApprovalView): void => {
+        writeOrWarn(() => onEvent({ type: 'approval', approval }));
+        if (approval.status !== 'pending') {
+          if (this.askedInChat.get(session.id)?.approvalId === approval.id) this.askedInChat.delete(session.id);
+        } else if (config.settings.approvals.in_chat && !this.askedInChat.has(session.id)) {
+          const question = chatQuestion(approval);
+          inChat = { approvalId: approval.id, handle, sofar: answer, question };
+          this.askedInChat.set(session.id, inChat);
+          handle.emit({ type: 'handoff', question });
+        }
+      };
       run = await this.runs.start(
         role,
         config,
@@ -211,7 +262,8 @@ export class TurnService {
     } finally {
       release?.();
       unlock();
-      this.finish(session, turn, conversation.history, handle, logger, outcome, answer);
+      if (this.askedInChat.get(session.id) === inChat) this.askedInChat.delete(session.id);
+      this.finish(session, turn, conversation.history, handle, logger, outcome, answer, inChat);
     }
   }
 
@@ -223,6 +275,7 @@ export class TurnService {
     logger: TurnLogger,
     outcome: RunOutcome,
     answer: string,
+    inChat?: AskedInChat,
   ): void {
     turn.status = outcome.ok ? 'done' : outcome.error.code === 'cancelled' ? 'cancelled' : 'failed';
     turn.assistant = normalize(answer);
@@ -234,7 +287,11 @@ export class TurnService {
       turn.costUsd = result.costUsd;
     }
     if (!outcome.ok) turn.error = `${outcome.error.code}: ${outcome.error.detail}`;
-    if (outcome.ok) turn.key = conversationKey([...history, { user: turn.user, assistant: turn.assistant }]);
+    // A turn answered in its chat is, to the client, two exchanges: up to the question, then after the reply.
+    const exchanges = inChat?.reply !== undefined
+      ? [{ user: turn.user, assistant: normalize(inChat.sofar + inChat.question) }, { user: inChat.reply, assistant: normalize(answer.slice(inChat.sofar.length)) }]
+      : [{ user: turn.user, assistant: turn.assistant }];
+    if (outcome.ok) turn.key = conversationKey([...history, ...exchanges]);
     handle.emit({ type: 'finished', outcome });
     turn.delivered = handle.delivered;
     writeOrWarn(() => {
@@ -299,6 +356,23 @@ export function continueFrom(session: SessionRecord, parent: TurnRecord): Contin
   const atTip = !after.some((t) => t.claudeSessionId === parent.claudeSessionId && t.status === 'done');
   if (!atTip && !parent.claudeMessageUuid) return undefined;
   return { sessionId: parent.claudeSessionId, messageUuid: parent.claudeMessageUuid, atTip };
+}
+
+/** The end of an answer that asks in the chat: the question and how to reply. */
+export function chatQuestion(approval: ApprovalView): string {
+  const fence = approval.detail.includes('```') ? '````' : '```';
+  return [
+    '',
+    '',
+    '---',
+    `**Claude Code asks:** ${approval.summary}${approval.outsideWorkspace ? ' (outside the working folder)' : ''}`,
+    '',
+    fence,
+    approval.detail,
+    fence,
+    '',
+    'Reply **allow**, **always** or **deny** — or say what to do instead.',
+  ].join('\n');
 }
 
 function titleFrom(text: string): string {

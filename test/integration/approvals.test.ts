@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApprovalView } from '../../common/approval';
 import type { ControlResult } from '../../common/control';
 import { readLog } from '../../main/sessions/event-log';
-import { hasToolResults, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
-import { startHarness, type Harness } from '../support/helix-harness';
+import { hasToolResults, lastUserText, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
+import { contentOf, parseSse, startHarness, type Harness } from '../support/helix-harness';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -219,3 +219,50 @@ function lastUserWord(req: FakeRequest): string {
   const content = typeof first?.content === 'string' ? first.content : ((first?.content as Array<{ text?: string }>) ?? []).map((p) => p.text ?? '').join(' ');
   return /\b(alpha|beta)\b/.exec(content)?.[1] ?? 'other';
 }
+
+describe('approvals answered in the chat (settings.approvals.in_chat)', () => {
+  type Message = { role: string; content: string };
+  async function say(h: Harness, chatId: string, messages: Message[], stream = false): Promise<string> {
+    const response = await h.api('/v1/chat/completions', { method: 'POST', headers: { 'x-helix-chat-id': chatId }, body: JSON.stringify({ model: 'helix-consultant', stream, messages }) });
+    expect(response.status).toBe(200);
+    if (!stream) return ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
+    return contentOf(parseSse(await response.text()).events);
+  }
+
+  it('the answer ends with the question; "allow" continues the same turn and the file is written; the chat then goes on in the same session', async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    in_chat: true\n');
+    h.fake.setScript((req) => (lastUserText(req).includes('And now?') ? text('Still here.') : asking(write(h.project))(req)));
+    const first = await say(h, 'inchat', [{ role: 'user', content: 'Write the file' }]);
+    expect(first).toContain('**Claude Code asks:** Write written.txt');
+    expect(first).toContain('written by fake');
+    expect(first).toMatch(/Reply \*\*allow\*\*, \*\*always\*\* or \*\*deny\*\* — or say what to do instead\.$/);
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+    expect(h.core.approvals.list()).toHaveLength(1);
+
+    const history: Message[] = [{ role: 'user', content: 'Write the file' }, { role: 'assistant', content: first }, { role: 'user', content: 'allow' }];
+    const second = await say(h, 'inchat', history, true);
+    expect(second).toMatch(/^Tool said: File created successfully/);
+    expect(readFileSync(path.join(h.project, 'written.txt'), 'utf8')).toBe('written by fake\n');
+    expect(approvalRecords(h, 'inchat').at(-1)).toMatchObject({ status: 'allowed', answer: { from: 'chat', decision: 'allow' } });
+    const session = h.core.sessions.findByChatId('inchat')!;
+    expect(session.turns).toHaveLength(1); // one Claude Code turn, two chat messages
+
+    // The client's history (question, reply, continuation) is recognised: the next message continues the same session.
+    const third = await say(h, 'inchat', [...history, { role: 'assistant', content: second }, { role: 'user', content: 'And now?' }]);
+    expect(third).toBe('Still here.');
+    expect(session.turns[1]!.claudeSessionId).toBe(session.turns[0]!.claudeSessionId);
+    expect(lastUserText(h.fake.requests.at(-1)!)).not.toContain('<conversation>');
+  });
+
+  it('any other reply denies with the reply passed to Claude Code, streamed as the continuation', async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    in_chat: true\n');
+    h.fake.setScript(asking(write(h.project)));
+    const first = await say(h, 'inchat-deny', [{ role: 'user', content: 'Write the file' }], true);
+    expect(first).toContain('Reply **allow**');
+    const second = await say(h, 'inchat-deny', [{ role: 'user', content: 'Write the file' }, { role: 'assistant', content: first }, { role: 'user', content: 'No, put it in notes/ please' }]);
+    expect(second).toBe('Tool said: The user said instead: No, put it in notes/ please');
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+    expect(approvalRecords(h, 'inchat-deny').at(-1)).toMatchObject({ status: 'denied', answer: { from: 'chat' } });
+  });
+});
+
