@@ -259,6 +259,11 @@ describe('approvals answered in the chat (settings.approvals.in_chat)', () => {
     h.fake.setScript(asking(write(h.project)));
     const first = await say(h, 'inchat-deny', [{ role: 'user', content: 'Write the file' }], true);
     expect(first).toContain('Reply **allow**');
+    // Another chat's "allow" (same API key) answers nothing of this one: it is a turn of its own, asking its own question.
+    const waiting = h.core.approvals.list()[0]!;
+    expect(await say(h, 'someone-else', [{ role: 'user', content: 'allow' }])).toContain('Reply **allow**');
+    expect(h.core.approvals.get(waiting.id)?.status).toBe('pending');
+    expect(h.core.approvals.list()).toHaveLength(2);
     const second = await say(h, 'inchat-deny', [{ role: 'user', content: 'Write the file' }, { role: 'assistant', content: first }, { role: 'user', content: 'No, put it in notes/ please' }]);
     expect(second).toBe('Tool said: The user said instead: No, put it in notes/ please');
     expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
