@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApprovalView } from '../../common/approval';
-import type { ControlResult } from '../../common/control';
+import type { ControlResult, LogEntry } from '../../common/control';
+import { startHelixCore } from '../../main/core/helix-core';
+import { buildTimeline } from '../../renderer/src/timeline';
 import { readLog } from '../../main/sessions/event-log';
 import { hasToolResults, lastUserText, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
 import { contentOf, parseSse, startHarness, type Harness } from '../support/helix-harness';
@@ -197,6 +199,34 @@ describe('approvals', () => {
     expect(late).toMatchObject({ ok: false, error: { code: 'already_answered' } });
     expect(existsSync(path.join(h.project, 'alpha.txt'))).toBe(false);
     expect(h.core.sessions.findByChatId('one')!.turns[0]!.status).toBe('cancelled');
+  });
+
+  it('a process that dies while a prompt waits withdraws it; after a Helix restart nothing is pending and the log shows it withdrawn', async () => {
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking(write(h.project)));
+    const reply = chat(h, 'crash', 'Write');
+    const [approval] = await pending(h);
+    const pid = h.core.sessions.findByChatId('crash')!.turns[0]!.pid;
+    expect(pid).toBeTypeOf('number');
+    process.kill(pid!, 'SIGKILL');
+    await (await reply).text();
+    await pending(h, 0);
+    expect(approvalRecords(h, 'crash').at(-1)).toMatchObject({ status: 'withdrawn' });
+    expect(h.core.sessions.findByChatId('crash')!.turns[0]!.status).toBe('failed');
+    expect((await control(h, 'approval:answer', [approval!.id, { decision: 'allow' }])).ok).toBe(false);
+
+    // Another one waits when Helix stops: gone after the restart, and never shown as pending again.
+    const again = chat(h, 'restart', 'Write').catch(() => undefined);
+    await pending(h);
+    await h.core.close();
+    await again;
+    h.core = await startHelixCore({ dataDir: h.dataDir, configPath: h.core.configPath, host: '127.0.0.1', port: 0, env: h.env });
+    expect(await control(h, 'approvals:list', [])).toEqual({ ok: true, data: [] });
+    const session = h.core.sessions.findByChatId('restart')!;
+    const page = await control<{ log: LogEntry[] }>(h, 'session:get', [session.id]);
+    const shown = page.ok ? buildTimeline(page.data.log).filter((i) => i.kind === 'approval') : [];
+    expect(shown.map((i) => i.kind === 'approval' && i.approval.status)).toEqual(['withdrawn']);
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
   });
 
   it('only the control token answers: the API key is refused', async () => {
