@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start, stream } from './proxy.mjs';
+import { replaceResultsSection, section } from './section.mjs';
 import { median, p99 } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,7 +59,25 @@ export async function benchPassThrough(rows) {
   }
 }
 
-// Run on its own: node bench/pass-through.mjs (after npm run build).
+export const PASS_THROUGH_COLUMNS = ['measure', 'through the proxy', 'baseline: upstream read directly', 'note'];
+const HEADING = '## The proxy in front of an anthropic provider';
+
+/** The section of RESULTS.md, around its table. */
+export function passThroughSection(table) {
+  return `${HEADING}
+
+Every run reaches its provider through Helix's proxy, which holds the key (Claude Code gets a token that works
+only while its run lasts). For an \`anthropic\` provider the proxy passes each request and answer through byte for
+byte, swapping only the key. \`bench/pass-through.mjs\`: the same fake Anthropic upstream
+(\`bench/fake-anthropic.mjs\`: 100 text deltas 2 ms apart, each stamped with the time it was written) read through
+\`out/main/proxy.js\` and directly, alternating, in the same run.
+
+${table}`;
+}
+
+// Run alone (after npm run build): measure, print, and replace this section of RESULTS.md.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await benchPassThrough((...cells) => console.log(cells.join(' | ')));
+  const figures = section(PASS_THROUGH_COLUMNS);
+  await benchPassThrough(figures.row);
+  replaceResultsSection(HEADING, passThroughSection(figures.table()), '\n## The control panel');
 }

@@ -9,44 +9,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchDurability } from './durability.mjs';
+import { benchPassThrough, PASS_THROUGH_COLUMNS, passThroughSection } from './pass-through.mjs';
+import { section } from './section.mjs';
 import { benchProxy } from './proxy.mjs';
 import { FAKE_CLAUDE, KEY, startFakeServe } from './serve.mjs';
 import { benchSoak } from './soak.mjs';
+import { benchResponses, RESPONSES_COLUMNS, responsesSection } from './responses.mjs';
 import { median, p99, rssKiB } from './stats.mjs';
+import { ms, now, streamTimer } from './stream-timer.mjs';
 import { benchUi } from './ui.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const now = () => process.hrtime.bigint();
-const ms = (ns) => Number(ns) / 1e6;
-
-/**
- * Follows one stream's lines as they arrive: when its first byte and its first and last answer
- * deltas came, and each delta's latency (arrival time minus the time the fake CLI stamped in it).
- */
-function streamTimer(started, deltaText) {
-  const latencies = [];
-  let first;
-  let firstDelta;
-  let lastDelta;
-  let pending = '';
-  return {
-    feed(chunk) {
-      const at = now();
-      first ??= at;
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop();
-      for (const line of lines) {
-        const text = deltaText(line);
-        if (!text) continue;
-        firstDelta ??= at;
-        lastDelta = at;
-        for (const match of text.matchAll(/<(\d+)>/g)) latencies.push(at - BigInt(match[1]));
-      }
-    },
-    result: () => ({ ttfb: first - started, ttft: firstDelta - started, latencies, span: lastDelta - firstDelta }),
-  };
-}
 
 /** Baseline: the fake CLI read directly, as the runner would. */
 function direct(env) {
@@ -91,17 +64,6 @@ async function repeat(times, fn) {
 }
 
 /** One results table: rows are printed as they come and kept for RESULTS.md. */
-function section(columns) {
-  const rows = [];
-  console.log(`\n${columns.map((c, i) => (i < 3 ? c.padEnd(i ? 22 : 44) : c)).join(' ')}`);
-  return {
-    row(...cells) {
-      rows.push(cells);
-      console.log(cells.map((c, i) => (i < 3 ? String(c).padEnd(i ? 22 : 44) : c)).join(' '));
-    },
-    table: () => [`| ${columns.join(' | ')} |`, `|${columns.map(() => '---|').join('')}`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n'),
-  };
-}
 
 const f = (v, unit = 'ms', digits = 2) => `${v.toFixed(digits)} ${unit}`;
 
@@ -170,20 +132,28 @@ const row = (what, server, baseline, note = '') => relay.row(what, server, basel
   await server.stop();
 }
 
-// 5. The translating proxy next to claude-code-router.
+// 5. /v1/responses next to /v1/chat/completions.
+const responses = section(RESPONSES_COLUMNS);
+await benchResponses(responses.row);
+
+// 6. The translating proxy next to claude-code-router.
 const proxy = section(['measure', 'Helix proxy', 'claude-code-router 1.0.73', 'baseline: upstream read directly']);
 await benchProxy(proxy.row);
 
-// 6. The control panel with a 100,000-event session.
+// 7. The proxy passing an anthropic provider's requests through, next to a direct connection.
+const passThrough = section(PASS_THROUGH_COLUMNS);
+await benchPassThrough(passThrough.row);
+
+// 8. The control panel with a 100,000-event session.
 const ui = section(['measure', 'a session of 100,000 events', 'baseline: an empty session', 'note']);
 await benchUi(ui.row);
 
-// 7. Load and soak.
+// 9. Load and soak.
 const SEQUENTIAL_TURNS = 2000;
 const soak = section(['measure', 'under load', 'baseline', 'note']);
 await benchSoak(soak.row, SEQUENTIAL_TURNS);
 
-// 8. Many sessions on disk; a crash-looping service.
+// 10. Many sessions on disk; a crash-looping service.
 const durability = section(['measure', 'measured', 'baseline', 'note']);
 await benchDurability(durability.row);
 
@@ -197,6 +167,8 @@ same fake CLI's output directly, in the same run.
 
 ${relay.table()}
 
+${responsesSection(responses.table())}
+
 ## The translating proxy next to claude-code-router
 
 Both translate Anthropic \`/v1/messages\` (streamed) to OpenAI \`/chat/completions\` against the same fake upstream
@@ -206,6 +178,8 @@ run: the Helix proxy as \`out/main/proxy.js\`, claude-code-router as its \`ccr s
 the same figure reading the upstream directly; the 30 sequential streams alternate between the three.
 
 ${proxy.table()}
+
+${passThroughSection(passThrough.table())}
 
 ## The control panel with 100,000 events
 

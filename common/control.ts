@@ -154,12 +154,35 @@ export interface ControlSnapshot {
   approvals: ApprovalView[];
 }
 
+/** Levels of the diagnostic log, most severe first; `settings.log_level` (or HELIX_LOG_LEVEL) names the least severe one written. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One record of the diagnostic log, as the panel shows it. */
+export interface DiagLogEntry {
+  time: string;
+  level: LogLevel;
+  msg: string;
+  /** Which part of the app wrote it (api, proxy, control, runner, services, app). */
+  component?: string;
+  /** The record's other fields (pid, status, exit code, …). */
+  fields: Record<string, unknown>;
+}
+
+/** The end of the diagnostic log: where it is, the level in force, and its latest records (oldest first). */
+export interface DiagLogTail {
+  file: string;
+  level: LogLevel | 'silent';
+  entries: DiagLogEntry[];
+}
+
 /** A session log record as stored (type, at, and the record's own fields). */
 export type LogEntry = { type: string; at: string } & Record<string, unknown>;
 
 /** A session with a page of its log: whole turns, the latest first asked for. */
 export interface SessionPage {
   session: SessionRecord;
+  /** The latest page ends with the running turn's text not written to the file yet. */
   log: LogEntry[];
   /** Byte offset of log[0] in the session's log, the `before` of the page before it; 0 when nothing is earlier. */
   start: number;
@@ -191,6 +214,8 @@ export interface ControlCommands {
   'approvals:list': { args: []; result: ApprovalView[] };
   /** Answers one; refused (already_answered, with how and when) if it is not pending any more. */
   'approval:answer': { args: [id: string, answer: ApprovalAnswer]; result: ApprovalView };
+  /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
+  'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -214,6 +239,7 @@ export const COMMAND_NAMES = Object.keys({
   'live:close': true,
   'approvals:list': true,
   'approval:answer': true,
+  'log:tail': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -231,7 +257,11 @@ export type ControlResult<T> = { ok: true; data: T } | { ok: false; error: { cod
 /** What the UI hears as it happens. */
 export type ControlEvent =
   | { type: 'state-changed' }
-  | { type: 'run-event'; sessionId: string; turnId: string; event: RunEvent }
+  /**
+   * `seq`: the event's place in its turn (1, 2, …), as in the session log's records (a joined
+   * stretch of text carries its last delta's): a timeline skips what it holds and notices a gap.
+   */
+  | { type: 'run-event'; sessionId: string; turnId: string; seq: number; event: RunEvent }
   | { type: 'session-changed'; session: SessionSummary }
   | { type: 'approval-added'; approval: ApprovalView }
   /** Answered, timed out or withdrawn: no longer pending. */

@@ -1,13 +1,18 @@
 /**
- * `npm run serve`: the core without a window, for a server or a machine without a display.
- * Prints the API base URL once listening; stops cleanly (runs cancelled) on SIGINT/SIGTERM.
+ * `helix serve` (and `npm run serve`): the core without a window, for a server or a machine
+ * without a display. Prints the API base URL once listening; stops cleanly (runs cancelled, data
+ * dir released) on SIGINT/SIGTERM. Run directly as out/main/serve.js, or by the bin (bin/helix.mjs).
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './core/data-dir';
-import { startHelixCore } from './core/helix-core';
+import { DataDirLockedError } from './core/data-dir-lock';
+import { startHelixCore, type HelixCore } from './core/helix-core';
+import { logUncaught } from './core/uncaught';
 import { ConfigError } from './providers/load-config';
 
-const USAGE = `Usage: npm run serve -- [options]
+const USAGE = `Usage: helix serve [options]   (from a checkout: npm run serve -- [options])
 
   --port <n>         port to listen on (0 = any free port; default 8765); the control panel uses the next one
   --control-port <n> the control panel's port (default: the API port + 1)
@@ -18,10 +23,12 @@ const USAGE = `Usage: npm run serve -- [options]
 
 Environment: HELIX_API_KEY (the key clients send), HELIX_CLAUDE_BIN (the claude executable).`;
 
-async function main(): Promise<void> {
+/** Runs the command with its arguments (without the command's own name). */
+export async function serveCommand(args: string[]): Promise<void> {
   let values;
   try {
     ({ values } = parseArgs({
+      args,
       options: {
         port: { type: 'string', default: '8765' },
         host: { type: 'string', default: '127.0.0.1' },
@@ -42,7 +49,18 @@ async function main(): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) exit(`--port must be a number from 0 to 65535, got "${values.port}".`);
 
-  let core;
+  // Listening for TERM before anything starts: a stop asked for at any point, even the moment the
+  // ready line is out or while starting, closes the core (runs cancelled, data dir released).
+  let core: HelixCore | undefined;
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    if (core) void core.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
   try {
     core = await startHelixCore({
       dataDir: values['data-dir'] ?? defaultDataDir(),
@@ -53,6 +71,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (error instanceof ConfigError) exit(`Invalid config: ${error.message}`);
+    if (error instanceof DataDirLockedError) exit(`${error.message}\nTo run a second Helix beside it, give it a data dir of its own: --data-dir <dir>.`);
     const code = (error as NodeJS.ErrnoException).code;
     const dataDir = values['data-dir'] ?? defaultDataDir();
     if (['ENOTDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST'].includes(code ?? '') && (error as { path?: string }).path?.startsWith(dataDir)) {
@@ -62,6 +81,13 @@ async function main(): Promise<void> {
     if (code === 'EADDRINUSE') exit(`Port ${taken} on ${values.host} is already in use; choose another with --port or --control-port (0 = any free port).`);
     exit(`Cannot start: ${(error as Error).message}`);
   }
+  if (stopping) {
+    await core.close();
+    process.exit(0);
+  }
+
+  // Recorded in the diagnostic log; a stray rejection leaves the server serving, an uncaught throw ends it as Node would.
+  logUncaught(core.log.child({ component: 'app' }), process, () => process.exit(1));
 
   if (!['127.0.0.1', 'localhost', '::1'].includes(values.host)) {
     console.warn(`Listening on ${values.host}: other machines (or containers) can reach Helix; every request still needs the API key, so keep it secret.`);
@@ -72,15 +98,6 @@ async function main(): Promise<void> {
   console.log(`  config:  ${core.configPath}`);
   console.log(`  API key: ${core.apiKeySource === 'HELIX_API_KEY' ? 'from HELIX_API_KEY' : `in ${core.apiKeySource}`}`);
   console.log(`  claude:  ${core.claudeBin ?? 'NOT FOUND — install @anthropic-ai/claude-code or set HELIX_CLAUDE_BIN'}`);
-
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    void core.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 function exit(message: string): never {
@@ -88,4 +105,13 @@ function exit(message: string): never {
   process.exit(2);
 }
 
-void main();
+/** Whether this module is the program node was started with (not imported by the bin). */
+function isEntry(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) void serveCommand(process.argv.slice(2));

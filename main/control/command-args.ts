@@ -3,7 +3,7 @@
  * and the IPC adapter receive them from outside the process.
  */
 import { APPROVAL_DECISIONS } from '../../common/approval';
-import type { CommandName } from '../../common/control';
+import { LOG_LEVELS, type CommandName } from '../../common/control';
 
 const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
 
@@ -30,6 +30,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'live:close': oneText,
   'approvals:list': (args) => args.length === 0,
   'approval:answer': (args) => args.length === 2 && text(args[0]) && isAnswer(args[1]),
+  'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
 };
 
 function isAnswer(value: unknown): boolean {

@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../common/control';
+import { fastifyLogging } from '../core/http-log';
 import { checkBearer, checkKey, isLoopbackHost } from '../server/auth';
 import { isCommand } from './command-args';
 import { dispatch, type ControlService } from './control-service';
@@ -17,12 +18,15 @@ interface ControlHttpOptions {
   service: ControlService;
   /** The built renderer (out/renderer), if there is one. */
   rendererDir: string | null;
+  /** The diagnostic log (none: nothing is logged). */
+  log?: FastifyBaseLogger;
 }
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
 
 export function buildControlServer(options: ControlHttpOptions): FastifyInstance {
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  // The panel's requests are chatty: their lines are at debug level.
+  const app = Fastify({ ...fastifyLogging(options.log, 'debug'), forceCloseConnections: true });
 
   app.addHook('onRequest', async (req, reply) => {
     if (!sameOrigin(req)) return reply.status(403).send({ ok: false, error: { code: 'forbidden_origin', message: 'Requests to the control panel must come from the control panel itself.' } });

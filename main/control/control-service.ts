@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, LiveSessionView, RequestEntry, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionSummary, StorageState } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../core/server-component';
@@ -42,6 +42,8 @@ interface ControlDeps {
   storage(): StorageState;
   /** The chats' warm processes: listed, closed, and heard when one starts or ends. */
   live?: { list(): LiveSessionView[]; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
+  /** The end of the diagnostic log. */
+  diagLog(lines: number, level?: LogLevel): DiagLogTail;
 }
 
 export class ControlService {
@@ -49,7 +51,7 @@ export class ControlService {
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
-    deps.turns.onTurnEvent((sessionId, turnId, event) => this.emit({ type: 'run-event', sessionId, turnId, event }));
+    deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     deps.sessions.onChange((session) => this.emit({ type: 'session-changed', session: summarize(session) }));
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
@@ -61,7 +63,11 @@ export class ControlService {
         const session = deps.sessions.get(sessionId);
         if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
         const page = readLogPage(deps.sessions.logFile(sessionId), LOG_PAGE, before);
-        return { session, log: page.records, start: page.start, total: page.total };
+        // The latest page ends with the text still held in memory, read in the same step as the
+        // log: it holds exactly the run events numbered up to its records' `seq`, and the live
+        // events go on from there.
+        const log = before === undefined ? [...page.records, ...deps.turns.unwritten(session)] : page.records;
+        return { session, log, start: page.start, total: page.total };
       },
       'turn:cancel': (turnId) => ({ cancelled: deps.turns.cancel(turnId) }),
       'role:set-model': (role, ref) => {
@@ -104,6 +110,7 @@ export class ControlService {
           throw error;
         }
       },
+      'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
     };
   }
 

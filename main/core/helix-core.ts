@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApprovalService } from '../approvals/approval-service';
+import type { DiagLogTail } from '../../common/control';
 import { ControlService } from '../control/control-service';
 import { buildControlServer } from '../control/control-http';
 import { ConfigStore } from '../providers/config-store';
@@ -21,7 +22,10 @@ import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../sessions/turn-service';
 import { TaskService } from '../tasks/task-service';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
+import { isLevel, openDiagLog, resolveLogLevel, type DiagLog } from './diag-log';
+import { readLogTail } from './log-tail';
 import { RunService } from './run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
 import { RunSlots } from './run-slots';
@@ -64,15 +68,48 @@ export interface HelixCore {
   /** The control panel, with its token in the fragment (never sent over the wire by a browser). */
   controlUrl: string;
   controlToken: string;
+  /** The diagnostic log (`<data dir>/logs/helix.log`), for the shell's own records: take a child naming the component. */
+  log: DiagLog;
   close(): Promise<void>;
 }
 
-/** Starts the core; throws ConfigError for an invalid config and the listen error for a taken port. */
+/**
+ * Starts the core; throws ConfigError for an invalid config, the listen error for a taken port,
+ * and DataDirLockedError when another Helix uses the data dir (then nothing in it is touched).
+ */
 export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
-  const env = options.env ?? process.env;
   mkdirSync(options.dataDir, { recursive: true });
+  const lock = await acquireDataDirLock(options.dataDir);
+  try {
+    return await startLocked(options, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<HelixCore> {
+  const env = options.env ?? process.env;
+  const diag = openDiagLog({ dir: path.join(options.dataDir, 'logs'), level: resolveLogLevel(env.HELIX_LOG_LEVEL, 'info') });
+  const log = diag.log.child({ component: 'app' });
+  log.info({ version: APP_VERSION, pid: process.pid, dataDir: options.dataDir, host: options.host, port: options.port }, 'starting');
+  const wanted = env.HELIX_LOG_LEVEL?.trim().toLowerCase();
+  if (wanted && !isLevel(wanted)) log.warn({ HELIX_LOG_LEVEL: wanted.slice(0, 20) }, 'HELIX_LOG_LEVEL names no level (fatal, error, warn, info, debug, trace, silent): settings.log_level is used');
   const configPath = resolveConfigPath(options.configPath, options.dataDir);
-  const config = new ConfigStore(configPath);
+  let config: ConfigStore;
+  try {
+    config = new ConfigStore(configPath);
+  } catch (error) {
+    log.error({ file: configPath, error: (error as Error).message }, 'cannot start: the config is invalid');
+    diag.close();
+    throw error;
+  }
+  diag.log.level = resolveLogLevel(env.HELIX_LOG_LEVEL, config.current.settings.log_level);
+  config.onChange(({ config: current, error }) => {
+    diag.log.level = resolveLogLevel(env.HELIX_LOG_LEVEL, current.settings.log_level);
+    if (error) log.warn({ file: configPath, error: error.message }, 'config file invalid; the last good config stays in force');
+    else log.info({ file: configPath }, 'config reloaded');
+  });
   const { key, source } = resolveApiKey(env, options.dataDir);
   const claudeBin = findClaudeBin(env);
   const sessions = new SessionStore(options.dataDir);
@@ -83,14 +120,14 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
   // The proxy only ever serves this machine's claude processes: loopback, each run with a token of its own.
   const proxyRequests = new RequestLog();
   const runTokens = new RunTokens();
-  const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ authorize: runTokens.authorize, getConfig: () => config.current, keys, requests: proxyRequests }), '127.0.0.1', 0);
+  const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ authorize: runTokens.authorize, getConfig: () => config.current, keys, requests: proxyRequests, log: diag.log.child({ component: 'proxy' }) }), '127.0.0.1', 0);
   const proxyUrl = await proxyComponent.start();
   proxyRequests.onEntry(({ turnId, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
     if (owner) writeOrWarn(() => sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry }));
   });
 
-  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, grant: (route) => runTokens.grant(route) } });
+  const runs = new RunService({ tmpDir: runTmpDir(options.dataDir), claudeBin, env, keys, proxy: { url: proxyUrl, grant: (route) => runTokens.grant(route) }, log: diag.log.child({ component: 'runner' }) });
   // Each chat's log tells its warm process's life: started, each turn, idle, closed and why.
   runs.live.onChange((sessionId, { from, to, reason }) => {
     if (sessions.get(sessionId)) writeOrWarn(() => sessions.log(sessionId).append({ type: 'live', from, to, reason }));
@@ -117,13 +154,14 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         claudeBinPath: claudeBin.path,
         status: () => ({ providers: providerStatuses(config.current, keys), configError: config.error?.message ?? null, data_dir: { path: options.dataDir, free_bytes: freeBytes(options.dataDir) } }),
         requests: apiRequests,
+        log: diag.log.child({ component: 'api' }),
       }),
     options.host,
     options.port,
   );
   // The supervisor reports to the control service, which is built after it.
   let notify = (): void => undefined;
-  const services = new ServiceSupervisor({ onChange: () => notify() });
+  const services = new ServiceSupervisor({ onChange: () => notify(), log: diag.log.child({ component: 'services' }) });
   await services.sync(config.current.services);
   config.onChange(({ config: current }) => void services.sync(current.services));
   const controlToken = randomBytes(18).toString('base64url');
@@ -154,6 +192,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
         if (change.from === 'starting' || change.to === 'closed' || change.to === 'crashed') listener();
       }),
     },
+    diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
   });
   notify = () => controlService.notify();
@@ -167,6 +206,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     } catch (error) {
       if (!options.keepGoingIfPortTaken || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
       console.warn(`Helix: ${server.state.lastError}`);
+      log.warn({ server: server.state.name, error: server.state.lastError }, 'server not started: its port is taken');
     }
   };
   const close = async (): Promise<void> => {
@@ -180,15 +220,21 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     await proxyComponent.stop();
     tasks.close();
     sessions.close();
+    log.info({}, 'stopped');
+    diag.close();
+    lock.release();
   };
   try {
     await start(api);
     apiUrl = api.state.url ?? `http://${options.host}:${options.port}`;
     const controlPort = options.controlPort ?? (options.port === 0 ? 0 : Number(new URL(apiUrl).port) + 1);
-    controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir() }), options.host, controlPort);
+    controlServer = new ServerComponent('control', () => buildControlServer({ token: controlToken, service: controlService, rendererDir: rendererDir(), log: diag.log.child({ component: 'control' }) }), options.host, controlPort);
     await start(controlServer);
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
+    lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
+    log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
   } catch (error) {
+    log.error({ error: (error as Error).message }, 'cannot start');
     await close();
     throw error;
   }
@@ -208,6 +254,7 @@ export async function startHelixCore(options: CoreOptions): Promise<HelixCore> {
     approvals,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
+    log: diag.log,
     close,
   };
 }

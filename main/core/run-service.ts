@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
+import type { DiagLog } from './diag-log';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock, type ResumeFrom } from '../runner/claude-command';
 import { LiveSession, type LiveOutcome, type LiveTurn, type TurnInput } from '../runner/live-session';
 import { isAlive } from '../runner/process-tree';
@@ -65,6 +66,8 @@ export interface RunServiceOptions {
   /** The app's environment; claude gets only the allowlisted part of it. */
   env: NodeJS.ProcessEnv;
   keys: KeyLookup;
+  /** The runner's diagnostic log. */
+  log?: DiagLog;
 }
 
 export class RunService {
@@ -197,7 +200,7 @@ export class RunService {
       roleEnv: start.passedOn,
     };
     const args = [...claudeArgs(command), ...(options.parked ? ['--await-claim'] : [])];
-    return { live: new LiveSession({ bin: start.bin, args, cwd, env: claudeEnv(this.options.env, command) }), grant };
+    return { live: new LiveSession({ bin: start.bin, args, cwd, env: claudeEnv(this.options.env, command), log: this.options.log }), grant };
   }
 
   /** The parked spare for this kind of start, claimed for the chat's folder; undefined if there is none or the claim fails. */

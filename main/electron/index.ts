@@ -12,8 +12,10 @@ import { isOwnWindow, registerControlIpc, type IpcSender } from '../control/cont
 import { writeOrWarn } from '../core/data-dir';
 import { startHelixCore, type HelixCore } from '../core/helix-core';
 import { loginShellPath, mergePath } from '../desktop/login-shell-path';
+import { logUncaught } from '../core/uncaught';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
-import type { TrayAction } from '../desktop/tray-menu';
+import { trayActionRunner } from '../desktop/tray-actions';
+import { startIfFirstInstance } from '../desktop/single-instance';
 import { approvalNotice } from '../desktop/approval-notice';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
 import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
@@ -25,10 +27,24 @@ const resources = app.isPackaged ? process.resourcesPath : path.join(here, '../.
 let core: HelixCore | undefined;
 let window: BrowserWindow | undefined;
 
-registerAppScheme();
-if (!app.requestSingleInstanceLock()) app.quit();
-app.on('second-instance', () => showWindow());
-app.on('web-contents-created', (_event, contents) => lockDown(contents));
+// Nothing happens before this instance holds the single-instance lock: a second one only quits.
+startIfFirstInstance(app, () => {
+  registerAppScheme();
+  app.on('second-instance', () => showWindow());
+  app.on('web-contents-created', (_event, contents) => lockDown(contents));
+  // What stops the start (an invalid config with no good one before it, an unusable data dir, a
+  // data dir in use by another Helix, e.g. `helix serve`) is said, not swallowed.
+  app
+    .whenReady()
+    .then(onReady)
+    .catch((error: unknown) => {
+      dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
+      app.exit(1);
+    });
+  // The app lives on in the tray when its window is closed.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));
+});
 
 async function onReady(): Promise<void> {
   // A GUI launch does not inherit the login shell's PATH, where claude usually is.
@@ -39,11 +55,23 @@ async function onReady(): Promise<void> {
   // HELIX_DATA_DIR and HELIX_PORT let a second copy (or a test) run beside the usual one.
   const dataDir = process.env.HELIX_DATA_DIR || app.getPath('userData');
   core = await startHelixCore({ dataDir, configPath: process.env.HELIX_DATA_DIR ? `${dataDir}/llm-providers.yaml` : undefined, host: '127.0.0.1', port: Number(process.env.HELIX_PORT ?? 8765), keepGoingIfPortTaken: true });
+  // Recorded instead of Electron's modal error box; the app carries on, as Electron would.
+  logUncaught(core.log.child({ component: 'desktop' }));
   serveRenderer(path.join(here, '../renderer'));
   registerControlIpc(ipcMain, core.control, isTrusted);
   core.control.subscribe(forward);
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
-  createTray(core.control, resources, runTrayAction);
+  const { handlers } = core.control;
+  const runTrayAction = trayActionRunner({
+    setRoleModel: (role, ref) => handlers['role:set-model'](role, ref),
+    restartApi: () => handlers['component:restart']('api'),
+    showWindow,
+    showApprovals,
+    quit: () => app.quit(),
+    notify,
+    log: core.log.child({ component: 'tray' }),
+  });
+  createTray(core.control, resources, (action) => void runTrayAction(action));
   showWindow();
 }
 
@@ -72,19 +100,14 @@ function forward(event: ControlEvent): void {
     const duration = Date.now() - (runningSince.get(s.id) as number);
     runningSince.delete(s.id);
     const visible = window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused();
-    if (shouldNotify(s.status, duration, visible) && Notification.isSupported()) {
-      new Notification({ title: s.status === 'failed' ? 'Helix: a run failed' : 'Helix: a run finished', body: s.title }).show();
+    if (shouldNotify(s.status, duration, visible)) {
+      notify(s.status === 'failed' ? 'Helix: a run failed' : 'Helix: a run finished', s.title);
     }
   }
 }
 
-function runTrayAction(action: TrayAction): void {
-  if (!core) return;
-  if (action.type === 'switch-role') void core.control.handlers['role:set-model'](action.role, action.ref);
-  else if (action.type === 'restart-api') void core.control.handlers['component:restart']('api');
-  else if (action.type === 'open-window') showWindow();
-  else if (action.type === 'open-approvals') showApprovals();
-  else app.quit();
+function notify(title: string, body: string): void {
+  if (Notification.isSupported()) new Notification({ title, body }).show();
 }
 
 /** The window, on its Approvals view. */
@@ -128,15 +151,3 @@ function lockDown(contents: WebContents): void {
   contents.on('will-redirect', stayInApp);
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
-
-// What stops the start (an invalid config with no good one before it, an unusable data dir) is said, not swallowed.
-app
-  .whenReady()
-  .then(onReady)
-  .catch((error: unknown) => {
-    dialog.showErrorBox('Helix Desktop cannot start', error instanceof Error ? error.message : String(error));
-    app.exit(1);
-  });
-// The app lives on in the tray when its window is closed.
-app.on('window-all-closed', () => undefined);
-app.on('before-quit', gracefulQuit(() => core?.close() ?? Promise.resolve(), () => app.exit(0)));

@@ -4,7 +4,7 @@
  * `settings` tunes the runner and the server.
  */
 import { z } from 'zod';
-import { ON_DISCONNECT, PERMISSION_MODES } from '../../common/control';
+import { LOG_LEVELS, ON_DISCONNECT, PERMISSION_MODES } from '../../common/control';
 import { APPROVAL_POLICIES } from '../../common/approval';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
@@ -102,6 +102,8 @@ export const SettingsSchema = z.object({
     .prefault({}),
   /** Web pages allowed to call the API from the browser (CORS), e.g. "http://localhost:3000"; none by default. */
   cors_origins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
+  /** The least severe records the diagnostic log (<data dir>/logs/helix.log) keeps; HELIX_LOG_LEVEL overrides it. */
+  log_level: z.enum([...LOG_LEVELS, 'silent']).default('info'),
 });
 
 const argv = z.array(z.string().min(1)).min(1);

@@ -10,7 +10,8 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { fastifyLogging } from '../core/http-log';
 import type { ProviderConfig } from '../providers/config-schema';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig } from '../providers/load-config';
@@ -27,6 +28,8 @@ interface ProxyDeps {
   getConfig(): HelixConfig;
   keys: KeyLookup;
   requests: RequestLog;
+  /** The diagnostic log (none: nothing is logged). */
+  log?: FastifyBaseLogger;
 }
 
 type Json = Record<string, unknown>;
@@ -48,7 +51,7 @@ interface Forward {
 const ROUTE = /^\/(?:p\/([^/]+)\/)?(v1\/[^?]*)(\?.*)?$/;
 
 export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
-  const app = Fastify({ bodyLimit: 64 * 1024 * 1024, logger: false, forceCloseConnections: true });
+  const app = Fastify({ bodyLimit: 64 * 1024 * 1024, ...fastifyLogging(deps.log), forceCloseConnections: true });
   // Bodies stay bytes: an anthropic provider gets exactly what Claude Code sent.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -80,6 +80,8 @@ export function claudeEnv(parent: NodeJS.ProcessEnv, options: CommandOptions): R
     // `session_state_changed` idle after each turn: the signal that the process takes the next line.
     CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS: '1',
   });
+  // Helix's proxy is on loopback: a network proxy from the user's environment must not be asked for it.
+  for (const name of ['NO_PROXY', 'no_proxy']) env[name] = [env[name], '127.0.0.1,localhost,::1'].filter(Boolean).join(',');
   // The CLI refuses bypassPermissions as root unless told it runs in a sandbox; choosing the mode says so.
   if (options.permissionMode === 'bypassPermissions') env.IS_SANDBOX = '1';
   return env;

@@ -5,7 +5,9 @@
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
 import { StorageError } from '../core/data-dir';
+import { NO_LOG, type DiagLog } from '../core/diag-log';
 import { CliEventMapper } from './event-mapper';
+import { loggableArgs } from './loggable-args';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
 import { StreamJsonParser } from './stream-json';
 
@@ -19,6 +21,8 @@ export interface RunSpec {
   timeoutMs: number;
   /** How long the CLI gets to end its tools after SIGTERM before the tree is force-killed. */
   killGraceMs?: number;
+  /** Start, stop decisions and exit (pid and arguments; never the environment or stdin). */
+  log?: DiagLog;
 }
 
 export type RunOutcome = { ok: true; result: RunResult } | { ok: false; error: RunError; result?: RunResult };
@@ -45,6 +49,8 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
   let consumerFailed = false;
   let killTimer: NodeJS.Timeout | undefined;
   const doomed = new Set<number>();
+  const log = spec.log ?? NO_LOG;
+  const startedAt = Date.now();
 
   const child = execa(spec.bin, spec.args, {
     cwd: spec.cwd,
@@ -57,6 +63,7 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     stdout: 'pipe',
     stderr: 'pipe',
   });
+  log.info({ pid: child.pid ?? null, bin: spec.bin, args: loggableArgs(spec.args), cwd: spec.cwd, timeoutMs: spec.timeoutMs }, 'claude started');
 
   const emit = (lines: ReturnType<StreamJsonParser['push']>): void => {
     for (const line of lines) {
@@ -101,6 +108,7 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     const pid = child.pid;
     if (terminating || pid === undefined || child.exitCode !== null) return;
     terminating = true;
+    log.info({ pid, reason: stopReason?.code, detail: stopReason?.detail, graceMs }, 'stopping claude (SIGTERM)');
     if (process.platform === 'win32') {
       killTreeWindows(pid);
       return;
@@ -109,17 +117,19 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     signalAll([pid], 'SIGTERM');
     killTimer = setTimeout(() => {
       for (const p of listDescendants(pid)) doomed.add(p);
-      signalAll([pid, ...doomed], 'SIGKILL');
+      const killed = signalAll([pid, ...doomed], 'SIGKILL');
+      log.warn({ pid, killed, graceMs }, 'claude still running after the grace period: killed with its processes (SIGKILL)');
     }, graceMs);
   }
 
-  const done = (async (): Promise<RunOutcome> => {
+  const outcome = (async (): Promise<RunOutcome> => {
     const exit = await child;
     consume(parser.end());
     clearTimeout(timeout);
     clearTimeout(killTimer);
     // Tool processes the CLI did not take down with it (they outlive a killed parent).
-    signalAll([...doomed].filter(isAlive), 'SIGKILL');
+    const leftOver = signalAll([...doomed].filter(isAlive), 'SIGKILL');
+    if (leftOver.length > 0) log.warn({ pid: child.pid ?? null, killed: leftOver }, 'killed tool processes claude left behind');
 
     // A complete answer stands even if the process then had to be stopped (it hung on exit, or the
     // client left), but not one refused upstream or one whose recording failed.
@@ -135,6 +145,13 @@ export function startClaudeRun(spec: RunSpec, onEvent: (event: RunEvent) => void
     const said = stderrTail.trim().split('\n').slice(-3).join(' ').trim();
     return { ok: false, error: { code: 'cli_crashed', detail: said ? `${how}: ${said}` : how } };
   })();
+  const done = outcome.then(async (end) => {
+    const exit = await child;
+    const fields = { pid: child.pid ?? null, exitCode: exit.exitCode ?? null, signal: exit.signal ?? null, ms: Date.now() - startedAt, outcome: end.ok ? 'ok' : end.error.code };
+    if (end.ok || end.error.code === 'cancelled') log.info(fields, 'claude exited');
+    else log.warn({ ...fields, detail: end.error.detail }, 'claude run failed');
+    return end;
+  });
 
   return {
     get pid() {

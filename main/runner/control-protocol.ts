@@ -6,6 +6,7 @@
  * unsupported.
  */
 import type { PermissionRequest } from '../approvals/approval-service';
+import { readFileSync } from 'node:fs';
 import type { CliEvent } from './stream-json';
 
 export function controlRequestLine(requestId: string, request: Record<string, unknown>): string {
@@ -51,4 +52,15 @@ export function obj(value: unknown): Record<string, unknown> {
 
 export function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** A process's resident memory in bytes (Linux /proc), for the panel; undefined elsewhere or when gone. */
+export function residentBytes(pid: number): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }

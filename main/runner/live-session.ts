@@ -9,15 +9,16 @@
  * aborted, so nobody answers a question that is no longer asked.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
 import { StorageError } from '../core/data-dir';
+import { NO_LOG, type DiagLog } from '../core/diag-log';
 import type { ClaudeRun } from './claude-run';
 import { CliEventMapper } from './event-mapper';
+import { loggableArgs } from './loggable-args';
 import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
-import { answerFor, controlRequestLine, obj, str } from './control-protocol';
+import { answerFor, controlRequestLine, obj, residentBytes, str } from './control-protocol';
 import { PermissionPrompts, type AskPermission } from './permission-prompts';
 import { StreamJsonParser, type CliEvent } from './stream-json';
 import { exitOutcome, resultOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
@@ -35,6 +36,8 @@ export interface LiveSpec {
   interruptGraceMs?: number;
   /** How long a closed stdin gets to end the process before it is killed. */
   closeGraceMs?: number;
+  /** Start, state changes, stop decisions and exit (pid and arguments; never the environment or stdin). */
+  log?: DiagLog;
 }
 
 export interface TurnInput {
@@ -90,6 +93,7 @@ export class LiveSession {
   /** A written turn has ended; the process takes the next line once it says idle. */
   private finishing = false;
   private requestCount = 0;
+  private readonly log: DiagLog;
   private endReason: string | undefined;
   /** The Claude Code session the process holds, as its latest turn reported it. */
   sessionId: string | undefined;
@@ -121,6 +125,9 @@ export class LiveSession {
       this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
     this.exited = this.child.then((exit) => this.onExit(exit));
+    const log = (this.log = spec.log ?? NO_LOG);
+    log.info({ pid: this.child.pid ?? null, bin: spec.bin, args: loggableArgs(spec.args), cwd: spec.cwd }, 'claude started (live session)');
+    this.machine.onChange(({ from, to, reason }) => log.info({ pid: this.child.pid ?? null, from, to, reason }, 'live session state'));
   }
 
   get pid(): number | undefined {
@@ -131,23 +138,13 @@ export class LiveSession {
     return this.machine.state;
   }
 
-  get busy(): boolean {
-    return this.turnOpen !== undefined && !this.turnOpen.settled;
-  }
-
   onState(listener: (change: LiveStateChange) => void): () => void {
     return this.machine.onChange(listener);
   }
 
   /** Resident memory of the CLI process in bytes (Linux), for the panel. */
   rssBytes(): number | undefined {
-    if (process.platform !== 'linux' || this.pid === undefined || this.machine.ended) return undefined;
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
-      return match ? Number(match[1]) * 1024 : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.pid === undefined || this.machine.ended ? undefined : residentBytes(this.pid);
   }
 
   /**
@@ -300,7 +297,7 @@ export class LiveSession {
     }
     this.consume(turn, event);
     if (event.type === 'result' && turn.result) {
-      const outcome = this.resultOutcome(turn, turn.result);
+      const outcome = resultOutcome(turn, turn.result);
       // The conversation's tip moves with each completed turn; an interrupted or failed one leaves it.
       if (outcome.ok && outcome.messageUuid) this.tipMessageUuid = outcome.messageUuid;
       this.ended(turn, outcome);
@@ -374,10 +371,6 @@ export class LiveSession {
     else waiter.reject(new Error(str(response.error) || 'the CLI refused the request'));
   }
 
-  private resultOutcome(turn: OpenTurn, result: RunResult): LiveOutcome {
-    return resultOutcome(turn, result);
-  }
-
   private stopped(turn: OpenTurn): LiveOutcome {
     return { ok: false, error: turn.stopReason ?? { code: 'cancelled', detail: 'the run was cancelled' }, result: turn.result };
   }
@@ -390,12 +383,14 @@ export class LiveSession {
     const pid = this.child.pid;
     if (this.terminating || pid === undefined || this.child.exitCode !== null) return;
     this.terminating = true;
+    this.log.info({ pid, reason: this.endReason }, 'stopping claude (SIGTERM)');
     if (process.platform === 'win32') return killTreeWindows(pid);
     for (const p of listDescendants(pid)) this.doomed.add(p);
     signalAll([pid], 'SIGTERM');
     this.killTimer = setTimeout(() => {
       for (const p of listDescendants(pid)) this.doomed.add(p);
-      signalAll([pid, ...this.doomed], 'SIGKILL');
+      const killed = signalAll([pid, ...this.doomed], 'SIGKILL');
+      this.log.warn({ pid, killed }, 'claude still running after the grace period: killed with its processes (SIGKILL)');
     }, this.spec.killGraceMs ?? 1000);
   }
 
@@ -404,7 +399,8 @@ export class LiveSession {
     clearTimeout(this.killTimer);
     clearTimeout(this.idleFallback);
     // Tool processes the CLI did not take down with it (they outlive a killed parent).
-    signalAll([...this.doomed].filter(isAlive), 'SIGKILL');
+    const leftOver = signalAll([...this.doomed].filter(isAlive), 'SIGKILL');
+    if (leftOver.length > 0) this.log.warn({ pid: this.child.pid ?? null, killed: leftOver }, 'killed tool processes claude left behind');
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
     if (this.machine.state === 'closing') this.machine.to('closed', this.endReason ? `${this.endReason} (${how})` : how);
     else if (!this.machine.ended) this.machine.to('crashed', how);

@@ -31,15 +31,18 @@ export function listDescendants(rootPid: number): number[] {
   return found;
 }
 
-/** Sends `signal` to each pid that still exists; a pid that is already gone is not an error. */
-export function signalAll(pids: Iterable<number>, signal: NodeJS.Signals): void {
+/** Sends `signal` to each pid that still exists; a pid that is already gone is not an error. Returns the pids signalled. */
+export function signalAll(pids: Iterable<number>, signal: NodeJS.Signals): number[] {
+  const reached: number[] = [];
   for (const pid of pids) {
     try {
       process.kill(pid, signal);
+      reached.push(pid);
     } catch {
       // already exited
     }
   }
+  return reached;
 }
 
 /** True while the process exists and has not exited (a zombie waiting for its parent counts as gone). */

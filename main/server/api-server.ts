@@ -1,9 +1,10 @@
 /**
- * The OpenAI-compatible HTTP server: /v1/models, /v1/chat/completions, /health.
+ * The OpenAI-compatible HTTP server: /v1/models, /v1/chat/completions, /v1/responses, /health.
  * Every request needs the app's Bearer key; every error has OpenAI's shape.
  */
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { StorageError } from '../core/data-dir';
+import { fastifyLogging } from '../core/http-log';
 import type { RunService } from '../core/run-service';
 import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
@@ -13,6 +14,7 @@ import { checkBearer, isLoopbackHost } from './auth';
 import { registerChatCompletions } from './chat-completions';
 import { handleOrigin } from './cors';
 import { registerModels } from './models';
+import { registerResponses } from './responses/responses-route';
 import type { ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
 import { storageFailure } from './run-errors';
@@ -26,6 +28,8 @@ export interface ApiServerDeps {
   version: string;
   claudeBinPath: string | null;
   requests: ApiRequestLog;
+  /** The diagnostic log (none: nothing is logged). */
+  log?: FastifyBaseLogger;
   /** Provider readiness (keys set or missing), the config file's state and the room left for sessions, for /health. */
   status(): { providers: ProviderStatus[]; configError: string | null; data_dir: { path: string; free_bytes: number | null } };
 }
@@ -35,12 +39,12 @@ const BODY_LIMIT = 32 * 1024 * 1024;
 
 export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   // Runs are stopped before the server closes, so no connection is worth waiting for.
-  const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false, forceCloseConnections: true });
+  const app = Fastify({ bodyLimit: BODY_LIMIT, ...fastifyLogging(deps.log), forceCloseConnections: true });
   const startedAt = Date.now();
 
-  // Answered chat requests log themselves (chat-completions.ts), with their tokens.
+  // Answered chat requests log themselves (chat-completions.ts, responses-route.ts), with their tokens.
   app.addHook('onResponse', async (req, reply) => {
-    if (req.routeOptions.url === '/v1/chat/completions' && reply.statusCode === 200) return;
+    if ((req.routeOptions.url === '/v1/chat/completions' || req.routeOptions.url === '/v1/responses') && reply.statusCode === 200) return;
     deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime) });
   });
 
@@ -71,6 +75,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   }));
   registerModels(app, deps.getConfig);
   registerChatCompletions(app, deps);
+  registerResponses(app, deps);
 
   app.setNotFoundHandler(async (req) => {
     throw new ApiError(404, `No route ${req.method} ${req.url.split('?')[0]}.`, 'invalid_request_error', 'not_found');

@@ -4,7 +4,7 @@
  * run starts, so the client never waits in silence; a client that leaves (Open WebUI's stop
  * button) ends the run and everything it started, unless settings.on_disconnect is `finish`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RunResult } from '../../common/run-event';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { readConversation } from '../sessions/conversation';
@@ -16,6 +16,7 @@ import { messageText, parseChatRequest, type ChatRequest } from './chat-request'
 import { ChunkBuilder, toOpenAiUsage, type OpenAiUsage } from './chunks';
 import type { ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
+import { chatIdOf, followTurn, requestHeader } from './follow-turn';
 import type { ApiError } from './openai-errors';
 import { createProgressRenderer, summarize, type Piece, type ProgressStyle } from './progress';
 import { chooseProgressStyle } from './progress-style';
@@ -35,7 +36,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const style = chooseProgressStyle(req.headers);
     const config = deps.getConfig();
     const role = findRole(config, request.model);
-    const chatId = header(req, 'x-helix-chat-id') ?? header(req, 'x-openwebui-chat-id');
+    const chatId = chatIdOf(req);
 
     // Answered requests log themselves here, with their tokens (a streamed reply is hijacked, past Fastify's hooks).
     const started = Date.now();
@@ -44,7 +45,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     };
 
     const userTexts = request.messages.filter((m) => m.role === 'user').map(messageText);
-    const task = detectTask(header(req, 'x-helix-task'), request.stream, userTexts);
+    const task = detectTask(requestHeader(req, 'x-helix-task'), request.stream, userTexts);
     if (task) {
       const answer = await deps.tasks.answer(task, userTexts.at(-1) ?? '', role, config, chatId);
       const body = sendWhole(reply, request, answer.content);
@@ -59,36 +60,6 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request, style);
     logAnswered(completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style));
     return completion;
-  });
-}
-
-function header(req: FastifyRequest, name: string): string | undefined {
-  const value = req.headers[name];
-  const first = (Array.isArray(value) ? value[0] : value)?.trim();
-  return first || undefined;
-}
-
-/** Follows a turn until it finishes or the client leaves; `leave` decides what leaving means. */
-function follow(reply: FastifyReply, handle: TurnHandle, leave: () => void, onEvent: (event: TurnEvent) => void): Promise<void> {
-  return new Promise((resolve) => {
-    let unsubscribe = (): void => undefined;
-    let done = false;
-    unsubscribe = handle.subscribe((event) => {
-      if (done) return;
-      onEvent(event);
-      // Handed off: the response ends with the question; the turn goes on for the chat's next message.
-      if (event.type === 'finished' || event.type === 'handoff') {
-        done = true;
-        if (event.type === 'handoff') queueMicrotask(() => unsubscribe());
-        resolve();
-      }
-    });
-    reply.raw.on('close', () => {
-      if (reply.raw.writableEnded) return;
-      unsubscribe();
-      if (handle.detached) leave();
-      resolve();
-    });
   });
 }
 
@@ -121,7 +92,7 @@ async function streamTurn(
   send(renderer.starting(`${role.name} · ${role.provider}:${role.model}`));
   let toolCalls = 0;
   let tokens: number | undefined;
-  await follow(reply, handle, leave, (event) => {
+  await followTurn(reply, handle, leave, (event) => {
     if (event.type === 'handoff') {
       for (const chunk of chunks.text('content', event.question)) sse.data(chunk);
       send(renderer.finished('Waiting for your answer in this chat'));
@@ -168,7 +139,7 @@ async function completeTurn(
   let answer = '';
   let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
   let question: string | undefined;
-  await follow(reply, handle, leave, (event) => {
+  await followTurn(reply, handle, leave, (event) => {
     if (event.type === 'handoff') question = event.question;
     else if (event.type === 'text') answer += event.text;
     // Unlike a stream, a one-shot answer can take back text the CLI discarded.

@@ -15,6 +15,8 @@ export class SseStream {
   constructor(
     private readonly res: ServerResponse,
     keepaliveMs: number,
+    /** Longest line allowed, in bytes (Open WebUI up to 0.11 aborts a turn on lines over 128 KiB). */
+    private readonly maxLine = MAX_SSE_LINE,
   ) {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -34,8 +36,8 @@ export class SseStream {
   data(payload: object | '[DONE]'): void {
     const line = `data: ${payload === '[DONE]' ? payload : JSON.stringify(payload)}`;
     // A UTF-16 unit is at most 3 bytes of UTF-8: most lines need no count.
-    if (line.length * 3 > MAX_SSE_LINE && Buffer.byteLength(line) > MAX_SSE_LINE) {
-      throw new Error(`SSE line of ${Buffer.byteLength(line)} bytes exceeds ${MAX_SSE_LINE}`);
+    if (line.length * 3 > this.maxLine && Buffer.byteLength(line) > this.maxLine) {
+      throw new Error(`SSE line of ${Buffer.byteLength(line)} bytes exceeds ${this.maxLine}`);
     }
     this.write(`${line}\n\n`);
   }

@@ -5,6 +5,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import type { ServiceState } from '../../common/control';
+import { NO_LOG, type DiagLog } from '../core/diag-log';
 import type { ServiceConfig } from '../providers/config-schema';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from '../runner/process-tree';
 
@@ -19,6 +20,8 @@ interface SupervisorOptions {
   backoffMaxMs?: number;
   healthEveryMs?: number;
   onChange?: () => void;
+  /** Starts, exits and restart decisions (never a command's arguments: they may hold a key). */
+  log?: DiagLog;
 }
 
 interface Service {
@@ -35,10 +38,12 @@ export class ServiceSupervisor {
   private readonly services = new Map<string, Service>();
   private readonly base: number;
   private readonly max: number;
+  private readonly log: DiagLog;
 
   constructor(private readonly options: SupervisorOptions = {}) {
     this.base = options.backoffBaseMs ?? 1000;
     this.max = options.backoffMaxMs ?? 60_000;
+    this.log = options.log ?? NO_LOG;
   }
 
   /** Follows the config: new services are added (and started if autostart), removed ones stopped. */
@@ -88,6 +93,7 @@ export class ServiceSupervisor {
     service.stopping = true;
     if (service.config.stop_command) await this.runCommand(service, service.config.stop_command);
     if (service.child) await terminate(service.child);
+    this.log.info({ service: name }, 'service stopped');
     service.state.state = 'stopped';
     service.state.pid = null;
     service.state.startedAt = null;
@@ -125,6 +131,7 @@ export class ServiceSupervisor {
     const child = execa(file as string, args, { cwd: service.config.cwd, reject: false, buffer: false, detached: process.platform !== 'win32', stdin: 'ignore', all: true });
     service.child = child;
     service.state.pid = child.pid ?? null;
+    this.log.info({ service: service.state.name, pid: child.pid ?? null, executable: file, restarts: service.state.restarts }, 'service started');
     service.state.startedAt = new Date().toISOString();
     child.all?.on('data', (chunk: Buffer) => this.output(service, chunk.toString('utf8')));
     child.once('spawn', () => {
@@ -140,16 +147,18 @@ export class ServiceSupervisor {
       const cause = (result.cause as Error | undefined)?.message;
       service.state.lastError = cause ?? `exited with ${result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`}`;
       service.state.state = 'failed';
+      const exited = { service: service.state.name, exitCode: result.exitCode ?? null, signal: result.signal ?? null, ranMs: ranFor, error: service.state.lastError };
       if (service.config.restart_on_crash) {
         service.state.state = 'restarting';
         const delay = service.backoffMs;
+        this.log.warn({ ...exited, restartInMs: delay }, 'service exited; restarting');
         service.backoffMs = Math.min(service.backoffMs * 2, this.max);
         service.restartTimer = setTimeout(() => {
           service.state.restarts += 1;
           this.spawn(service);
         }, delay);
         service.restartTimer.unref();
-      }
+      } else this.log.warn(exited, 'service exited; not restarted (restart_on_crash is off)');
       this.changed();
     });
     this.changed();
@@ -160,6 +169,7 @@ export class ServiceSupervisor {
     const result = await execa(file as string, args, { cwd: service.config.cwd, reject: false, all: true, stdin: 'ignore', timeout: 120_000 });
     this.output(service, `$ ${command.join(' ')}\n${result.all ?? ''}`);
     const ok = result.exitCode === 0;
+    this.log[ok ? 'info' : 'warn']({ service: service.state.name, executable: file, exitCode: result.exitCode ?? null, ok }, 'service command ran');
     service.state.lastError = ok ? null : `${command.join(' ')}: ${(result.cause as Error | undefined)?.message ?? `exit code ${result.exitCode}`}`;
     return ok;
   }
@@ -173,6 +183,7 @@ export class ServiceSupervisor {
       health = 'failing';
     }
     if (health !== service.state.health) {
+      this.log[health === 'ok' ? 'info' : 'warn']({ service: service.state.name, health }, 'service health changed');
       service.state.health = health;
       this.changed();
     }

@@ -13,6 +13,7 @@
  * - A retry of a turn that ran on after its client left gets that run, or its recorded answer.
  */
 import { randomUUID } from 'node:crypto';
+import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { decisionFromReply, type ApprovalView } from '../../common/approval';
@@ -43,6 +44,7 @@ export interface TurnRequest {
 interface AskedInChat {
   approvalId: string;
   handle: TurnHandle;
+  turn: TurnRecord;
   /** The answer's text the first response carried, and the question it ended with. */
   sofar: string;
   question: string;
@@ -54,7 +56,9 @@ export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
   /** Per session, the approval its chat was asked (settings.approvals.in_chat). */
   private readonly askedInChat = new Map<string, AskedInChat>();
-  private readonly turnListeners = new Set<(sessionId: string, turnId: string, event: RunEvent) => void>();
+  /** The logger of each turn in flight, by turn id: it holds the text not written yet. */
+  private readonly loggers = new Map<string, TurnLogger>();
+  private readonly turnListeners = new Set<TurnEventListener>();
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
 
@@ -68,14 +72,14 @@ export class TurnService {
     private readonly approvals?: ApprovalService,
   ) {}
 
-  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord } {
+  begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } {
     const { conversation } = request;
     const answered = this.answerInChat(request);
     if (answered) return answered;
     const session = this.sessionFor(request);
 
     const retried = this.retryOf(session, conversation);
-    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session };
+    if (retried) return { handle: this.live.get(retried.id) ?? this.replay(session, retried), session, turn: retried };
 
     const turn: TurnRecord = {
       id: randomUUID(),
@@ -99,10 +103,34 @@ export class TurnService {
     }
     const handle = new TurnHandle();
     this.live.set(turn.id, handle);
+    this.loggers.set(turn.id, logger);
     this.execute(request, session, turn, handle, logger)
       .catch((error: unknown) => handle.emit({ type: 'finished', outcome: { ok: false, error: { code: 'run_failed', detail: String(error) } } }))
-      .finally(() => this.live.delete(turn.id));
-    return { handle, session };
+      .finally(() => {
+        this.live.delete(turn.id);
+        this.loggers.delete(turn.id);
+      });
+    return { handle, session, turn };
+  }
+
+  /**
+   * The conversation up to and including a recorded turn, oldest exchange first: the turn's
+   * ancestors found by their keys, so a client that names only its last turn (the Responses
+   * API's previous_response_id) continues exactly that branch. Undefined for an unknown turn.
+   */
+  conversationThrough(turnId: string): { session: SessionRecord; exchanges: Exchange[] } | undefined {
+    const found = this.store.findTurn(turnId);
+    if (!found) return undefined;
+    const { session } = found;
+    const exchanges: Exchange[] = [];
+    let turn: TurnRecord | undefined = found.turn;
+    // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
+    for (let steps = 0; turn && steps <= session.turns.length; steps += 1) {
+      exchanges.unshift({ user: turn.user, assistant: turn.assistant });
+      const parentKey: string = turn.parentKey;
+      turn = session.turns.find((t) => t.key === parentKey && t.status === 'done');
+    }
+    return { session, exchanges };
   }
 
   /**
@@ -110,7 +138,7 @@ export class TurnService {
    * deny); anything else denies with the message passed on to Claude Code. The response follows
    * the rest of the same turn. Only the same chat (its id, with the API key) can answer.
    */
-  private answerInChat({ chatId, conversation }: TurnRequest): { handle: TurnHandle; session: SessionRecord } | undefined {
+  private answerInChat({ chatId, conversation }: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } | undefined {
     const session = chatId ? this.store.findByChatId(chatId) : undefined;
     const asked = session && this.askedInChat.get(session.id);
     if (!session || !asked || !this.approvals) return undefined;
@@ -127,7 +155,7 @@ export class TurnService {
       return undefined;
     }
     asked.reply = reply;
-    return { handle, session };
+    return { handle, session, turn: asked.turn };
   }
 
   /**
@@ -143,10 +171,18 @@ export class TurnService {
     return turn.status === 'done' && recent ? turn : undefined;
   }
 
-  /** Hears every run event of every turn, after it is logged: the UI's live view. */
-  onTurnEvent(listener: (sessionId: string, turnId: string, event: RunEvent) => void): () => void {
+  /** Hears every run event of every turn, after it is logged, with its place in the turn: the UI's live view. */
+  onTurnEvent(listener: TurnEventListener): () => void {
     this.turnListeners.add(listener);
     return () => this.turnListeners.delete(listener);
+  }
+
+  /**
+   * The session's text not written to its log yet (the running turn's latest stretch), as log
+   * records: with the log, everything its turns relayed so far, up to the events' `seq`.
+   */
+  unwritten(session: SessionRecord): LogEntry[] {
+    return session.turns.flatMap((turn) => this.loggers.get(turn.id)?.unwritten() ?? []);
   }
 
   /** Stops one turn, waiting or running; false if it is not in flight. */
@@ -199,9 +235,9 @@ export class TurnService {
       const onEvent = (event: RunEvent): void => {
         if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined });
         if (event.type === 'text') answer += event.text;
-        logger.event(event);
+        const seq = logger.event(event);
         handle.emit(event);
-        for (const listener of this.turnListeners) listener(session.id, turn.id, event);
+        for (const listener of this.turnListeners) listener(session.id, turn.id, seq, event);
       };
       const approvals = role.approvals === 'ask' ? this.approvals : undefined;
       // Each change of a prompt is one event of the turn: logged, streamed to its client and the panel.
@@ -211,7 +247,7 @@ export class TurnService {
           if (this.askedInChat.get(session.id)?.approvalId === approval.id) this.askedInChat.delete(session.id);
         } else if (config.settings.approvals.in_chat && !this.askedInChat.has(session.id)) {
           const question = chatQuestion(approval);
-          inChat = { approvalId: approval.id, handle, sofar: answer, question };
+          inChat = { approvalId: approval.id, handle, turn, sofar: answer, question };
           this.askedInChat.set(session.id, inChat);
           handle.emit({ type: 'handoff', question });
         }
@@ -342,6 +378,8 @@ export class TurnService {
     };
   }
 }
+
+export type TurnEventListener = (sessionId: string, turnId: string, seq: number, event: RunEvent) => void;
 
 /**
  * Where a turn that follows `parent` picks up its conversation: the parent's Claude Code session,

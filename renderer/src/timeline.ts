@@ -18,13 +18,32 @@ export type TimelineItem =
   | { kind: 'task'; text: string }
   | { kind: 'turn-end'; turnId: string; status: string; target?: string; model?: string; tokens: number; costUsd: number; durationMs: number; error?: string };
 
+/**
+ * A timeline that follows a running session: its items, and how far into each turn they go, so
+ * the live events that continue a snapshot are added once each, in order.
+ */
+export interface LiveTimeline {
+  items: TimelineItem[];
+  /** Per turn, the `seq` of the latest run event the items include. */
+  held: Record<string, number>;
+}
+
 export function buildTimeline(log: LogEntry[]): TimelineItem[] {
+  return openTimeline(log).items;
+}
+
+/** A page of a session's log (for the latest page, with the text not written yet) as a live timeline. */
+export function openTimeline(log: LogEntry[]): LiveTimeline {
   const items: TimelineItem[] = [];
+  const held: Record<string, number> = {};
   for (const record of log) {
     if (record.type === 'prompt') {
       items.push({ kind: 'prompt', turnId: String(record.turnId), text: String(record.text), images: (record.images as string[]) ?? [], resumed: Boolean(record.resumed) });
     } else if (record.type === 'event') {
-      addRunEvent(items, String(record.turnId), record.event as RunEvent);
+      const turnId = String(record.turnId);
+      addRunEvent(items, turnId, record.event as RunEvent);
+      // Records are in order: the latest number is the furthest (logs written before events were numbered have none).
+      if (typeof record.seq === 'number') held[turnId] = record.seq;
     } else if (record.type === 'task') {
       items.push({ kind: 'task', text: `Background task "${String(record.task)}" answered ${record.via === 'provider' ? 'by the provider' : 'locally'}` });
     } else if (record.type === 'turn') {
@@ -38,7 +57,21 @@ export function buildTimeline(log: LogEntry[]): TimelineItem[] {
       items.push({ kind: 'turn-end', turnId: String(record.turnId), status: 'interrupted', tokens: 0, costUsd: 0, durationMs: 0 });
     }
   }
-  return items;
+  return { items, held };
+}
+
+/**
+ * Adds a live run event, the `seq`th of its turn. Returns the same timeline when it holds that
+ * event already (the snapshot had it), and 'gap' when an earlier one never came (the event
+ * stream was not open yet, or dropped): then only a new snapshot can fill the hole.
+ */
+export function followEvent(timeline: LiveTimeline, turnId: string, seq: number, event: RunEvent): LiveTimeline | 'gap' {
+  const held = timeline.held[turnId] ?? 0;
+  if (seq <= held) return timeline;
+  if (seq > held + 1) return 'gap';
+  const items = timeline.items.slice();
+  addRunEvent(items, turnId, event);
+  return { items, held: { ...timeline.held, [turnId]: seq } };
 }
 
 /**

@@ -71,7 +71,7 @@ const client = (token: string): Anthropic => new Anthropic({ baseURL: proxyUrl, 
 describe('proxy pass-through for an anthropic provider', () => {
   it('streams the answer unchanged, with the real key and headers upstream and usage logged for the turn', async () => {
     const grant = tokens.grant({ provider: 'local', turnId: 'turn-1' });
-    const stream = client(grant.token).messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
+    const stream = client(grant.token).messages.stream({ model: 'claude-test-model', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
     const message = await stream.finalMessage();
     expect(message.content).toEqual([{ type: 'text', text: 'Streamed through.' }]);
     const seen = fake.requests.at(-1)!;
@@ -79,12 +79,12 @@ describe('proxy pass-through for an anthropic provider', () => {
     expect(seen.headers['x-gateway']).toBe('helix');
     expect(seen.headers['anthropic-version']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(JSON.stringify(seen.headers)).not.toContain(grant.token);
-    expect(requests.list().at(-1)).toMatchObject({ provider: 'local', model: 'claude-sonnet-4-5', status: 200, inputTokens: 21, outputTokens: 4, turnId: 'turn-1' });
+    expect(requests.list().at(-1)).toMatchObject({ provider: 'local', model: 'claude-test-model', status: 200, inputTokens: 21, outputTokens: 4, turnId: 'turn-1' });
   });
 
   it('answers a whole message, and logs its usage', async () => {
     const grant = tokens.grant({ provider: 'local', turnId: 'turn-2' });
-    const message = await client(grant.token).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
+    const message = await client(grant.token).messages.create({ model: 'claude-test-model', max_tokens: 50, messages: [{ role: 'user', content: 'Hi' }] });
     expect(message.content).toEqual([{ type: 'text', text: 'Whole.' }]);
     expect(requests.list().at(-1)).toMatchObject({ provider: 'local', status: 200, inputTokens: 11, outputTokens: 2, turnId: 'turn-2' });
   });

@@ -4,18 +4,17 @@
  * UI rewrites the YAML and moves the next turn, the API server restarts, and a broken hand edit
  * shows an error while the last good config keeps serving. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, openPanel } from '../support/browser';
 import { hasToolResults, text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
 import { filesUnder } from '../support/files-under';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 let h: Harness;
 let openai: FakeOpenAi;
@@ -23,8 +22,6 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   openai = await new FakeOpenAi(() => ({ kind: 'text', text: 'Answer from the router.' })).start();
   h = await startHarness(
     (req) => (hasToolResults(req) ? text('The command printed ui-test.', { delayMs: 30 }) : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'echo ui-test' } }] }),
@@ -34,12 +31,7 @@ beforeAll(async () => {
       extraYaml: 'services:\n  remote-api:\n    restart_command: ["sh", "-c", "echo restarted the remote api"]\n',
     },
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(h.core.controlUrl);
+  ({ browser, page } = await openPanel(h.core.controlUrl));
 }, 60_000);
 
 afterAll(async () => {
@@ -116,6 +108,17 @@ describe('control panel in Chromium', () => {
     await page.locator('tr[data-service="remote-api"] td.state', { hasText: 'running' }).waitFor();
     await page.locator('tr[data-service="remote-api"] summary').click();
     await page.getByText('restarted the remote api').waitFor();
+    // The diagnostic log: its file and latest records (the runs above), filtered by level.
+    await page.getByText(path.join(h.dataDir, 'logs', 'helix.log')).waitFor();
+    const records = page.getByRole('table', { name: 'Diagnostic log records' });
+    await records.getByText('claude started').first().waitFor();
+    await page.getByRole('region', { name: 'Diagnostic log' }).getByRole('button', { name: 'Refresh' }).click();
+    await records.getByText('service command ran').first().waitFor();
+    await page.getByLabel('Log level').selectOption('warn');
+    await page.getByText('Nothing logged at warn or worse yet.').or(records.locator('tr[data-level="warn"]').first()).waitFor();
+    expect(await records.locator('tr[data-level="info"]').count()).toBe(0);
+    await page.getByLabel('Log level').selectOption('');
+    await records.getByText('claude started').first().waitFor();
     await shot('server');
   });
 

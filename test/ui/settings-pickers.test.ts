@@ -4,35 +4,27 @@
  * with the arrow keys writes nothing, Apply writes the one value chosen, and bypassPermissions is
  * asked for in a dialog first. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, openPanel } from '../support/browser';
 import { text } from '../support/fake-anthropic';
 import { startHarness, type Harness } from '../support/helix-harness';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 let h: Harness;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); .ci/run does.`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   h = await startHarness(() => text('unused'), {
     extraProviders: '  router:\n    type: openai\n    base_url: http://127.0.0.1:9/v1\n    api_key_env: ROUTER_KEY\n    models: [vendor/model-x]',
     role: '"local:claude-sonnet-4-5"   # the consultant',
     extraYaml: 'settings:\n  run_timeout_seconds: 600   # ten minutes\n  permission_mode: default   # ask before writing\n',
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(h.core.controlUrl);
+  ({ browser, page } = await openPanel(h.core.controlUrl));
 }, 60_000);
 
 afterAll(async () => {

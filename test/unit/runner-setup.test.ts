@@ -55,10 +55,15 @@ describe('claude command line', () => {
     expect(env).toEqual({
       PATH: '/bin', HOME: '/h', LANG: 'C.UTF-8', LC_ALL: 'C', https_proxy: 'http://proxy:3128', Path: 'C:\\bin',
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:1', ANTHROPIC_API_KEY: 'sk-run-token',
-      TMPDIR: '/tmp/helix-x', TEMP: '/tmp/helix-x', TMP: '/tmp/helix-x',
+      TMPDIR: '/tmp/helix-x', TEMP: '/tmp/helix-x', TMP: '/tmp/helix-x', NO_PROXY: '127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1',
       CLAUDE_CODE_MAX_RETRIES: '4', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', DISABLE_AUTOUPDATER: '1', CLAUDE_CODE_EMIT_SESSION_STATE_EVENTS: '1',
     });
     expect(claudeEnv({}, { ...options, permissionMode: 'bypassPermissions' }).IS_SANDBOX).toBe('1');
+  });
+
+  it('keeps a network proxy of the environment away from Helix\'s own proxy on loopback', () => {
+    const env = claudeEnv({ HTTPS_PROXY: 'http://corp:3128', NO_PROXY: '.corp.example' }, options);
+    expect(env).toMatchObject({ HTTPS_PROXY: 'http://corp:3128', NO_PROXY: '.corp.example,127.0.0.1,localhost,::1', no_proxy: '127.0.0.1,localhost,::1' });
   });
 
   it("adds the role's own env entries, which cannot redirect the run", () => {

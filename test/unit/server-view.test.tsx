@@ -25,9 +25,16 @@ const snapshot: ControlSnapshot = {
 
 describe('ServerView', () => {
   it('shows a refused service command in that service row, and clears it when the next one succeeds', async () => {
-    const invoke = vi.fn(async () => service('router'));
+    let refuse = true;
+    const invoke = vi.fn(async (command: string) => {
+      if (command === 'log:tail') return { file: '/data/logs/helix.log', level: 'info', entries: [] };
+      if (refuse) {
+        refuse = false;
+        throw new Error('No service named "router" in the config');
+      }
+      return service('router');
+    });
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
-    invoke.mockRejectedValueOnce(new Error('No service named "router" in the config'));
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = (name: string): HTMLElement => document.querySelector(`tr[data-service="${name}"]`) as HTMLElement;
     fireEvent.click(within(row('router')).getByRole('button', { name: 'Start' }));
@@ -62,8 +69,10 @@ describe('ServerView', () => {
   });
 
   it('shows a failed restart of a component in its row', async () => {
-    const invoke = vi.fn(async () => snapshot.components[0]);
-    invoke.mockRejectedValueOnce(new Error('port 8765 is in use'));
+    const invoke = vi.fn(async (command: string) => {
+      if (command === 'log:tail') return { file: '/data/logs/helix.log', level: 'info', entries: [] };
+      throw new Error('port 8765 is in use');
+    });
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;

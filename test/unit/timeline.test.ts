@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, SessionSummary } from '../../common/control';
 import { exportFileName, sessionMarkdown } from '../../renderer/src/session-export';
-import { addRunEvent, buildTimeline, type TimelineItem } from '../../renderer/src/timeline';
+import { addRunEvent, buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../../renderer/src/timeline';
 
 const at = '2026-11-23T10:00:00.000Z';
 const log: LogEntry[] = [
@@ -34,6 +34,60 @@ describe('timeline', () => {
       { type: 'turn', at, turn: { id: 't1', parentKey: 'k', user: 'x', assistant: 'y', status: 'done', delivered: true, startedAt: at, endedAt: '2026-11-23T10:00:02.500Z', target: 'local:m', usage: { inputTokens: 10, outputTokens: 5, cacheReadTokens: 100, cacheCreationTokens: 0, thinkingTokens: 0 }, costUsd: 0.01 } },
     ]);
     expect(ended.at(-1)).toEqual({ kind: 'turn-end', turnId: 't1', status: 'done', target: 'local:m', tokens: 115, costUsd: 0.01, durationMs: 2500, error: undefined });
+  });
+});
+
+describe('a live timeline', () => {
+  /** Each item frozen: a change made in place throws instead of passing unnoticed. */
+  const frozen = (items: TimelineItem[]): TimelineItem[] => items.map((i) => Object.freeze(structuredClone(i)));
+
+  it('replaces only the item a delta changes: every other item keeps its identity, and none is changed in place', () => {
+    const before = frozen(buildTimeline(log));
+    const items = before.slice();
+    addRunEvent(items, 't1', { type: 'text', text: 'failed.' });
+    const answer = before.findIndex((i) => i.kind === 'answer');
+    expect(items[answer]).not.toBe(before[answer]);
+    expect(items[answer]).toMatchObject({ kind: 'answer', text: 'One test failed.' });
+    expect(before[answer]).toMatchObject({ text: 'One test ' });
+    expect(items.filter((item, i) => item !== before[i]).length).toBe(1);
+
+    // A tool's result replaces that call alone, even far from the end.
+    const running = frozen([...before, { kind: 'tool', turnId: 't1', id: 'c', name: 'Bash', title: 'Bash: ls', input: {} }, { kind: 'answer', turnId: 't1', text: 'Listing.' }]);
+    const withResult = running.slice();
+    addRunEvent(withResult, 't1', { type: 'tool_result', id: 'c', name: 'Bash', title: 'Bash: ls', outcome: 'exit 0', isError: false });
+    expect(withResult.map((item, i) => item === running[i])).toEqual(running.map((_, i) => i !== running.length - 2));
+    expect(withResult.at(-2)).toMatchObject({ outcome: 'exit 0' });
+  });
+
+  const numbered: LogEntry[] = [
+    { type: 'prompt', at, turnId: 't1', text: 'Say it', images: [], resumed: null },
+    { type: 'event', at, turnId: 't1', seq: 1, event: { type: 'started', sessionId: 'c', model: 'm', cwd: '/w' } },
+    { type: 'event', at, turnId: 't1', seq: 4, event: { type: 'text', text: 'One two three' } },
+  ];
+
+  it('knows how far into each turn a snapshot goes, and adds each later event once', () => {
+    const opened = openTimeline(numbered);
+    expect(opened.held).toEqual({ t1: 4 });
+    // Already in the snapshot (heard before it was read, delivered after): the same timeline, nothing to render.
+    expect(followEvent(opened, 't1', 3, { type: 'text', text: ' three' })).toBe(opened);
+    expect(followEvent(opened, 't1', 4, { type: 'text', text: ' three' })).toBe(opened);
+    const next = followEvent(opened, 't1', 5, { type: 'text', text: ' four' }) as LiveTimeline;
+    expect(next.items.at(-1)).toMatchObject({ kind: 'answer', text: 'One two three four' });
+    expect(next.items[0]).toBe(opened.items[0]);
+    expect(opened.items.at(-1)).toMatchObject({ text: 'One two three' });
+    expect(followEvent(next, 't1', 5, { type: 'text', text: ' four' })).toBe(next);
+    // A turn that starts after the snapshot begins at 1.
+    expect(followEvent(next, 't2', 1, { type: 'text', text: 'Next' })).not.toBe('gap');
+  });
+
+  it('reports a gap when an event never came, instead of showing text with a hole', () => {
+    const opened = openTimeline(numbered);
+    expect(followEvent(opened, 't1', 6, { type: 'text', text: ' six' })).toBe('gap');
+    expect(followEvent(opened, 't2', 2, { type: 'text', text: 'late' })).toBe('gap');
+  });
+
+  it('reads logs written before events were numbered', () => {
+    expect(openTimeline(log).held).toEqual({});
   });
 });
 

@@ -1,10 +1,11 @@
-/** The servers' state with restart buttons, and what to paste into Open WebUI. */
+/** The servers' state with restart buttons, what to paste into Open WebUI, and the diagnostic log. */
 import { useState } from 'react';
 import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { formatBytes, formatTime } from '../format';
 import { useFailures } from '../use-failures';
 import { InlineError } from './InlineError';
+import { DiagLogView } from './DiagLogView';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -174,6 +175,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
+      <DiagLogView client={client} snapshot={snapshot} />
     </main>
   );
 }

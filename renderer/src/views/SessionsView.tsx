@@ -2,12 +2,14 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
-import type { LogEntry, SessionSummary } from '../../../common/control';
+import type { ControlEvent, LogEntry, SessionSummary } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
-import { addRunEvent, buildTimeline, type TimelineItem } from '../timeline';
+import { buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 import { ApprovalCard, ApprovalClient } from './ApprovalCard';
+
+type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
 interface Props {
   client: ControlClient;
@@ -59,7 +61,18 @@ export function SessionsView({ client, sessions }: Props): React.JSX.Element {
 function Timeline({ client, session }: { client: ControlClient; session: SessionSummary }): React.JSX.Element {
   const sessionId = session.id;
   const running = session.status === 'running';
+  // What is shown, and how far into each turn it goes; the ref is read by the live events' handler.
   const [items, setItems] = useState<TimelineItem[]>([]);
+  const timeline = useRef<LiveTimeline>({ items: [], held: {} });
+  const show = (next: LiveTimeline): void => {
+    timeline.current = next;
+    setItems(next.items);
+  };
+  // Live events heard while a snapshot is on its way: each may be in it or not, so they are added
+  // on top of it once it comes, each at most once (null while no snapshot is awaited).
+  const heardWhileLoading = useRef<RunEventMessage[] | null>(null);
+  // Bumped when a live event shows that earlier ones were missed: a new snapshot fills the hole.
+  const [resyncs, setResyncs] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
@@ -76,16 +89,30 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
 
   useEffect(() => {
     const reload = ++reloads.current;
+    heardWhileLoading.current = [];
     client.invoke('session:get', sessionId).then(
       (page) => {
         if (reload !== reloads.current) return;
-        setItems(buildTimeline(page.log));
+        let next = openTimeline(page.log);
+        for (const heard of heardWhileLoading.current ?? []) {
+          const followed = followEvent(next, heard.turnId, heard.seq, heard.event);
+          if (followed === 'gap') {
+            setResyncs((n) => n + 1);
+            break;
+          }
+          next = followed;
+        }
+        heardWhileLoading.current = null;
+        show(next);
         setStart(page.start);
         setTotal(page.total);
       },
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        if (reload === reloads.current) heardWhileLoading.current = null;
+        setError(e.message);
+      },
     );
-  }, [client, sessionId, running]);
+  }, [client, sessionId, running, resyncs]);
 
   const loadEarlier = async (): Promise<void> => {
     const reload = reloads.current;
@@ -93,12 +120,12 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
     try {
       const page = await client.invoke('session:get', sessionId, start);
       if (reload !== reloads.current) return;
-      const earlier = buildTimeline(page.log);
+      const earlier = openTimeline(page.log);
       follow.current = false;
-      setItems((previous) => [...earlier, ...previous]);
+      show({ items: [...earlier.items, ...timeline.current.items], held: { ...earlier.held, ...timeline.current.held } });
       setStart(page.start);
       // What was at the top stays in view.
-      requestAnimationFrame(() => rows.scrollToIndex(earlier.length, { align: 'start' }));
+      requestAnimationFrame(() => rows.scrollToIndex(earlier.items.length, { align: 'start' }));
     } finally {
       setLoadingEarlier(false);
     }
@@ -108,12 +135,14 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
     () =>
       client.subscribe((event) => {
         if (event.type !== 'run-event' || event.sessionId !== sessionId) return;
-        setItems((previous) => {
-          // addRunEvent replaces what it changes, so the other rows keep their identity (and skip rendering).
-          const next = previous.slice();
-          addRunEvent(next, event.turnId, event.event);
-          return next;
-        });
+        if (heardWhileLoading.current) {
+          heardWhileLoading.current.push(event);
+          return;
+        }
+        // Only the item a delta changes is replaced, so the other rows keep their identity (and skip rendering).
+        const next = followEvent(timeline.current, event.turnId, event.seq, event.event);
+        if (next === 'gap') setResyncs((n) => n + 1);
+        else if (next !== timeline.current) show(next);
       }),
     [client, sessionId],
   );

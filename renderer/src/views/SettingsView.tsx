@@ -94,7 +94,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
         </div>
         <p className="meta">
           A changed value is written when you apply it (Apply, or Enter in the field; Escape or Revert gives it up); the fields show the config file as it is now, hand edits
-          included. Progress style is chosen per request by the client, with the X-Helix-Progress header (openwebui, markdown, none).
+          included. Progress style follows the client (Open WebUI: status lines; other clients: progress as reasoning), or the X-Helix-Progress header it sends (openwebui, reasoning, markdown, none).
         </p>
       </form>
     </main>

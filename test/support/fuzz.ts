@@ -1,0 +1,31 @@
+/** Deterministic junk for fuzzing request bodies (a failure can be replayed from its seed). */
+
+export function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+const STRINGS = ['', 'user', 'assistant', 'system', 'message', 'input_text', 'function_call', 'helix-consultant', '../../etc/passwd', '\u0000\u001b[31m', '💥'.repeat(3), '{"a":', 'x'.repeat(300)];
+
+/** A random JSON value whose objects use `keys`, so some of it looks like a real request. */
+export function junk(next: () => number, keys: string[], depth = 0): unknown {
+  const pick = Math.floor(next() * (depth > 3 ? 5 : 8));
+  switch (pick) {
+    case 0:
+      return null;
+    case 1:
+      return next() > 0.5;
+    case 2:
+      return Math.floor(next() * 1e6) - 5e5;
+    case 3:
+    case 4:
+      return STRINGS[Math.floor(next() * STRINGS.length)];
+    case 5:
+      return Array.from({ length: Math.floor(next() * 4) }, () => junk(next, keys, depth + 1));
+    default:
+      return Object.fromEntries(Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)], junk(next, keys, depth + 1)]));
+  }
+}
