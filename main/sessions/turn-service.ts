@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
 import { decisionFromReply, type ApprovalView } from '../../common/approval';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
@@ -38,6 +38,8 @@ export interface TurnRequest {
   config: HelixConfig;
   conversation: Conversation;
   chatId?: string;
+  /** The turn this request names as the one it follows (Responses' previous_response_id). */
+  continues?: string;
 }
 
 /** A turn waiting for an approval asked in its chat: the chat's next message answers it. */
@@ -126,7 +128,7 @@ export class TurnService {
     let turn: TurnRecord | undefined = found.turn;
     // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
     for (let steps = 0; turn && steps <= session.turns.length; steps += 1) {
-      exchanges.unshift({ user: turn.user, assistant: turn.assistant });
+      exchanges.unshift(...exchangesOf(turn));
       const parentKey: string = turn.parentKey;
       turn = session.turns.find((t) => t.key === parentKey && t.status === 'done');
     }
@@ -138,8 +140,8 @@ export class TurnService {
    * deny); anything else denies with the message passed on to Claude Code. The response follows
    * the rest of the same turn. Only the same chat (its id, with the API key) can answer.
    */
-  private answerInChat({ chatId, conversation }: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } | undefined {
-    const session = chatId ? this.store.findByChatId(chatId) : undefined;
+  private answerInChat({ chatId, conversation, continues }: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } | undefined {
+    const session = chatId ? this.store.findByChatId(chatId) : continues ? this.store.findTurn(continues)?.session : undefined;
     const asked = session && this.askedInChat.get(session.id);
     if (!session || !asked || !this.approvals) return undefined;
     const reply = conversation.user.trim();
@@ -324,10 +326,8 @@ export class TurnService {
     }
     if (!outcome.ok) turn.error = `${outcome.error.code}: ${outcome.error.detail}`;
     // A turn answered in its chat is, to the client, two exchanges: up to the question, then after the reply.
-    const exchanges = inChat?.reply !== undefined
-      ? [{ user: turn.user, assistant: normalize(inChat.sofar + inChat.question) }, { user: inChat.reply, assistant: normalize(answer.slice(inChat.sofar.length)) }]
-      : [{ user: turn.user, assistant: turn.assistant }];
-    if (outcome.ok) turn.key = conversationKey([...history, ...exchanges]);
+    if (inChat?.reply !== undefined) turn.askedInChat = { answer: normalize(inChat.sofar + inChat.question), reply: inChat.reply, rest: normalize(answer.slice(inChat.sofar.length)) };
+    if (outcome.ok) turn.key = conversationKey([...history, ...exchangesOf(turn)]);
     handle.emit({ type: 'finished', outcome });
     turn.delivered = handle.delivered;
     writeOrWarn(() => {

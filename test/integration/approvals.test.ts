@@ -81,8 +81,8 @@ async function answerOf(response: Promise<Response>): Promise<string> {
   return body.choices[0]!.message.content;
 }
 
-function approvalRecords(h: Harness, chatId: string): ApprovalView[] {
-  const session = h.core.sessions.findByChatId(chatId)!;
+function approvalRecords(h: Harness, chatId: string, sessionId?: string): ApprovalView[] {
+  const session = sessionId ? h.core.sessions.get(sessionId)! : h.core.sessions.findByChatId(chatId)!;
   return readLog(h.core.sessions.logFile(session.id))
     .filter((r) => r.type === 'event' && (r.event as { type: string }).type === 'approval')
     .map((r) => (r.event as { approval: ApprovalView }).approval);
@@ -298,6 +298,34 @@ describe('approvals answered in the chat (settings.approvals.in_chat)', () => {
     expect(second).toBe('Tool said: The user said instead: No, put it in notes/ please');
     expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
     expect(approvalRecords(h, 'inchat-deny').at(-1)).toMatchObject({ status: 'denied', answer: { from: 'chat' } });
+  });
+
+  it('through the Responses API: the question ends the response (the tool call closed as waiting); a reply naming it as previous_response_id answers it', async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    in_chat: true\n');
+    h.fake.setScript((req) => (lastUserText(req).includes('And now?') ? text('Still here.') : asking(write(h.project))(req)));
+    type Item = { type: string; content?: Array<{ text: string }>; output?: Array<{ text: string }> };
+    const create = async (body: Record<string, unknown>): Promise<{ id: string; output: Item[] }> => {
+      const response = await h.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'helix-consultant', ...body }) });
+      expect(response.status).toBe(200);
+      return (await response.json()) as { id: string; output: Item[] };
+    };
+    const said = (output: Item[]): string => output.filter((i) => i.type === 'message').map((i) => i.content![0]!.text).join('');
+    const first = await create({ input: 'Write the file' });
+    expect(said(first.output)).toMatch(/\*\*Claude Code asks:\*\* Write written\.txt[\s\S]*Reply \*\*allow\*\*/);
+    expect(JSON.stringify(first.output)).toContain('waiting for your approval: reply in this chat');
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+
+    const second = await create({ input: 'allow', previous_response_id: first.id });
+    expect(said(second.output)).toMatch(/^Tool said: File created successfully/);
+    expect(readFileSync(path.join(h.project, 'written.txt'), 'utf8')).toBe('written by fake\n');
+    const session = h.core.sessions.list().find((s) => s.turns.some((t) => t.user === 'Write the file'))!;
+    expect(approvalRecords(h, session.chatId ?? '', session.id).at(-1)).toMatchObject({ status: 'allowed', answer: { from: 'chat' } });
+
+    // The next response continues the same Claude Code session.
+    const third = await create({ input: 'And now?', previous_response_id: second.id });
+    expect(said(third.output)).toBe('Still here.');
+    expect(session.turns).toHaveLength(2);
+    expect(session.turns[1]!.claudeSessionId).toBe(session.turns[0]!.claudeSessionId);
   });
 });
 
