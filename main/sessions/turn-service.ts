@@ -17,6 +17,7 @@ import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
 import { decisionFromReply, type ApprovalView } from '../../common/approval';
+import { chatQuestion, type AskedInChat } from '../approvals/in-chat';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
@@ -40,18 +41,6 @@ export interface TurnRequest {
   chatId?: string;
   /** The turn this request names as the one it follows (Responses' previous_response_id). */
   continues?: string;
-}
-
-/** A turn waiting for an approval asked in its chat: the chat's next message answers it. */
-interface AskedInChat {
-  approvalId: string;
-  handle: TurnHandle;
-  turn: TurnRecord;
-  /** The answer's text the first response carried, and the question it ended with. */
-  sofar: string;
-  question: string;
-  /** The chat message that answered it. */
-  reply?: string;
 }
 
 export class TurnService {
@@ -394,23 +383,6 @@ export function continueFrom(session: SessionRecord, parent: TurnRecord): Contin
   const atTip = !after.some((t) => t.claudeSessionId === parent.claudeSessionId && t.status === 'done');
   if (!atTip && !parent.claudeMessageUuid) return undefined;
   return { sessionId: parent.claudeSessionId, messageUuid: parent.claudeMessageUuid, atTip };
-}
-
-/** The end of an answer that asks in the chat: the question and how to reply. */
-export function chatQuestion(approval: ApprovalView): string {
-  const fence = approval.detail.includes('```') ? '````' : '```';
-  return [
-    '',
-    '',
-    '---',
-    `**Claude Code asks:** ${approval.summary}${approval.outsideWorkspace ? ' (outside the working folder)' : ''}`,
-    '',
-    fence,
-    approval.detail,
-    fence,
-    '',
-    'Reply **allow**, **always** or **deny** — or say what to do instead.',
-  ].join('\n');
 }
 
 function titleFrom(text: string): string {

@@ -3,16 +3,14 @@
  * waits with a count in the tab bar and is allowed with a click from the inbox; a Bash call is
  * denied inline in its session's timeline with the keyboard only. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasToolResults, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
+import { ARTIFACTS, openPanel } from '../support/browser';
 import { startHarness, type Harness } from '../support/helix-harness';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 let h: Harness;
 let browser: Browser;
@@ -35,15 +33,8 @@ function script(req: FakeRequest): Reply {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium).`);
-  mkdirSync(ARTIFACTS, { recursive: true });
   h = await startHarness(script, { role: `{ model: "local:claude-sonnet-4-5", cwd: "${project}" }` });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(h.core.controlUrl);
+  ({ browser, page } = await openPanel(h.core.controlUrl));
 }, 60_000);
 
 afterAll(async () => {

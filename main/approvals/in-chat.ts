@@ -1,0 +1,36 @@
+/**
+ * An approval asked in the chat (settings.approvals.in_chat): the question that ends the
+ * response, and what the turn keeps while the chat's next message is awaited.
+ */
+import type { ApprovalView } from '../../common/approval';
+import type { TurnRecord } from '../../common/session';
+import type { TurnHandle } from '../sessions/turn-handle';
+
+/** A turn waiting for an approval asked in its chat: the chat's next message answers it. */
+export interface AskedInChat {
+  approvalId: string;
+  handle: TurnHandle;
+  turn: TurnRecord;
+  /** The answer's text the first response carried, and the question it ended with. */
+  sofar: string;
+  question: string;
+  /** The chat message that answered it. */
+  reply?: string;
+}
+
+/** The end of an answer that asks in the chat: the question and how to reply. */
+export function chatQuestion(approval: ApprovalView): string {
+  const fence = approval.detail.includes('```') ? '````' : '```';
+  return [
+    '',
+    '',
+    '---',
+    `**Claude Code asks:** ${approval.summary}${approval.outsideWorkspace ? ' (outside the working folder)' : ''}`,
+    '',
+    fence,
+    approval.detail,
+    fence,
+    '',
+    'Reply **allow**, **always** or **deny** — or say what to do instead.',
+  ].join('\n');
+}
