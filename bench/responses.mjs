@@ -4,7 +4,6 @@
 // token, relay latency per event and events per second. Part of `npm run bench`; run alone
 // (`npm run build && node bench/responses.mjs`) it replaces its own section of bench/RESULTS.md.
 import http from 'node:http';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replaceResultsSection } from './section.mjs';
 import { KEY, startFakeServe } from './serve.mjs';

@@ -21,7 +21,7 @@ import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-
 import { answerFor, controlRequestLine, obj, residentBytes, str } from './control-protocol';
 import { PermissionPrompts, type AskPermission } from './permission-prompts';
 import { StreamJsonParser, type CliEvent } from './stream-json';
-import { exitOutcome, resultOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
+import { exitOutcome, resultOutcome, stoppedOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
 
 export type { LiveOutcome } from './turn-outcome';
 
@@ -126,7 +126,7 @@ export class LiveSession {
     });
     this.exited = this.child.then((exit) => this.onExit(exit));
     const log = (this.log = spec.log ?? NO_LOG);
-    log.info({ pid: this.child.pid ?? null, bin: spec.bin, args: loggableArgs(spec.args), cwd: spec.cwd }, 'claude started (live session)');
+    log.info({ pid: this.child.pid ?? null, bin: spec.bin, args: loggableArgs(spec.args), cwd: spec.cwd }, 'claude started');
     this.machine.onChange(({ from, to, reason }) => log.info({ pid: this.child.pid ?? null, from, to, reason }, 'live session state'));
   }
 
@@ -154,6 +154,7 @@ export class LiveSession {
   turn(input: TurnInput, onEvent: (event: RunEvent) => void): LiveTurn {
     if (this.turnOpen && !this.turnOpen.settled) throw new Error('a live session takes one turn at a time');
     let settle!: (outcome: LiveOutcome) => void;
+    const startedAt = Date.now();
     const done = new Promise<LiveOutcome>((resolve) => (settle = resolve));
     const turn: OpenTurn = {
       uuid: randomUUID(),
@@ -170,6 +171,9 @@ export class LiveSession {
         turn.settled = true;
         for (const timer of turn.timers) clearTimeout(timer);
         turn.prompts?.withdrawAll();
+        const fields = { pid: this.pid ?? null, ms: Date.now() - startedAt, outcome: outcome.ok ? 'ok' : outcome.error.code };
+        if (outcome.ok || outcome.error.code === 'cancelled') this.log.info(fields, 'turn ended');
+        else this.log.warn({ ...fields, detail: outcome.error.detail }, 'turn failed');
         settle(outcome);
       },
     };
@@ -243,17 +247,18 @@ export class LiveSession {
   private stopTurn(turn: OpenTurn, reason: RunError, how: 'interrupt' | 'kill'): void {
     if (turn.settled) return;
     turn.stopReason ??= reason;
-    if (!turn.written && how === 'interrupt') return turn.settle(this.stopped(turn));
+    if (!turn.written && how === 'interrupt') return turn.settle(stoppedOutcome(turn));
     if (how === 'kill' || this.machine.ended) {
       void this.kill(reason.code);
       return;
     }
     if (turn.interruptSent) return;
     turn.interruptSent = true;
+    this.log.info({ pid: this.pid ?? null, reason: reason.code, detail: reason.detail }, 'interrupting the turn');
     // Also drops the line if it is still queued (then no result comes: the cancellation says so).
     this.control({ subtype: 'interrupt', cancel_queued: true })
       .then((answer) => {
-        if (Array.isArray(answer.cancelled) && answer.cancelled.includes(turn.uuid)) this.ended(turn, this.stopped(turn));
+        if (Array.isArray(answer.cancelled) && answer.cancelled.includes(turn.uuid)) this.ended(turn, stoppedOutcome(turn));
       })
       .catch(() => undefined);
     turn.timers.push(setTimeout(() => void this.kill(`${reason.code}: not settled after an interrupt`), this.spec.interruptGraceMs ?? 3000));
@@ -275,7 +280,7 @@ export class LiveSession {
         return;
       case 'command_lifecycle': {
         const turn = this.turnOpen;
-        if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') this.ended(turn, this.stopped(turn));
+        if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') this.ended(turn, stoppedOutcome(turn));
         return;
       }
       case 'system':
@@ -337,7 +342,7 @@ export class LiveSession {
     if (state !== 'idle') return;
     if (turn && turn.written && !turn.settled && turn.interruptSent) {
       // Interrupted before it produced a result (e.g. still queued): it is over all the same.
-      this.ended(turn, this.stopped(turn));
+      this.ended(turn, stoppedOutcome(turn));
     }
     this.becameIdle('idle');
   }
@@ -371,10 +376,6 @@ export class LiveSession {
     else waiter.reject(new Error(str(response.error) || 'the CLI refused the request'));
   }
 
-  private stopped(turn: OpenTurn): LiveOutcome {
-    return { ok: false, error: turn.stopReason ?? { code: 'cancelled', detail: 'the run was cancelled' }, result: turn.result };
-  }
-
   private failure(turn: OpenTurn, exit?: ProcessExit): LiveOutcome {
     return exitOutcome(turn, { bin: this.spec.bin, exit, stderrTail: this.stderrTail, endReason: this.endReason });
   }
@@ -402,6 +403,7 @@ export class LiveSession {
     const leftOver = signalAll([...this.doomed].filter(isAlive), 'SIGKILL');
     if (leftOver.length > 0) this.log.warn({ pid: this.child.pid ?? null, killed: leftOver }, 'killed tool processes claude left behind');
     const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.exitCode ?? 'unknown'}`;
+    this.log.info({ pid: this.child.pid ?? null, exitCode: exit.exitCode ?? null, signal: exit.signal ?? null, reason: this.endReason ?? null }, 'claude exited');
     if (this.machine.state === 'closing') this.machine.to('closed', this.endReason ? `${this.endReason} (${how})` : how);
     else if (!this.machine.ended) this.machine.to('crashed', how);
     for (const [id, waiter] of this.pending) {

@@ -31,6 +31,11 @@ export function resultOutcome(turn: TurnState, result: RunResult): LiveOutcome {
   return { ok: false, error: classifyResult(result), result };
 }
 
+/** The outcome of a turn Helix stopped before it produced a result (interrupted while queued, never written). */
+export function stoppedOutcome(turn: TurnState): LiveOutcome {
+  return { ok: false, error: turn.stopReason ?? { code: 'cancelled', detail: 'the run was cancelled' }, result: turn.result };
+}
+
 /** The outcome of a turn whose process ended before its result. */
 export function exitOutcome(turn: TurnState, ended: { bin: string; exit?: ProcessExit; stderrTail: string; endReason?: string }): LiveOutcome {
   if (turn.stopReason) return { ok: false, error: turn.stopReason, result: turn.result };

@@ -89,8 +89,11 @@ describe('the diagnostic log', () => {
     expect(started[0]).toMatchObject({ level: 'info', bin: h.core.claudeBin, args: expect.arrayContaining(['-p', '--model', 'claude-sonnet-4-5']) });
     expect(started[0]!.pid).toEqual(expect.any(Number));
     expect(started[0]).not.toHaveProperty('env');
-    const exited = runner.filter((r) => r.msg === 'claude exited');
-    expect(exited.map((r) => [r.pid, r.exitCode, r.outcome])).toEqual(started.map((r) => [r.pid, 0, 'ok']));
+    // Each chat's warm process served its turn and stays (no exit yet).
+    const ended = runner.filter((r) => r.msg === 'turn ended');
+    expect(ended.map((r) => [r.pid, r.outcome])).toEqual(started.map((r) => [r.pid, 'ok']));
+    expect(runner.filter((r) => r.msg === 'live session state' && r.to === 'ready').map((r) => r.pid)).toEqual(started.map((r) => r.pid));
+    expect(runner.filter((r) => r.msg === 'claude exited')).toEqual([]);
 
     const api = all.filter((r) => r.component === 'api' && r.msg === 'request');
     expect(api).toEqual(
@@ -127,8 +130,8 @@ describe('the diagnostic log', () => {
     while (!seen.includes('Claude Code is working')) seen += new TextDecoder().decode((await reader.read()).value);
     while (!h.fake.requests.some((r) => lastUserText(r).includes('Hang'))) await sleep(20);
     controller.abort();
-    await expect.poll(() => records().find((r) => r.msg === 'claude exited' && r.outcome === 'cancelled'), { timeout: 5000, interval: 50 }).toBeDefined();
-    const stopping = records().find((r) => r.msg === 'stopping claude (SIGTERM)');
+    await expect.poll(() => records().find((r) => r.msg === 'turn ended' && r.outcome === 'cancelled'), { timeout: 5000, interval: 50 }).toBeDefined();
+    const stopping = records().find((r) => r.msg === 'interrupting the turn');
     expect(stopping).toMatchObject({ component: 'runner', reason: 'cancelled', pid: expect.any(Number) });
   }, 30_000);
 
