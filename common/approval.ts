@@ -18,6 +18,14 @@ export interface ApprovalAnswer {
   decision: ApprovalDecision;
   /** For deny and stop: what Claude Code is told instead of the tool's result. */
   message?: string;
+  /** For AskUserQuestion (allow): the answer to each question, by its text. */
+  answers?: Record<string, string>;
+}
+
+/** A question Claude Code asks the user (its AskUserQuestion tool), with the options it offers. */
+export interface ApprovalQuestion {
+  question: string;
+  options: string[];
 }
 
 export type ApprovalStatus = 'pending' | 'allowed' | 'denied' | 'timed_out' | 'withdrawn';
@@ -43,12 +51,15 @@ export interface ApprovalView {
   rule: string;
   /** What "allow always for the project" can do: only for a role with a fixed cwd. */
   projectRule: boolean;
+  /** AskUserQuestion: the questions to answer (allow with `answers`) instead of a tool to allow. */
+  questions?: ApprovalQuestion[];
   askedAt: string;
   deadline: string;
   status: ApprovalStatus;
   answer?: {
     decision: ApprovalDecision;
     message?: string;
+    answers?: Record<string, string>;
     from: ApprovalSource;
     at: string;
     /** The rule it created, and where: "Bash(npm install) for this chat". */

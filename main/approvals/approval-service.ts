@@ -132,6 +132,13 @@ export class ApprovalService {
       const result: PermissionResult = { behavior: 'deny', message, ...(answer.decision === 'stop' ? { interrupt: true } : {}) };
       return this.close(id, { decision: answer.decision, message }, from, 'denied', result);
     }
+    if (pending.view.questions) {
+      // A question is answered, not allowed: with an answer to each question, or denied.
+      const answers = answer.answers ?? {};
+      const missing = pending.view.questions.filter((q) => typeof answers[q.question] !== 'string' || !answers[q.question]!.trim());
+      if (answer.decision !== 'allow' || missing.length > 0) throw new ApprovalClosed('not_available', `Answer each question (${missing.map((q) => q.question).join('; ') || 'allow once with answers'}), or deny.`);
+      return this.close(id, { decision: 'allow', answers }, from, 'allowed', { behavior: 'allow', updatedInput: { ...input, answers } });
+    }
     if (answer.decision === 'allow_project' && !context.projectRule) {
       throw new ApprovalClosed('not_available', `Role "${context.role}" has no project folder (cwd): allow it for this chat or this role instead.`);
     }
@@ -167,7 +174,7 @@ export class ApprovalService {
     this.close(id, { decision: 'deny', message: 'The turn ended before anyone answered.' }, 'withdrawn', 'withdrawn', { behavior: 'deny', message: 'Withdrawn.' });
   }
 
-  private close(id: string, answer: { decision: ApprovalAnswer['decision']; message?: string; created?: string }, from: ApprovalSource, status: ApprovalView['status'], result: PermissionResult): ApprovalView {
+  private close(id: string, answer: { decision: ApprovalAnswer['decision']; message?: string; created?: string; answers?: Record<string, string> }, from: ApprovalSource, status: ApprovalView['status'], result: PermissionResult): ApprovalView {
     const pending = this.pending.get(id);
     if (!pending) throw new ApprovalClosed('not_found', `No approval ${id}.`);
     this.pending.delete(id);

@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import type { ApprovalQuestion } from '../../common/approval';
 
 const MAX_DETAIL = 8000;
 
@@ -13,6 +14,7 @@ export interface ApprovalDescription {
   detail: string;
   outsideWorkspace: boolean;
   rule: string;
+  questions?: ApprovalQuestion[];
 }
 
 export function describeApproval(tool: string, input: Record<string, unknown>, cwd: string, blockedPath?: string): ApprovalDescription {
@@ -25,6 +27,11 @@ export function describeApproval(tool: string, input: Record<string, unknown>, c
     case 'Bash': {
       const command = str('command');
       return { summary: `Bash \`${firstLine(command)}\` in ${where}`, detail: clip(`$ ${command}\n(in ${cwd})`), outsideWorkspace, rule: `Bash(${command})` };
+    }
+    case 'AskUserQuestion': {
+      const questions = questionsOf(input);
+      const detail = questions.map((q) => `${q.question}\n${q.options.map((o) => `  - ${o}`).join('\n')}`).join('\n\n');
+      return { summary: `Question: ${questions[0]?.question ?? ''}${questions.length > 1 ? ` (+${questions.length - 1} more)` : ''}`, detail: clip(detail), outsideWorkspace: false, rule: tool, questions };
     }
     case 'Write':
       return { summary: `Write ${shown(file, cwd)}`, detail: clip(`${file}\n${'-'.repeat(20)}\n${str('content')}`), outsideWorkspace, rule: 'Write' };
@@ -39,6 +46,16 @@ export function describeApproval(tool: string, input: Record<string, unknown>, c
       return { summary: file ? `${tool} ${shown(file, cwd)}` : tool, detail: clip(json), outsideWorkspace, rule: tool };
     }
   }
+}
+
+function questionsOf(input: Record<string, unknown>): ApprovalQuestion[] {
+  const list = Array.isArray(input.questions) ? (input.questions as Array<Record<string, unknown>>) : [];
+  return list
+    .filter((q) => typeof q?.question === 'string')
+    .map((q) => ({
+      question: q.question as string,
+      options: (Array.isArray(q.options) ? (q.options as Array<Record<string, unknown>>) : []).map((o) => (typeof o?.label === 'string' ? o.label : '')).filter(Boolean),
+    }));
 }
 
 function unifiedLines(before: string, after: string): string {

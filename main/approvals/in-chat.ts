@@ -2,7 +2,7 @@
  * An approval asked in the chat (settings.approvals.in_chat): the question that ends the
  * response, and what the turn keeps while the chat's next message is awaited.
  */
-import type { ApprovalView } from '../../common/approval';
+import { decisionFromReply, type ApprovalAnswer, type ApprovalView } from '../../common/approval';
 import type { TurnRecord } from '../../common/session';
 import type { TurnHandle } from '../sessions/turn-handle';
 
@@ -31,6 +31,20 @@ export function chatQuestion(approval: ApprovalView): string {
     approval.detail,
     fence,
     '',
-    'Reply **allow**, **always** or **deny** — or say what to do instead.',
+    approval.questions ? 'Reply with your answer.' : 'Reply **allow**, **always** or **deny** — or say what to do instead.',
   ].join('\n');
+}
+
+/**
+ * What a chat reply means: a question's answer (every question gets the reply, unless it says
+ * deny or stop); else a few exact words allow, always allow or deny, and anything else denies
+ * with the reply passed on to Claude Code.
+ */
+export function chatAnswer(reply: string, approval: ApprovalView | undefined): ApprovalAnswer {
+  const decision = decisionFromReply(reply);
+  if (approval?.questions) {
+    if (decision === 'deny' || decision === 'stop') return { decision };
+    return { decision: 'allow', answers: Object.fromEntries(approval.questions.map((q) => [q.question, reply])) };
+  }
+  return decision ? { decision } : { decision: 'deny', message: `The user said instead: ${reply}` };
 }

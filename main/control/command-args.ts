@@ -35,8 +35,15 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
 
 function isAnswer(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const { decision, message, ...rest } = value as Record<string, unknown>;
-  return Object.keys(rest).length === 0 && (APPROVAL_DECISIONS as readonly unknown[]).includes(decision) && (message === undefined || (typeof message === 'string' && message.length < 10_000));
+  const { decision, message, answers, ...rest } = value as Record<string, unknown>;
+  const textMap = (v: unknown): boolean =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 20 && Object.entries(v).every(([k, a]) => k.length < 2000 && typeof a === 'string' && a.length < 10_000);
+  return (
+    Object.keys(rest).length === 0 &&
+    (APPROVAL_DECISIONS as readonly unknown[]).includes(decision) &&
+    (message === undefined || (typeof message === 'string' && message.length < 10_000)) &&
+    (answers === undefined || textMap(answers))
+  );
 }
 
 export function isCommand(name: string): name is CommandName {

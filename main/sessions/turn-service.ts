@@ -16,8 +16,8 @@ import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
-import { decisionFromReply, type ApprovalView } from '../../common/approval';
-import { chatQuestion, type AskedInChat } from '../approvals/in-chat';
+import type { ApprovalView } from '../../common/approval';
+import { chatAnswer, chatQuestion, type AskedInChat } from '../approvals/in-chat';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
@@ -134,10 +134,9 @@ export class TurnService {
     const asked = session && this.askedInChat.get(session.id);
     if (!session || !asked || !this.approvals) return undefined;
     const reply = conversation.user.trim();
-    const decision = decisionFromReply(reply);
     const handle = asked.handle.continuation();
     try {
-      this.approvals.answer(asked.approvalId, decision ? { decision } : { decision: 'deny', message: `The user said instead: ${reply}` }, 'chat');
+      this.approvals.answer(asked.approvalId, chatAnswer(reply, this.approvals.get(asked.approvalId)), 'chat');
     } catch (error) {
       // Answered elsewhere meanwhile: this message is a turn of its own.
       if (!(error instanceof ApprovalClosed)) throw error;

@@ -229,6 +229,20 @@ describe('approvals', () => {
     expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
   });
 
+  it("Claude Code's question (AskUserQuestion) is answered with one of its options: Claude Code reads the answer", async () => {
+    const h = await start(() => text('unused'));
+    const ask = { questions: [{ question: 'Which color should the button be?', header: 'Color', multiSelect: false, options: [{ label: 'Blue', description: 'calm' }, { label: 'Red', description: 'loud' }] }] };
+    h.fake.setScript(asking(() => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'AskUserQuestion', input: ask }] })));
+    const reply = chat(h, 'question', 'Pick a color with me');
+    const [approval] = await pending(h);
+    expect(approval).toMatchObject({ tool: 'AskUserQuestion', summary: 'Question: Which color should the button be?', questions: [{ question: 'Which color should the button be?', options: ['Blue', 'Red'] }] });
+    // Allowing without an answer is refused: a question is answered, not allowed.
+    expect(await control(h, 'approval:answer', [approval!.id, { decision: 'allow' }])).toMatchObject({ ok: false, error: { code: 'not_available' } });
+    const answered = await control(h, 'approval:answer', [approval!.id, { decision: 'allow', answers: { 'Which color should the button be?': 'Blue' } }]);
+    expect(answered).toMatchObject({ ok: true, data: { status: 'allowed', answer: { answers: { 'Which color should the button be?': 'Blue' } } } });
+    expect(await answerOf(reply)).toMatch(/^Tool said: .*"Which color should the button be\?"="Blue"/);
+  });
+
   it('only the control token answers: the API key is refused', async () => {
     const h = await start(() => text('unused'));
     h.fake.setScript(asking(write(h.project)));
@@ -326,6 +340,17 @@ describe('approvals answered in the chat (settings.approvals.in_chat)', () => {
     expect(said(third.output)).toBe('Still here.');
     expect(session.turns).toHaveLength(2);
     expect(session.turns[1]!.claudeSessionId).toBe(session.turns[0]!.claudeSessionId);
+  });
+
+  it("Claude Code's question asked in the chat is answered by the reply itself", async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    in_chat: true\n');
+    const ask = { questions: [{ question: 'Which color should the button be?', header: 'Color', multiSelect: false, options: [{ label: 'Blue', description: 'calm' }, { label: 'Red', description: 'loud' }] }] };
+    h.fake.setScript(asking(() => ({ kind: 'message', blocks: [{ type: 'tool_use', name: 'AskUserQuestion', input: ask }] })));
+    const first = await say(h, 'chat-question', [{ role: 'user', content: 'Pick a color with me' }]);
+    expect(first).toContain('**Claude Code asks:** Question: Which color should the button be?');
+    expect(first).toMatch(/- Red\n```\n\nReply with your answer\.$/);
+    const second = await say(h, 'chat-question', [{ role: 'user', content: 'Pick a color with me' }, { role: 'assistant', content: first }, { role: 'user', content: 'Red' }]);
+    expect(second).toMatch(/^Tool said: .*"Which color should the button be\?"="Red"/);
   });
 });
 

@@ -4,7 +4,7 @@
  * and can be reached with Tab alone.
  */
 import { createContext, useContext, useEffect, useState } from 'react';
-import { answeredAs, type ApprovalDecision, type ApprovalView } from '../../../common/approval';
+import { answeredAs, type ApprovalDecision, type ApprovalQuestion, type ApprovalView } from '../../../common/approval';
 import type { ControlClient } from '../control-client';
 
 /** The client the cards answer with; none: a card shows its state only. */
@@ -18,12 +18,12 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
   const pending = approval.status === 'pending';
   const tool = approval.tool;
 
-  const answer = (decision: ApprovalDecision): void => {
+  const answer = (decision: ApprovalDecision, answers?: Record<string, string>): void => {
     if (!client) return;
     setBusy(true);
     setError(null);
     client
-      .invoke('approval:answer', approval.id, message.trim() ? { decision, message: message.trim() } : { decision })
+      .invoke('approval:answer', approval.id, answers ? { decision, answers } : message.trim() ? { decision, message: message.trim() } : { decision })
       .catch((e: Error) => setError(e.message))
       .finally(() => setBusy(false));
   };
@@ -37,12 +37,17 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
       {pending ? (
         <>
           <Deadline at={approval.deadline} />
+          {client && approval.questions && <QuestionAnswers questions={approval.questions} busy={busy} onAnswer={(answers) => answer('allow', answers)} />}
           {client && (
             <div className="approval-actions">
-              <button disabled={busy} onClick={() => answer('allow')}>Allow {tool} once</button>
-              <button disabled={busy} onClick={() => answer('allow_chat')} title={approval.rule}>Always allow {approval.rule} in this chat</button>
-              <button disabled={busy} onClick={() => answer('allow_role')} title={`Adds ${approval.rule} to the role's allowed_tools`}>Always allow {approval.rule} for role {approval.role}</button>
-              {approval.projectRule && (
+              {!approval.questions && (
+                <>
+                  <button disabled={busy} onClick={() => answer('allow')}>Allow {tool} once</button>
+                  <button disabled={busy} onClick={() => answer('allow_chat')} title={approval.rule}>Always allow {approval.rule} in this chat</button>
+                  <button disabled={busy} onClick={() => answer('allow_role')} title={`Adds ${approval.rule} to the role's allowed_tools`}>Always allow {approval.rule} for role {approval.role}</button>
+                </>
+              )}
+              {approval.projectRule && !approval.questions && (
                 <button disabled={busy} onClick={() => answer('allow_project')}>Always allow {approval.rule} in the project</button>
               )}
               <input
@@ -65,11 +70,44 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
   );
 }
 
+/** Claude Code's questions (AskUserQuestion): one question is answered by a click on an option; several are picked, then sent. */
+function QuestionAnswers({ questions, busy, onAnswer }: { questions: ApprovalQuestion[]; busy: boolean; onAnswer(answers: Record<string, string>): void }): React.JSX.Element {
+  const [picked, setPicked] = useState<Record<string, string>>({});
+  const single = questions.length === 1;
+  const complete = questions.every((q) => picked[q.question]);
+  return (
+    <div className="approval-questions">
+      {questions.map((q) => (
+        <div key={q.question} role="group" aria-label={q.question}>
+          <span className="label">{q.question}</span>
+          {q.options.map((option) => (
+            <button
+              key={option}
+              disabled={busy}
+              aria-pressed={single ? undefined : picked[q.question] === option}
+              aria-label={`Answer “${option}” to “${q.question}”`}
+              onClick={() => (single ? onAnswer({ [q.question]: option }) : setPicked({ ...picked, [q.question]: option }))}
+            >
+              {option}
+            </button>
+          ))}
+        </div>
+      ))}
+      {!single && (
+        <button disabled={busy || !complete} onClick={() => onAnswer(picked)}>
+          Send the answers
+        </button>
+      )}
+    </div>
+  );
+}
+
 function outcomeText(approval: ApprovalView): string {
   const answer = approval.answer;
   if (approval.status === 'withdrawn' || !answer) return 'No longer asked: the turn ended before anyone answered.';
   const at = new Date(answer.at).toLocaleTimeString();
   if (approval.status === 'timed_out') return `Denied at ${at}: no one answered in time.`;
+  if (answer.answers) return `Answered from the ${answer.from} at ${at}: ${Object.values(answer.answers).join('; ')}`;
   return `${answeredAs(answer.decision)} from the ${answer.from} at ${at}${answer.message ? ` — “${answer.message}”` : ''}${answer.created ? ` · rule: ${answer.created}` : ''}`;
 }
 
