@@ -17,6 +17,7 @@ import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import { ARG_CHECKS } from './command-args';
 import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
+import type { ApprovalAnswer, ApprovalSource, ApprovalView } from '../../common/approval';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
@@ -101,17 +102,25 @@ export class ControlService {
       'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
       'live:close': (sessionId) => ({ closed: deps.live?.close(sessionId) ?? false }),
       'approvals:list': () => deps.approvals?.list() ?? [],
-      'approval:answer': (id, answer) => {
-        if (!deps.approvals) throw new ControlError('not_found', `No approval ${id}.`);
-        try {
-          return deps.approvals.answer(id, answer, 'panel');
-        } catch (error) {
-          if (error instanceof ApprovalClosed) throw new ControlError(error.code, error.message);
-          throw error;
-        }
-      },
+      'approval:answer': (id, answer) => this.answerApproval(id, answer, 'panel'),
       'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
     };
+  }
+
+  /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
+  handlersFor(from: 'panel' | 'desktop'): CommandHandlers {
+    if (from === 'panel') return this.handlers;
+    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from) };
+  }
+
+  private answerApproval(id: string, answer: ApprovalAnswer, from: ApprovalSource): ApprovalView {
+    if (!this.deps.approvals) throw new ControlError('not_found', `No approval ${id}.`);
+    try {
+      return this.deps.approvals.answer(id, answer, from);
+    } catch (error) {
+      if (error instanceof ApprovalClosed) throw new ControlError(error.code, error.message);
+      throw error;
+    }
   }
 
   subscribe(listener: (event: ControlEvent) => void): () => void {
@@ -186,10 +195,10 @@ async function refusing<T>(code: string, action: () => Promise<T>): Promise<T> {
  * One command from outside the process (IPC or HTTP): its arguments checked, then run; the
  * result, a refusal or a failure comes back as data.
  */
-export async function dispatch(service: ControlService, command: CommandName, args: unknown): Promise<ControlResult<unknown>> {
+export async function dispatch(service: ControlService, command: CommandName, args: unknown, from: 'panel' | 'desktop' = 'panel'): Promise<ControlResult<unknown>> {
   if (!Array.isArray(args) || !ARG_CHECKS[command](args)) return { ok: false, error: { code: 'invalid_arguments', message: `Invalid arguments for "${command}".` } };
   try {
-    const handler = service.handlers[command] as (...a: unknown[]) => unknown;
+    const handler = service.handlersFor(from)[command] as (...a: unknown[]) => unknown;
     return { ok: true, data: await handler(...args) };
   } catch (error) {
     return { ok: false, error: { code: error instanceof ControlError ? error.code : 'failed', message: (error as Error).message } };
