@@ -14,6 +14,8 @@ export interface AskedInChat {
   /** The answer's text the first response carried, and the question it ended with. */
   sofar: string;
   question: string;
+  /** The key of the conversation the client shows once it has the question: its reply comes after it. */
+  historyKey: string;
   /** The chat message that answered it. */
   reply?: string;
 }

@@ -130,7 +130,12 @@ export class TurnService {
    * the rest of the same turn. Only the same chat (its id, with the API key) can answer.
    */
   private answerInChat({ chatId, conversation, continues }: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } | undefined {
-    const session = chatId ? this.store.findByChatId(chatId) : continues ? this.store.findTurn(continues)?.session : undefined;
+    // The chat by its id, by the response it continues, or (no id) by the history it sends: the one that ends with the question.
+    const session = chatId
+      ? this.store.findByChatId(chatId)
+      : continues
+        ? this.store.findTurn(continues)?.session
+        : this.store.get([...this.askedInChat].find(([, a]) => a.historyKey === conversation.historyKey)?.[0] ?? '');
     const asked = session && this.askedInChat.get(session.id);
     if (!session || !asked || !this.approvals) return undefined;
     const reply = conversation.user.trim();
@@ -237,7 +242,8 @@ export class TurnService {
           if (this.askedInChat.get(session.id)?.approvalId === approval.id) this.askedInChat.delete(session.id);
         } else if (config.settings.approvals.in_chat && !this.askedInChat.has(session.id)) {
           const question = chatQuestion(approval);
-          inChat = { approvalId: approval.id, handle, turn, sofar: answer, question };
+          const asked = [...conversation.history, { user: turn.user, assistant: normalize(answer + question) }];
+          inChat = { approvalId: approval.id, handle, turn, sofar: answer, question, historyKey: conversationKey(asked) };
           this.askedInChat.set(session.id, inChat);
           handle.emit({ type: 'handoff', question });
         }

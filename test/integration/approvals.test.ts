@@ -352,5 +352,19 @@ describe('approvals answered in the chat (settings.approvals.in_chat)', () => {
     const second = await say(h, 'chat-question', [{ role: 'user', content: 'Pick a color with me' }, { role: 'assistant', content: first }, { role: 'user', content: 'Red' }]);
     expect(second).toMatch(/^Tool said: .*"Which color should the button be\?"="Red"/);
   });
+
+  it('without a chat id, the history that ends with the question finds the waiting turn', async () => {
+    const h = await start(() => text('unused'), 'settings:\n  approvals:\n    in_chat: true\n');
+    h.fake.setScript(asking(write(h.project)));
+    const post = async (messages: Message[]): Promise<string> => {
+      const response = await h.api('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ model: 'helix-consultant', stream: false, messages }) });
+      return ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
+    };
+    const first = await post([{ role: 'user', content: 'Write the file' }]);
+    expect(first).toContain('Reply **allow**');
+    const second = await post([{ role: 'user', content: 'Write the file' }, { role: 'assistant', content: first }, { role: 'user', content: 'yes' }]);
+    expect(second).toMatch(/^Tool said: File created successfully/);
+    expect(h.core.sessions.list()).toHaveLength(1);
+  });
 });
 
