@@ -96,8 +96,9 @@ describe('a warm process per chat', () => {
     // One transcript, grown in place.
     expect(transcripts(h)).toHaveLength(1);
     // The chat's log tells the process's life, each transition with its reason.
-    const life = readLog(h.core.sessions.logFile(session.id)).filter((r) => r.type === 'live').map((r) => `${String(r.from)}>${String(r.to)}`);
-    expect(life).toEqual(['starting>running', ...Array.from({ length: 4 }, () => ['running>ready', 'ready>running']).flat(), 'running>ready']);
+    const life = (): string[] => readLog(h.core.sessions.logFile(session.id)).filter((r) => r.type === 'live').map((r) => `${String(r.from)}>${String(r.to)}`);
+    // Ready once the CLI says idle, a few ms after the last answer.
+    await vi.waitFor(() => expect(life()).toEqual(['starting>running', ...Array.from({ length: 4 }, () => ['running>ready', 'ready>running']).flat(), 'running>ready']), { timeout: 3000, interval: 20 });
   });
 
   it('a regenerate forks from the message before the answer it replaces; an edit from the message before it', async () => {
