@@ -47,7 +47,8 @@ describe('ServerView', () => {
   });
 
   it('lists the chats served by a warm process, with their memory and idle time, and closes one', async () => {
-    const invoke = vi.fn(async () => ({ closed: true }));
+    // The Server tab also reads the diagnostic log: an empty one here.
+    const invoke = vi.fn(async (command: string) => (command === 'log:tail' ? { file: '/data/logs/helix.log', level: 'info', entries: [] } : { closed: true }));
     const client = { invoke, subscribe: () => () => undefined } as unknown as ControlClient;
     const onChanged = vi.fn();
     const live = [
