@@ -243,6 +243,20 @@ describe('approvals', () => {
     expect(await answerOf(reply)).toMatch(/^Tool said: .*"Which color should the button be\?"="Blue"/);
   });
 
+  it('a client that leaves while a prompt waits (on_disconnect: cancel) withdraws it', async () => {
+    const h = await start(() => text('unused'));
+    h.fake.setScript(asking(write(h.project)));
+    const controller = new AbortController();
+    const reply = chat(h, 'leaver', 'Write', controller.signal).catch(() => undefined);
+    await pending(h);
+    controller.abort();
+    await reply;
+    await pending(h, 0);
+    expect(approvalRecords(h, 'leaver').at(-1)).toMatchObject({ status: 'withdrawn' });
+    await vi.waitFor(() => expect(h.core.sessions.findByChatId('leaver')!.turns[0]!.status).toBe('cancelled'), { timeout: 5000, interval: 50 });
+    expect(existsSync(path.join(h.project, 'written.txt'))).toBe(false);
+  });
+
   it('only the control token answers: the API key is refused', async () => {
     const h = await start(() => text('unused'));
     h.fake.setScript(asking(write(h.project)));
