@@ -3,6 +3,7 @@
  * implements it), the IPC and HTTP adapters (generic over it) and the renderer. Types, and the few
  * constants both sides need (main's config schema and the renderer's settings form).
  */
+import type { ApprovalAnswer, ApprovalView } from './approval';
 import type { RunEvent } from './run-event';
 import type { SessionRecord, TurnStatus } from './session';
 import type { UsageReport } from './usage';
@@ -184,6 +185,8 @@ export interface ControlSnapshot {
   storage: StorageState;
   /** The chats served by a warm process right now. */
   live: LiveSessionView[];
+  /** Permission prompts waiting for an answer. */
+  approvals: ApprovalView[];
 }
 
 /** Levels of the diagnostic log, most severe first; `settings.log_level` (or HELIX_LOG_LEVEL) names the least severe one written. */
@@ -277,6 +280,10 @@ export interface ControlCommands {
   'service:restart': { args: [name: string]; result: ServiceState };
   /** Closes a chat's warm process (its next turn resumes in a new one); false if it has none or it is busy. */
   'live:close': { args: [sessionId: string]; result: { closed: boolean } };
+  /** The permission prompts waiting for an answer, oldest first. */
+  'approvals:list': { args: []; result: ApprovalView[] };
+  /** Answers one; refused (already_answered, with how and when) if it is not pending any more. */
+  'approval:answer': { args: [id: string, answer: ApprovalAnswer]; result: ApprovalView };
   /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
   'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
 }
@@ -310,6 +317,8 @@ export const COMMAND_NAMES = Object.keys({
   'service:stop': true,
   'service:restart': true,
   'live:close': true,
+  'approvals:list': true,
+  'approval:answer': true,
   'log:tail': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
@@ -335,4 +344,9 @@ export type ControlEvent =
   | { type: 'run-event'; sessionId: string; turnId: string; seq: number; event: RunEvent }
   /** A session was created or changed: its summary, to be applied in place (a change makes it the latest). */
   | { type: 'session-changed'; session: SessionSummary }
-  | { type: 'session-deleted'; sessionId: string };
+  | { type: 'session-deleted'; sessionId: string }
+  | { type: 'approval-added'; approval: ApprovalView }
+  /** Answered, timed out or withdrawn: no longer pending. */
+  | { type: 'approval-answered'; approval: ApprovalView }
+  /** The desktop shell asks the panel to show a view (a notification or the tray was clicked). */
+  | { type: 'show'; view: 'approvals' };

@@ -3,6 +3,7 @@
  * The runner turns the CLI's stream-json lines into these; the OpenAI stream, the session log
  * and the UI all consume them. Pure data: no Node, Electron or DOM types.
  */
+import type { ApprovalView } from './approval';
 
 export interface RunUsage {
   inputTokens: number;
@@ -28,7 +29,9 @@ export type RunEvent =
   | { type: 'tool_use'; id: string; name: string; title: string; input: unknown }
   | { type: 'tool_result'; id: string; name: string; title: string; outcome: string; isError: boolean; /** The start of what the tool returned. */ output?: string }
   | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; httpStatus: number | null; error: string }
-  | { type: 'result'; result: RunResult };
+  | { type: 'result'; result: RunResult }
+  /** A permission prompt: asked (pending), then answered, timed out or withdrawn — each change in full. */
+  | { type: 'approval'; approval: ApprovalView };
 
 export interface RunResult {
   isError: boolean;

@@ -36,6 +36,17 @@ export interface TurnRecord {
   error?: string;
   /** Pid of the claude process while it runs, to end it if the app died meanwhile. */
   pid?: number;
+  /**
+   * A turn that asked for an approval in its chat is, to the client, two exchanges: its answer up
+   * to the question, then the reply that answered it and the rest of the answer.
+   */
+  askedInChat?: { answer: string; reply: string; rest: string };
+}
+
+/** The exchanges a turn is to its client (see askedInChat). */
+export function exchangesOf(turn: TurnRecord): Array<{ user: string; assistant: string }> {
+  const asked = turn.askedInChat;
+  return asked ? [{ user: turn.user, assistant: asked.answer }, { user: asked.reply, assistant: asked.rest }] : [{ user: turn.user, assistant: turn.assistant }];
 }
 
 export interface SessionRecord {

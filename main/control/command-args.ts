@@ -2,6 +2,7 @@
  * Runtime checks of each command's arguments, beside the contract's types: the HTTP adapter
  * and the IPC adapter receive them from outside the process.
  */
+import { APPROVAL_DECISIONS } from '../../common/approval';
 import { LOG_LEVELS, type CommandName } from '../../common/control';
 
 const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
@@ -80,8 +81,23 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'service:stop': oneText,
   'service:restart': oneText,
   'live:close': oneText,
+  'approvals:list': (args) => args.length === 0,
+  'approval:answer': (args) => args.length === 2 && text(args[0]) && isAnswer(args[1]),
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
 };
+
+function isAnswer(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const { decision, message, answers, ...rest } = value as Record<string, unknown>;
+  const textMap = (v: unknown): boolean =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 20 && Object.entries(v).every(([k, a]) => k.length < 2000 && typeof a === 'string' && a.length < 10_000);
+  return (
+    Object.keys(rest).length === 0 &&
+    (APPROVAL_DECISIONS as readonly unknown[]).includes(decision) &&
+    (message === undefined || (typeof message === 'string' && message.length < 10_000)) &&
+    (answers === undefined || textMap(answers))
+  );
+}
 
 export function isCommand(name: string): name is CommandName {
   return Object.hasOwn(ARG_CHECKS, name);

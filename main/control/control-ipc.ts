@@ -32,5 +32,6 @@ export function registerControlIpc(ipc: IpcMainLike, service: ControlService, is
 
 async function call(service: ControlService, command: CommandName, event: IpcSender, args: unknown[], isTrusted: (event: IpcSender) => boolean): Promise<ControlResult<unknown>> {
   if (!isTrusted(event)) return { ok: false, error: { code: 'untrusted_sender', message: 'This window may not control Helix.' } };
-  return dispatch(service, command, args);
+  // The app's own window: an approval answered here comes from the desktop.
+  return dispatch(service, command, args, 'desktop');
 }

@@ -19,6 +19,8 @@ import type { TurnService } from '../sessions/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import type { UsageIndex } from '../usage/usage-index';
 import { ARG_CHECKS } from './command-args';
+import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
+import type { ApprovalAnswer, ApprovalSource, ApprovalView } from '../../common/approval';
 
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
@@ -34,6 +36,8 @@ interface ControlDeps {
   config: ConfigStore;
   sessions: SessionStore;
   turns: TurnService;
+  /** Permission prompts waiting for a person (absent: none are ever pending). */
+  approvals?: ApprovalService;
   keyStore: KeyStore;
   keys: KeyLookup;
   /** The API's id for a model named in the config (Claude Code's aliases as the latest run resolved them). */
@@ -56,6 +60,8 @@ export interface TrayState {
   components: ComponentState[];
   config: ConfigView;
   running: number;
+  /** Approvals waiting for an answer. */
+  approvals: ApprovalView[];
 }
 
 export class ControlService {
@@ -77,6 +83,7 @@ export class ControlService {
     });
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
+    deps.approvals?.onChange((approval) => this.emit({ type: approval.status === 'pending' ? 'approval-added' : 'approval-answered', approval }));
 
     this.handlers = {
       'state:get': () => this.snapshot(),
@@ -147,8 +154,26 @@ export class ControlService {
       'service:stop': (name) => refusing('not_found', () => deps.services.stop(name)),
       'service:restart': (name) => refusing('not_found', () => deps.services.restart(name)),
       'live:close': (sessionId) => ({ closed: deps.live?.close(sessionId) ?? false }),
+      'approvals:list': () => deps.approvals?.list() ?? [],
+      'approval:answer': (id, answer) => this.answerApproval(id, answer, 'panel'),
       'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
     };
+  }
+
+  /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
+  handlersFor(from: 'panel' | 'desktop'): CommandHandlers {
+    if (from === 'panel') return this.handlers;
+    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from) };
+  }
+
+  private answerApproval(id: string, answer: ApprovalAnswer, from: ApprovalSource): ApprovalView {
+    if (!this.deps.approvals) throw new ControlError('not_found', `No approval ${id}.`);
+    try {
+      return this.deps.approvals.answer(id, answer, from);
+    } catch (error) {
+      if (error instanceof ApprovalClosed) throw new ControlError(error.code, error.message);
+      throw error;
+    }
   }
 
   subscribe(listener: (event: ControlEvent) => void): () => void {
@@ -166,6 +191,7 @@ export class ControlService {
       services: this.deps.services.list().map(({ output: _output, ...service }) => service),
       storage: this.deps.storage(),
       live: (this.deps.live?.list() ?? []).map((l) => ({ ...l, title: this.deps.sessions.get(l.sessionId)?.title ?? null })),
+      approvals: this.deps.approvals?.list() ?? [],
     };
   }
 
@@ -177,7 +203,7 @@ export class ControlService {
 
   /** The tray's state: no sessions, services or disk figures, so it is cheap to build again. */
   trayState(): TrayState {
-    return { components: this.components(), config: this.configView(), running: this.running.size };
+    return { components: this.components(), config: this.configView(), running: this.running.size, approvals: this.deps.approvals?.list() ?? [] };
   }
 
   /** How many sessions have a turn running now. */
@@ -281,10 +307,10 @@ function refusingNow<T>(code: string, action: () => T): T {
  * One command from outside the process (IPC or HTTP): its arguments checked, then run; the
  * result, a refusal or a failure comes back as data.
  */
-export async function dispatch(service: ControlService, command: CommandName, args: unknown): Promise<ControlResult<unknown>> {
+export async function dispatch(service: ControlService, command: CommandName, args: unknown, from: 'panel' | 'desktop' = 'panel'): Promise<ControlResult<unknown>> {
   if (!Array.isArray(args) || !ARG_CHECKS[command](args)) return { ok: false, error: { code: 'invalid_arguments', message: `Invalid arguments for "${command}".` } };
   try {
-    const handler = service.handlers[command] as (...a: unknown[]) => unknown;
+    const handler = service.handlersFor(from)[command] as (...a: unknown[]) => unknown;
     return { ok: true, data: await handler(...args) };
   } catch (error) {
     return { ok: false, error: { code: error instanceof ControlError ? error.code : 'failed', message: (error as Error).message } };

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApprovalService } from '../approvals/approval-service';
 import type { DiagLogTail } from '../../common/control';
 import { ControlService } from '../control/control-service';
 import { UsageIndex } from '../usage/usage-index';
@@ -63,6 +64,8 @@ export interface HelixCore {
   proxyUrl: string;
   proxyRequests: RequestLog;
   control: ControlService;
+  /** Permission prompts waiting for an answer. */
+  approvals: ApprovalService;
   /** The control panel, with its token in the fragment (never sent over the wire by a browser). */
   controlUrl: string;
   controlToken: string;
@@ -133,7 +136,9 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   const slots = new RunSlots(config.current.settings.max_concurrent_runs);
   config.onChange(({ config: current }) => slots.setLimit(current.settings.max_concurrent_runs));
   config.watch();
-  const turns = new TurnService(sessions, runs, slots, proxyRequests);
+  // Permission prompts wait here for a person; "allow always for this role" writes the config file.
+  const approvals = new ApprovalService({ addRoleRule: (role, rule) => void config.addRoleAllowedTool(role, rule) });
+  const turns = new TurnService(sessions, runs, slots, proxyRequests, approvals);
   const tasks = new TaskService(sessions, keys, (provider, model) => runs.resolvedModels.apiModel(provider, model));
 
   const apiRequests = new ApiRequestLog();
@@ -167,6 +172,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     config,
     sessions,
     turns,
+    approvals,
     keyStore,
     keys,
     apiModel: (provider, model) => runs.resolvedModels.apiModel(provider, model),
@@ -250,6 +256,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     proxyUrl,
     proxyRequests,
     control: controlService,
+    approvals,
     controlUrl: `${controlUrl}/#token=${controlToken}`,
     controlToken,
     log: diag.log,

@@ -9,7 +9,7 @@ import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
 import type { DiagLog } from './diag-log';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock, type ResumeFrom } from '../runner/claude-command';
-import { LiveSession, type LiveOutcome, type LiveTurn } from '../runner/live-session';
+import { LiveSession, type LiveOutcome, type LiveTurn, type TurnInput } from '../runner/live-session';
 import { isAlive } from '../runner/process-tree';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
@@ -45,6 +45,8 @@ export interface RunInput {
   from?: ContinueFrom;
   /** Tags the run's proxy requests, so the request log can name the turn. */
   turnId?: string;
+  /** Answers the turn's permission prompts (the approvals); none: each is refused at once. */
+  onPermission?: TurnInput['onPermission'];
 }
 
 /** What a process for this role and turn is started with. */
@@ -145,7 +147,7 @@ export class RunService {
     // The process's token follows its turn, so the proxy's requests join the right one.
     serving.grant?.retarget(route);
     const turn = serving.live.turn(
-      { line: (uuid) => userMessageLine(input.prompt, input.images, uuid), timeoutMs: settings.run_timeout_seconds * 1000 },
+      { line: (uuid) => userMessageLine(input.prompt, input.images, uuid), timeoutMs: settings.run_timeout_seconds * 1000, onPermission: input.onPermission },
       (event) => {
         if (event.type === 'started') this.resolvedModels.record(target.provider, target.model, event.model);
         onEvent(event);

@@ -11,6 +11,8 @@ export interface TrayActionDeps {
   setRoleModel(role: string, ref: string): unknown;
   restartApi(): Promise<ComponentState> | ComponentState;
   showWindow(): void;
+  /** The window, on its Approvals view. */
+  showApprovals(): void;
   quit(): void;
   /** A desktop notification. */
   notify(title: string, body: string): void;
@@ -34,6 +36,7 @@ export function trayActionRunner(deps: TrayActionDeps): (action: TrayAction) => 
         const state = await deps.restartApi();
         if (state.state !== 'running') fail(action, 'the API server did not restart', state.lastError ?? `it is ${state.state}`);
       } else if (action.type === 'open-window') deps.showWindow();
+      else if (action.type === 'open-approvals') deps.showApprovals();
       else deps.quit();
     } catch (error) {
       fail(action, titleOf(action), error instanceof Error ? error.message : String(error));
@@ -49,6 +52,8 @@ function titleOf(action: TrayAction): string {
       return 'could not restart the API server';
     case 'open-window':
       return 'could not open the window';
+    case 'open-approvals':
+      return 'could not open the approvals';
     case 'quit':
       return 'could not quit';
   }

@@ -5,11 +5,14 @@
  */
 import type { ControlEvent } from '../../common/control';
 import type { TrayState } from '../control/control-service';
+import { approvalsTrayLabel } from './approval-notice';
 
 export type TrayAction =
   | { type: 'switch-role'; role: string; ref: string }
   | { type: 'restart-api' }
   | { type: 'open-window' }
+  /** The window, on its Approvals view. */
+  | { type: 'open-approvals' }
   | { type: 'quit' };
 
 export type TrayItem =
@@ -31,7 +34,9 @@ export function trayMenu(snapshot: TrayState): TrayItem[] {
       items: [...new Set([current, ...choices])].map((ref) => ({ kind: 'radio', label: ref, checked: ref === current, action: { type: 'switch-role', role: role.name, ref } })),
     };
   });
+  const waiting = approvalsTrayLabel(snapshot.approvals.length);
   return [
+    ...(waiting ? [{ kind: 'action' as const, label: waiting, action: { type: 'open-approvals' as const } }, { kind: 'separator' as const }] : []),
     { kind: 'label', label: `API server: ${api?.state ?? 'unknown'}${api?.url ? ` (${api.url})` : ''}` },
     { kind: 'label', label: running === 0 ? 'No runs in progress' : `${running} run${running === 1 ? '' : 's'} in progress` },
     ...(snapshot.config.error ? [{ kind: 'label' as const, label: 'Config error — open Helix for details' }] : []),
@@ -48,7 +53,8 @@ export function trayMenu(snapshot: TrayState): TrayItem[] {
 /** The tray icon's tooltip: state at a glance. */
 export function trayTooltip(snapshot: TrayState): string {
   const api = snapshot.components.find((c) => c.name === 'api');
-  return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}`;
+  const waiting = snapshot.approvals.length;
+  return `Helix — API ${api?.state ?? 'unknown'}${snapshot.config.error ? ', config error' : ''}${waiting ? `, ${waiting} approval${waiting === 1 ? '' : 's'} waiting` : ''}`;
 }
 
 /** What the tray follows: its own light state, and the events that may change it. */
@@ -71,6 +77,7 @@ export function followTray(source: TraySource, show: (state: TrayState) => void)
   };
   refresh();
   return source.subscribe((event) => {
-    if (event.type === 'state-changed' || (event.type !== 'run-event' && source.runningCount !== running)) refresh();
+    const approvalsChanged = event.type === 'approval-added' || event.type === 'approval-answered';
+    if (event.type === 'state-changed' || approvalsChanged || (event.type !== 'run-event' && source.runningCount !== running)) refresh();
   });
 }

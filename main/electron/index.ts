@@ -16,6 +16,7 @@ import { logUncaught } from '../core/uncaught';
 import { gracefulQuit, shouldNotify } from '../desktop/quit';
 import { trayActionRunner } from '../desktop/tray-actions';
 import { startIfFirstInstance } from '../desktop/single-instance';
+import { approvalNotice } from '../desktop/approval-notice';
 import { DEFAULT_SIZE, loadBounds, saveBounds } from '../desktop/window-state';
 import { APP_ORIGIN, isAppUrl, isSafeExternalUrl, SECURE_WEB_PREFERENCES } from '../desktop/window-security';
 import { registerAppScheme, serveRenderer } from './app-protocol';
@@ -65,6 +66,7 @@ async function onReady(): Promise<void> {
     setRoleModel: (role, ref) => handlers['role:set-model'](role, ref),
     restartApi: () => handlers['component:restart']('api'),
     showWindow,
+    showApprovals,
     quit: () => app.quit(),
     notify,
     log: core.log.child({ component: 'tray' }),
@@ -82,6 +84,15 @@ const runningSince = new Map<string, number>();
 /** Events go to the window; a long run or a failure ending while it is hidden is also a notification. */
 function forward(event: ControlEvent): void {
   if (window && !window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  if (event.type === 'approval-added') {
+    const inFront = window !== undefined && !window.isDestroyed() && window.isVisible() && window.isFocused();
+    const notice = approvalNotice(event.approval, inFront);
+    if (notice && Notification.isSupported()) {
+      const shown = new Notification({ title: notice.title, body: notice.body });
+      shown.on('click', () => showApprovals());
+      shown.show();
+    }
+  }
   if (event.type !== 'session-changed') return;
   const { session: s } = event;
   if (s.status === 'running') runningSince.set(s.id, runningSince.get(s.id) ?? Date.now());
@@ -97,6 +108,16 @@ function forward(event: ControlEvent): void {
 
 function notify(title: string, body: string): void {
   if (Notification.isSupported()) new Notification({ title, body }).show();
+}
+
+/** The window, on its Approvals view. */
+function showApprovals(): void {
+  showWindow();
+  const target = window;
+  if (!target || target.isDestroyed()) return;
+  const send = (): void => target.webContents.send(EVENT_CHANNEL, { type: 'show', view: 'approvals' } satisfies ControlEvent);
+  if (target.webContents.isLoading()) target.webContents.once('did-finish-load', send);
+  else send();
 }
 
 function showWindow(): void {

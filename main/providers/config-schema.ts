@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LOG_LEVELS, ON_DISCONNECT, PERMISSION_MODES } from '../../common/control';
+import { APPROVAL_POLICIES } from '../../common/approval';
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
 
@@ -51,6 +52,8 @@ export const RoleSchema = z.union([
     cwd: z.string().min(1).optional(),
     permission_mode: z.enum(PERMISSION_MODES).optional(),
     allowed_tools: z.array(z.string().min(1)).optional(),
+    /** ask: a permission prompt waits for a person (until settings.approvals.timeout_seconds); deny: refused at once. */
+    approvals: z.enum(APPROVAL_POLICIES).optional(),
     append_system_prompt: z.string().optional(),
     max_turns: z.number().int().positive().optional(),
     /** The model Claude Code uses for its small, fast tasks (same provider). */
@@ -86,6 +89,17 @@ export const SettingsSchema = z.object({
   spare_session: z.boolean().default(false),
   /** cancel: a client that leaves ends its run. finish: the run completes and is kept for the client's retry. */
   on_disconnect: z.enum(ON_DISCONNECT).default('cancel'),
+  /** Permission prompts: who answers them and how long they wait (see README, "Approvals"). */
+  approvals: z
+    .object({
+      /** The policy of roles that do not set their own `approvals:`. */
+      default: z.enum(APPROVAL_POLICIES).default('ask'),
+      /** An unanswered prompt is denied after this long, and the turn goes on. */
+      timeout_seconds: z.number().positive().max(86_400).default(300),
+      /** A turn that waits also asks in the chat: the user's next message answers it. */
+      in_chat: z.boolean().default(false),
+    })
+    .prefault({}),
   /** Web pages allowed to call the API from the browser (CORS), e.g. "http://localhost:3000"; none by default. */
   cors_origins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
   /** The least severe records the diagnostic log (<data dir>/logs/helix.log) keeps; HELIX_LOG_LEVEL overrides it. */
@@ -123,4 +137,5 @@ export type ProviderConfig = z.infer<typeof ProviderSchema>;
 export type RawConfig = z.infer<typeof ConfigSchema>;
 export type Settings = z.infer<typeof SettingsSchema>;
 export type ServiceConfig = z.infer<typeof ServiceSchema>;
+export type ApprovalPolicy = (typeof APPROVAL_POLICIES)[number];
 export type PermissionMode = (typeof PERMISSION_MODES)[number];

@@ -5,7 +5,7 @@
  */
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, stringify, type ParseOptions } from 'yaml';
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify, type ParseOptions } from 'yaml';
 import { writeFileAtomic } from '../core/data-dir';
 import type { ProviderConfig } from './config-schema';
 import { ROLE_OPTION_KEYS, type RoleOptions } from '../../common/control';
@@ -193,6 +193,58 @@ export class ConfigStore {
     const blankBefore = start >= 2 && text.slice(0, start).endsWith('\n\n');
     if (blankBefore && /^[ \t]*\n/.test(text.slice(end))) end = text.indexOf('\n', end) + 1;
     return this.write(text.slice(0, start) + text.slice(end), `provider ${name} removed`);
+  }
+
+  /**
+   * Adds a rule (e.g. `Bash(npm test)`) to a role's allowed_tools. Only text is inserted: every
+   * comment, quote and space of the file stays where it was; a role written as a bare
+   * "provider:model" becomes a map whose model line keeps that line's comment.
+   */
+  addRoleAllowedTool(role: string, rule: string): HelixConfig {
+    const lineCounter = new LineCounter();
+    const { text, doc } = this.open({ lineCounter });
+    const node = doc.getIn(['defaults', role], true);
+    if (!isNode(node) || !node.range) throw new Error(`no role "${role}" in ${this.file}`);
+    const item = JSON.stringify(rule);
+    const lineEnd = (at: number): number => (text.indexOf('\n', at) + 1 || text.length + 1) - 1;
+    const col = (at: number): number => lineCounter.linePos(at).col - 1;
+    const what = `${rule} allowed for helix-${role}`;
+    const insert = (at: number, added: string): HelixConfig => this.write(text.slice(0, at) + added + text.slice(at), what);
+
+    if (isScalar(node)) {
+      const key = doc.get('defaults', true);
+      const first = isMap(key) ? key.items[0]?.key : undefined;
+      const indent = ' '.repeat((isNode(first) && first.range ? col(first.range[0]) : 2) + 2);
+      let from = node.range[0];
+      while (from > 0 && text[from - 1] === ' ') from--;
+      const end = lineEnd(node.range[1]);
+      const rest = text.slice(node.range[1], end);
+      return this.write(`${text.slice(0, from)}\n${indent}model: ${text.slice(node.range[0], node.range[1])}${rest}\n${indent}allowed_tools: [${item}]${text.slice(end)}`, what);
+    }
+    if (!isMap(node)) throw new Error(`role "${role}" is neither "provider:model" nor a map`);
+    const list = node.get('allowed_tools', true);
+    if (isSeq(list) && list.range) {
+      if (list.items.some((i) => isScalar(i) && i.value === rule)) return this.good;
+      if (list.flow) {
+        const close = text.lastIndexOf(']', list.range[1]);
+        return insert(close, list.items.length > 0 ? `, ${item}` : item);
+      }
+      const last = list.items.at(-1);
+      const at = lineEnd(isNode(last) && last.range ? last.range[1] - 1 : list.range[1] - 1);
+      return insert(at, `\n${' '.repeat(col(list.range[0]))}- ${item}`);
+    }
+    if (list !== undefined) throw new Error(`role "${role}"'s allowed_tools is not a list`);
+    if (node.flow) {
+      const close = text.lastIndexOf('}', node.range[1]);
+      let at = close;
+      while (at > 0 && text[at - 1] === ' ') at--;
+      return insert(at, `${node.items.length > 0 ? ',' : ''} allowed_tools: [${item}]`);
+    }
+    const firstKey = node.items[0]?.key;
+    const lastValue = node.items.at(-1)?.value;
+    const indent = ' '.repeat(isNode(firstKey) && firstKey.range ? col(firstKey.range[0]) : 4);
+    const at = lineEnd(isNode(lastValue) && lastValue.range ? lastValue.range[1] - 1 : node.range[1] - 1);
+    return insert(at, `\n${indent}allowed_tools: [${item}]`);
   }
 
   /** Changes one setting: in place when the file has it (formatting kept), else added under settings. */

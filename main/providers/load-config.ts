@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { RoleOptions } from '../../common/control';
-import { ConfigSchema, type PermissionMode, type ProviderConfig, type ServiceConfig, type Settings } from './config-schema';
+import { ConfigSchema, type ApprovalPolicy, type PermissionMode, type ProviderConfig, type ServiceConfig, type Settings } from './config-schema';
 
 export interface Role {
   name: string;
@@ -18,6 +18,8 @@ export interface Role {
   cwd?: string;
   permissionMode: PermissionMode;
   allowedTools: string[];
+  /** ask: permission prompts wait for a person; deny: refused at once (unattended roles). */
+  approvals: ApprovalPolicy;
   appendSystemPrompt?: string;
   maxTurns?: number;
   smallFastModel?: string;
@@ -99,6 +101,7 @@ export function parseConfig(text: string, file: string): HelixConfig {
       cwd: 'cwd' in spec && spec.cwd ? path.resolve(baseDir, expandHome(spec.cwd)) : undefined,
       permissionMode: ('permission_mode' in spec && spec.permission_mode) || raw.settings.permission_mode,
       allowedTools: ('allowed_tools' in spec && spec.allowed_tools) || [],
+      approvals: ('approvals' in spec && spec.approvals) || raw.settings.approvals.default,
       appendSystemPrompt: 'append_system_prompt' in spec ? spec.append_system_prompt : undefined,
       maxTurns: 'max_turns' in spec ? spec.max_turns : undefined,
       smallFastModel: smallFast,

@@ -1,10 +1,11 @@
 /**
  * The lines Helix writes to a warm Claude Code process besides user turns: its own control
- * requests (interrupt, set_model, …) and its answers to the CLI's requests. Permission prompts
- * (`can_use_tool`) are refused at once, with a message the model reads in place of the tool's
- * result, so a turn never waits for an approval nobody will give; other requests are refused as
+ * requests (interrupt, set_model, …) and its answers to the CLI's requests. A permission prompt
+ * (`can_use_tool`) nobody is asked about (the role's approvals: deny) is refused at once, with a
+ * message the model reads in place of the tool's result; other requests are refused as
  * unsupported.
  */
+import type { PermissionRequest } from '../approvals/approval-service';
 import { readFileSync } from 'node:fs';
 import type { CliEvent } from './stream-json';
 
@@ -16,7 +17,22 @@ export function controlRequestLine(requestId: string, request: Record<string, un
 export function refusalMessage(request: Record<string, unknown>): string {
   const tool = typeof request.display_name === 'string' ? request.display_name : typeof request.tool_name === 'string' ? request.tool_name : 'a tool';
   const what = typeof request.description === 'string' && request.description ? ` (${request.description})` : '';
-  return `Claude requested permissions to use ${tool}${what}, but you haven't granted it yet. Helix does not ask for approvals during a run: the role's permission_mode or allowed_tools decide what may run.`;
+  return `Claude requested permissions to use ${tool}${what}, but you haven't granted it yet. This role does not ask for approvals (approvals: deny): its permission_mode and allowed_tools decide what may run.`;
+}
+
+/** A `can_use_tool` request's fields the approvals need. */
+export function permissionRequest(request: Record<string, unknown>): PermissionRequest {
+  return {
+    toolName: str(request.tool_name) || str(request.display_name),
+    input: obj(request.input),
+    suggestions: Array.isArray(request.permission_suggestions) ? request.permission_suggestions : [],
+    blockedPath: str(request.blocked_path) || undefined,
+  };
+}
+
+/** The answer to a permission prompt (allow, with the input to run and rules to add; or deny, with the model's message). */
+export function permissionResponseLine(requestId: string, result: Record<string, unknown> | object): string {
+  return `${JSON.stringify({ type: 'control_response', response: { subtype: 'success', request_id: requestId, response: result } })}\n`;
 }
 
 /** The `control_response` line answering one of the CLI's `control_request`s. */

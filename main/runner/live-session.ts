@@ -3,8 +3,10 @@
  * control protocol: a turn is one user line on stdin and ends with its `result`; the process
  * takes the next line once it reports itself idle. Cancel is an interrupt (the process stays);
  * only a process that does not settle, a turn that times out, output that cannot be recorded or
- * a crash ends the whole process tree. Permission prompts (`can_use_tool`) are refused at once
- * with a message that says why, so a turn never waits for an answer nobody will give.
+ * a crash ends the whole process tree. Permission prompts (`can_use_tool`) go to the turn's
+ * `onPermission` (the approvals) and are answered when it resolves; a turn without one has them
+ * refused at once. A prompt the CLI withdraws (`control_cancel_request`) or whose turn ends is
+ * aborted, so nobody answers a question that is no longer asked.
  */
 import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
@@ -17,6 +19,7 @@ import { loggableArgs } from './loggable-args';
 import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
 import { answerFor, controlRequestLine, obj, residentBytes, str } from './control-protocol';
+import { PermissionPrompts, type AskPermission } from './permission-prompts';
 import { StreamJsonParser, type CliEvent } from './stream-json';
 import { exitOutcome, resultOutcome, stoppedOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
 
@@ -41,6 +44,8 @@ export interface TurnInput {
   /** Builds the stdin line from the message's uuid. */
   line: (uuid: string) => string;
   timeoutMs: number;
+  /** Answers the turn's permission prompts; none: each is refused at once. */
+  onPermission?: AskPermission;
 }
 
 export interface LiveTurn extends ClaudeRun {
@@ -67,6 +72,8 @@ interface OpenTurn {
   /** Its line is on stdin (else it waits for the previous turn to end). */
   written: boolean;
   timers: NodeJS.Timeout[];
+  /** Its permission prompts waiting for an answer (none: each is refused at once). */
+  prompts?: PermissionPrompts;
   settle: (outcome: LiveOutcome) => void;
   settled: boolean;
 }
@@ -163,12 +170,20 @@ export class LiveSession {
         if (turn.settled) return;
         turn.settled = true;
         for (const timer of turn.timers) clearTimeout(timer);
+        turn.prompts?.withdrawAll();
         const fields = { pid: this.pid ?? null, ms: Date.now() - startedAt, outcome: outcome.ok ? 'ok' : outcome.error.code };
         if (outcome.ok || outcome.error.code === 'cancelled') this.log.info(fields, 'turn ended');
         else this.log.warn({ ...fields, detail: outcome.error.detail }, 'turn failed');
         settle(outcome);
       },
     };
+    if (input.onPermission) {
+      turn.prompts = new PermissionPrompts(input.onPermission, {
+        write: (line) => this.child.stdin?.write(line),
+        alive: () => !this.machine.ended,
+        stopping: () => (turn.stopReason ??= { code: 'cancelled', detail: 'stopped at an approval prompt' }),
+      });
+    }
     this.turnOpen = turn;
     const write = (): void => {
       if (turn.settled) return;
@@ -259,6 +274,10 @@ export class LiveSession {
         return this.answerControl(event);
       case 'control_response':
         return this.controlAnswered(obj(event.response));
+      case 'control_cancel_request':
+        // Withdrawn by the CLI (an interrupt): the prompt is no longer asked.
+        this.turnOpen?.prompts?.withdraw(str(event.request_id));
+        return;
       case 'command_lifecycle': {
         const turn = this.turnOpen;
         if (turn && !turn.settled && event.command_uuid === turn.uuid && event.state === 'cancelled') this.ended(turn, stoppedOutcome(turn));
@@ -341,6 +360,9 @@ export class LiveSession {
   }
 
   private answerControl(event: CliEvent): void {
+    const request = obj(event.request);
+    const turn = this.turnOpen;
+    if (request.subtype === 'can_use_tool' && turn?.prompts && !turn.settled) return turn.prompts.prompt(str(event.request_id), request);
     this.child.stdin?.write(answerFor(event));
   }
 

@@ -5,6 +5,7 @@
  * button) ends the run and everything it started, unless settings.on_disconnect is `finish`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RunResult } from '../../common/run-event';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { readConversation } from '../sessions/conversation';
 import type { TurnEvent, TurnHandle } from '../sessions/turn-handle';
@@ -92,6 +93,12 @@ async function streamTurn(
   let toolCalls = 0;
   let tokens: number | undefined;
   await followTurn(reply, handle, leave, (event) => {
+    if (event.type === 'handoff') {
+      for (const chunk of chunks.text('content', event.question)) sse.data(chunk);
+      send(renderer.finished('Waiting for your answer in this chat'));
+      sse.data(chunks.finish('stop'));
+      return;
+    }
     if (event.type !== 'finished') {
       if (event.type === 'tool_use') toolCalls += 1;
       send(renderer.event(event));
@@ -131,13 +138,17 @@ async function completeTurn(
   keepReasoning(renderer.starting(`${role.name} · ${role.provider}:${role.model}`));
   let answer = '';
   let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
+  let question: string | undefined;
   await followTurn(reply, handle, leave, (event) => {
-    if (event.type === 'text') answer += event.text;
+    if (event.type === 'handoff') question = event.question;
+    else if (event.type === 'text') answer += event.text;
     // Unlike a stream, a one-shot answer can take back text the CLI discarded.
     else if (event.type === 'text_discarded') answer = '';
     else if (event.type === 'finished') finished = event;
     else keepReasoning(renderer.event(event));
   });
+  const empty = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 };
+  if (question !== undefined) return new ChunkBuilder(request.model).completion(answer + question, 'stop', toOpenAiUsage({ usage: empty, costUsd: 0 } as RunResult), reasoning.trimEnd());
   const outcome = finished?.outcome ?? { ok: false as const, error: { code: 'cancelled' as const, detail: 'the client left' } };
   if (!outcome.ok) throw describeRunError(outcome.error, role, config);
   return new ChunkBuilder(request.model).completion(answer || outcome.result.text, 'stop', toOpenAiUsage(outcome.result), reasoning.trimEnd());

@@ -20,9 +20,17 @@ export function chatIdOf(req: FastifyRequest): string | undefined {
 /** Follows a turn until it finishes or the client leaves; `leave` decides what leaving means. */
 export function followTurn(reply: FastifyReply, handle: TurnHandle, leave: () => void, onEvent: (event: TurnEvent) => void): Promise<void> {
   return new Promise((resolve) => {
-    const unsubscribe = handle.subscribe((event) => {
+    let unsubscribe = (): void => undefined;
+    let done = false;
+    unsubscribe = handle.subscribe((event) => {
+      if (done) return;
       onEvent(event);
-      if (event.type === 'finished') resolve();
+      // Handed off: the response ends with the question; the turn goes on for the chat's next message.
+      if (event.type === 'finished' || event.type === 'handoff') {
+        done = true;
+        if (event.type === 'handoff') queueMicrotask(() => unsubscribe());
+        resolve();
+      }
     });
     reply.raw.on('close', () => {
       if (reply.raw.writableEnded) return;

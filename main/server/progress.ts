@@ -8,6 +8,7 @@
  */
 import { totalTokens, type RunResult } from '../../common/run-event';
 import type { TurnEvent } from '../sessions/turn-handle';
+import { answeredAs, type ApprovalView } from '../../common/approval';
 
 /** What a client is shown while a turn is under way (its end is rendered by finished/failed). */
 export type ProgressEvent = Exclude<TurnEvent, { type: 'finished' }>;
@@ -49,6 +50,8 @@ function progressLine(event: ProgressEvent): string | null {
       return event.title;
     case 'tool_result':
       return `${event.title} — ${event.outcome}`;
+    case 'approval':
+      return approvalLine(event.approval);
     case 'retry': {
       const what = event.httpStatus ? `HTTP ${event.httpStatus}` : event.error || 'connection failed';
       const wait = (event.delayMs / 1000).toFixed(1);
@@ -57,6 +60,15 @@ function progressLine(event: ProgressEvent): string | null {
     default:
       return null;
   }
+}
+
+/** "Waiting for your approval: Bash `npm install` in ~/app", then how it was answered. */
+export function approvalLine(approval: ApprovalView): string {
+  if (approval.status === 'pending') return `Waiting for your approval: ${approval.summary}`;
+  const answer = approval.answer;
+  if (approval.status === 'timed_out') return `${approval.summary} — denied: no one answered in time`;
+  if (approval.status === 'withdrawn' || !answer) return `${approval.summary} — no longer asked`;
+  return `${approval.summary} — ${answeredAs(answer.decision)} (${answer.from})`;
 }
 
 function answerPieces(event: ProgressEvent): Array<{ kind: 'content'; text: string }> {

@@ -9,6 +9,11 @@ export type TurnEvent =
   | RunEvent
   | { type: 'waiting' }
   | { type: 'queued'; position: number; queued: number }
+  /**
+   * The turn waits for an approval asked in the chat: the client's response ends here with the
+   * question; the turn goes on without it, and the chat's next message answers and follows it.
+   */
+  | { type: 'handoff'; question: string }
   | { type: 'finished'; outcome: RunOutcome };
 
 export type TurnListener = (event: TurnEvent) => void;
@@ -46,6 +51,31 @@ export class TurnHandle {
     for (const event of [...this.events]) listener(event);
     if (this.finished) this.delivered = true;
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The rest of the turn as a handle of its own, from now on: what the chat message that
+   * answered an approval follows. Cancelling it cancels the turn.
+   */
+  continuation(): TurnHandle {
+    const next = new TurnHandle();
+    const from = this.events.length;
+    const forward: TurnListener = (event) => {
+      next.emit(event);
+      if (event.type === 'finished') this.delivered = next.delivered;
+    };
+    this.listeners.add(forward);
+    for (const event of this.events.slice(from)) forward(event);
+    next.onCancel(() => this.cancel());
+    next.stopFollowing = () => this.listeners.delete(forward);
+    return next;
+  }
+
+  private stopFollowing: (() => void) | undefined;
+
+  /** A continuation no one will follow: it stops hearing the turn (the turn goes on). */
+  cancelFollow(): void {
+    this.stopFollowing?.();
   }
 
   /** Called once the run starts, so a cancel reaches it. */

@@ -15,13 +15,16 @@
 import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
+import type { ApprovalView } from '../../common/approval';
+import { chatAnswer, chatQuestion, type AskedInChat } from '../approvals/in-chat';
 import { StorageError, writeOrWarn } from '../core/data-dir';
 import type { ContinueFrom, RunService } from '../core/run-service';
 import type { RunSlots } from '../core/run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
 import type { RequestLog } from '../proxy/request-log';
+import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
 import type { RunOutcome } from '../runner/claude-run';
 import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
 import type { SessionStore } from './session-store';
@@ -36,10 +39,14 @@ export interface TurnRequest {
   config: HelixConfig;
   conversation: Conversation;
   chatId?: string;
+  /** The turn this request names as the one it follows (Responses' previous_response_id). */
+  continues?: string;
 }
 
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
+  /** Per session, the approval its chat was asked (settings.approvals.in_chat). */
+  private readonly askedInChat = new Map<string, AskedInChat>();
   /** The logger of each turn in flight, by turn id: it holds the text not written yet. */
   private readonly loggers = new Map<string, TurnLogger>();
   private readonly turnListeners = new Set<TurnEventListener>();
@@ -52,10 +59,14 @@ export class TurnService {
     private readonly slots: RunSlots,
     /** The proxy's log: when a run through it fails, what the provider said is the best detail. */
     private readonly proxyRequests?: RequestLog,
+    /** Who answers permission prompts; without it every prompt is refused at once. */
+    private readonly approvals?: ApprovalService,
   ) {}
 
   begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } {
     const { conversation } = request;
+    const answered = this.answerInChat(request);
+    if (answered) return answered;
     const session = this.sessionFor(request);
 
     const retried = this.retryOf(session, conversation);
@@ -108,11 +119,40 @@ export class TurnService {
     let turn: TurnRecord | undefined = turns.find((t) => t.id === turnId);
     // Bounded by the session's turn count, so a damaged record that names itself cannot loop.
     for (let steps = 0; turn && steps <= turns.length; steps += 1) {
-      exchanges.unshift({ user: turn.user, assistant: turn.assistant });
+      exchanges.unshift(...exchangesOf(turn));
       const parentKey: string = turn.parentKey;
       turn = turns.find((t) => t.key === parentKey && t.status === 'done');
     }
     return { session, exchanges };
+  }
+
+  /**
+   * The chat's message answers the approval its turn asked there: a few exact words allow (or
+   * deny); anything else denies with the message passed on to Claude Code. The response follows
+   * the rest of the same turn. Only the same chat (its id, with the API key) can answer.
+   */
+  private answerInChat({ chatId, conversation, continues }: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } | undefined {
+    // The chat by its id, by the response it continues, or (no id) by the history it sends: the one that ends with the question.
+    const session = chatId
+      ? this.store.findByChatId(chatId)
+      : continues
+        ? this.store.findTurn(continues)?.session
+        : this.store.get([...this.askedInChat].find(([, a]) => a.historyKey === conversation.historyKey)?.[0] ?? '');
+    const asked = session && this.askedInChat.get(session.id);
+    if (!session || !asked || !this.approvals) return undefined;
+    const reply = conversation.user.trim();
+    const handle = asked.handle.continuation();
+    try {
+      this.approvals.answer(asked.approvalId, chatAnswer(reply, this.approvals.get(asked.approvalId)), 'chat');
+    } catch (error) {
+      // Answered elsewhere meanwhile: this message is a turn of its own.
+      if (!(error instanceof ApprovalClosed)) throw error;
+      handle.cancelFollow();
+      this.askedInChat.delete(session.id);
+      return undefined;
+    }
+    asked.reply = reply;
+    return { handle, session, turn: asked.turn };
   }
 
   /**
@@ -170,6 +210,7 @@ export class TurnService {
     const { role, config, conversation } = request;
     let outcome: RunOutcome = { ok: false, error: { code: 'cancelled', detail: 'the client left before the run started' } };
     let answer = '';
+    let inChat: AskedInChat | undefined;
     const unlock = await this.lockSession(session.id, handle);
     let release: (() => void) | undefined;
     let run: Awaited<ReturnType<RunService['start']>> | undefined;
@@ -188,6 +229,27 @@ export class TurnService {
       const prompt = parent ? conversation.user : seededPrompt(conversation);
       const imageFiles = conversation.images.map((image) => this.store.saveImage(session.id, image));
       logger.prompt(prompt, imageFiles, parent?.claudeSessionId);
+      const onEvent = (event: RunEvent): void => {
+        if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined, apiKeySource: event.apiKeySource });
+        if (event.type === 'text') answer += event.text;
+        const seq = logger.event(event);
+        handle.emit(event);
+        for (const listener of this.turnListeners) listener(session.id, turn.id, seq, event);
+      };
+      const approvals = role.approvals === 'ask' ? this.approvals : undefined;
+      // Each change of a prompt is one event of the turn: logged, streamed to its client and the panel.
+      const onApproval = (approval: ApprovalView): void => {
+        writeOrWarn(() => onEvent({ type: 'approval', approval }));
+        if (approval.status !== 'pending') {
+          if (this.askedInChat.get(session.id)?.approvalId === approval.id) this.askedInChat.delete(session.id);
+        } else if (config.settings.approvals.in_chat && !this.askedInChat.has(session.id)) {
+          const question = chatQuestion(approval);
+          const asked = [...conversation.history, { user: turn.user, assistant: normalize(answer + question) }];
+          inChat = { approvalId: approval.id, handle, turn, sofar: answer, question, historyKey: conversationKey(asked) };
+          this.askedInChat.set(session.id, inChat);
+          handle.emit({ type: 'handoff', question });
+        }
+      };
       run = await this.runs.start(
         role,
         config,
@@ -199,14 +261,16 @@ export class TurnService {
           chat: session.id,
           from,
           turnId: turn.id,
+          onPermission: approvals
+            ? (request, signal) =>
+                approvals.ask(
+                  { sessionId: session.id, sessionTitle: session.title, turnId: turn.id, role: role.name, cwd, projectRule: role.cwd !== undefined, timeoutSeconds: config.settings.approvals.timeout_seconds, onChange: onApproval },
+                  request,
+                  signal,
+                )
+            : undefined,
         },
-        (event: RunEvent) => {
-          if (event.type === 'started') Object.assign(turn, { claudeSessionId: event.sessionId, model: event.model || undefined, apiKeySource: event.apiKeySource });
-          if (event.type === 'text') answer += event.text;
-          const seq = logger.event(event);
-          handle.emit(event);
-          for (const listener of this.turnListeners) listener(session.id, turn.id, seq, event);
-        },
+        onEvent,
       );
       handle.onCancel(() => run?.cancel());
       turn.pid = run.pid;
@@ -232,7 +296,8 @@ export class TurnService {
     } finally {
       release?.();
       unlock();
-      this.finish(session, turn, conversation.history, handle, logger, outcome, answer);
+      if (this.askedInChat.get(session.id) === inChat) this.askedInChat.delete(session.id);
+      this.finish(session, turn, conversation.history, handle, logger, outcome, answer, inChat);
     }
   }
 
@@ -244,6 +309,7 @@ export class TurnService {
     logger: TurnLogger,
     outcome: RunOutcome,
     answer: string,
+    inChat?: AskedInChat,
   ): void {
     turn.status = outcome.ok ? 'done' : outcome.error.code === 'cancelled' ? 'cancelled' : 'failed';
     turn.assistant = normalize(answer);
@@ -255,7 +321,9 @@ export class TurnService {
       turn.costUsd = result.costUsd;
     }
     if (!outcome.ok) turn.error = `${outcome.error.code}: ${outcome.error.detail}`;
-    if (outcome.ok) turn.key = conversationKey([...history, { user: turn.user, assistant: turn.assistant }]);
+    // A turn answered in its chat is, to the client, two exchanges: up to the question, then after the reply.
+    if (inChat?.reply !== undefined) turn.askedInChat = { answer: normalize(inChat.sofar + inChat.question), reply: inChat.reply, rest: normalize(answer.slice(inChat.sofar.length)) };
+    if (outcome.ok) turn.key = conversationKey([...history, ...exchangesOf(turn)]);
     handle.emit({ type: 'finished', outcome });
     turn.delivered = handle.delivered;
     writeOrWarn(() => {

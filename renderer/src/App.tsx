@@ -9,9 +9,10 @@ const SessionsView = lazy(() => import('./views/SessionsView').then((m) => ({ de
 const ProvidersView = lazy(() => import('./views/ProvidersView').then((m) => ({ default: m.ProvidersView })));
 const ServerView = lazy(() => import('./views/ServerView').then((m) => ({ default: m.ServerView })));
 const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
+const ApprovalsView = lazy(() => import('./views/ApprovalCard').then((m) => ({ default: m.ApprovalsView })));
 const UsageView = lazy(() => import('./views/UsageView').then((m) => ({ default: m.UsageView })));
 
-const TABS = ['Sessions', 'Providers', 'Usage', 'Server', 'Settings'] as const;
+const TABS = ['Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Settings'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
@@ -36,7 +37,8 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
     // The free space of the disk changes with no event: looked at again now and then.
     const every = setInterval(refresh, 60_000);
     const unsubscribe = client.subscribe((event) => {
-      if (event.type === 'state-changed') refresh();
+      if (event.type === 'show') setTab('Approvals');
+      else if (event.type === 'state-changed' || event.type === 'approval-added' || event.type === 'approval-answered') refresh();
     });
     return () => {
       clearInterval(every);
@@ -52,6 +54,9 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
           {TABS.map((name) => (
             <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
               {name}
+              {name === 'Approvals' && (snapshot?.approvals.length ?? 0) > 0 && (
+                <span className="badge" aria-label={`${snapshot?.approvals.length} waiting`}>{snapshot?.approvals.length}</span>
+              )}
             </button>
           ))}
         </nav>
@@ -68,6 +73,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       {snapshot && <FirstRun snapshot={snapshot} />}
       <Suspense fallback={<p className="empty">Loading…</p>}>
         {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
+        {snapshot && tab === 'Approvals' && <ApprovalsView client={client} approvals={snapshot.approvals} />}
         {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
         {snapshot && tab === 'Usage' && <UsageView client={client} />}
         {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}

@@ -6,6 +6,7 @@
 import type { SessionSummary } from '../../common/control';
 import { sessionFacts, turnTotals } from './format';
 import type { TimelineItem } from './timeline';
+import { answeredAs, type ApprovalView } from '../../common/approval';
 
 export function sessionMarkdown(session: SessionSummary, items: TimelineItem[]): string {
   const header = [
@@ -40,9 +41,28 @@ function itemMarkdown(item: TimelineItem): string[] {
     case 'retry':
     case 'task':
       return [`> ${item.text}`];
+    case 'approval':
+      return approvalMarkdown(item.approval);
     case 'turn-end':
       return [`_${turnTotals(item)}_`];
   }
+}
+
+/** What was asked, the answer, from where and when, and the rule it created. */
+function approvalMarkdown(approval: ApprovalView): string[] {
+  const answer = approval.answer;
+  const how =
+    approval.status === 'pending' ? 'waiting for an answer'
+    : approval.status === 'withdrawn' || !answer ? 'withdrawn: the turn ended before anyone answered'
+    : approval.status === 'timed_out' ? `denied at ${answer.at}: no one answered by the deadline`
+    : `${answeredAs(answer.decision)} from the ${answer.from} at ${answer.at}`;
+  return [
+    `**Approval asked:** ${approval.summary}${approval.outsideWorkspace ? ' (outside the working folder)' : ''} — ${how}`,
+    '',
+    ...fenced(approval.detail),
+    ...(answer?.message ? ['', `> Message to Claude Code: ${answer.message}`] : []),
+    ...(answer?.created ? ['', `> Rule added: ${answer.created}`] : []),
+  ];
 }
 
 /** A code block whose fence is longer than any run of backticks inside it. */

@@ -5,6 +5,7 @@
 import type { LogEntry } from '../../common/control';
 import { totalTokens, type RunEvent } from '../../common/run-event';
 import type { TurnRecord } from '../../common/session';
+import type { ApprovalView } from '../../common/approval';
 
 export type TimelineItem =
   | { kind: 'prompt'; turnId: string; text: string; images: string[]; resumed: boolean }
@@ -12,6 +13,8 @@ export type TimelineItem =
   | { kind: 'thinking'; turnId: string; text: string }
   | { kind: 'answer'; turnId: string; text: string }
   | { kind: 'retry'; turnId: string; text: string }
+  /** A permission prompt: its latest state (pending until answered, timed out or withdrawn). */
+  | { kind: 'approval'; turnId: string; approval: ApprovalView }
   | { kind: 'task'; text: string }
   | { kind: 'turn-end'; turnId: string; status: string; target?: string; model?: string; tokens: number; costUsd: number; durationMs: number; error?: string };
 
@@ -45,8 +48,12 @@ export function openTimeline(log: LogEntry[]): LiveTimeline {
       items.push({ kind: 'task', text: `Background task "${String(record.task)}" answered ${record.via === 'provider' ? 'by the provider' : 'locally'}` });
     } else if (record.type === 'turn') {
       const turn = record.turn as TurnRecord;
-      if (['done', 'failed', 'cancelled', 'interrupted'].includes(turn.status)) items.push(turnEnd(turn));
+      if (['done', 'failed', 'cancelled', 'interrupted'].includes(turn.status)) {
+        closeUnanswered(items, turn.id);
+        items.push(turnEnd(turn));
+      }
     } else if (record.type === 'interrupted') {
+      closeUnanswered(items, String(record.turnId));
       items.push({ kind: 'turn-end', turnId: String(record.turnId), status: 'interrupted', tokens: 0, costUsd: 0, durationMs: 0 });
     }
   }
@@ -135,12 +142,25 @@ export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEve
       if (call?.kind === 'tool') items[i] = { ...call, outcome: event.outcome, isError: event.isError, output: event.output };
       return;
     }
+    case 'approval': {
+      const i = items.findLastIndex((item) => item.kind === 'approval' && item.approval.id === event.approval.id);
+      if (i >= 0) items[i] = { kind: 'approval', turnId, approval: event.approval };
+      else items.push({ kind: 'approval', turnId, approval: event.approval });
+      return;
+    }
     case 'retry':
       items.push({ kind: 'retry', turnId, text: `Provider error (${event.httpStatus ?? event.error}), retry ${event.attempt} of ${event.maxRetries}` });
       return;
     default:
       return;
   }
+}
+
+/** A prompt still pending when its turn ended (Helix stopped while it waited) shows as withdrawn, never as waiting. */
+function closeUnanswered(items: TimelineItem[], turnId: string): void {
+  items.forEach((item, i) => {
+    if (item.kind === 'approval' && item.turnId === turnId && item.approval.status === 'pending') items[i] = { ...item, approval: { ...item.approval, status: 'withdrawn' } };
+  });
 }
 
 /** The index of the turn's latest item (-1 if none); notes without a turn (background tasks) do not break a stretch of the turn's text. */

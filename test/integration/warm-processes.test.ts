@@ -182,16 +182,17 @@ describe('a spare process (spare_session)', () => {
 });
 
 describe('permission prompts', () => {
-  it('are refused at once in the default mode, with a message the model reads, and the turn goes on', async () => {
-    const h = (harness = await startHarness((req) =>
-      hasToolResults(req) ? text('I could not write it.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: 'notes.txt', content: 'hello' } }] },
+  it('are refused at once for a role with approvals: deny, with a message the model reads, and the turn goes on', async () => {
+    const h = (harness = await startHarness(
+      (req) => (hasToolResults(req) ? text('I could not write it.') : { kind: 'message', blocks: [{ type: 'tool_use', name: 'Write', input: { file_path: 'notes.txt', content: 'hello' } }] }),
+      { role: '{ model: "local:claude-sonnet-4-5", approvals: deny }' },
     ));
     expect(await chat(h, 'asks', [user('Write notes.txt')])).toBe('I could not write it.');
     const results = (h.fake.requests[1]!.body.messages!.at(-1)!.content as Array<{ type: string; content?: unknown; is_error?: boolean }>).filter((p) => p.type === 'tool_result');
     expect(results).toHaveLength(1);
     expect(results[0]!.is_error).toBe(true);
     expect(JSON.stringify(results[0]!.content)).toContain("haven't granted it yet");
-    expect(JSON.stringify(results[0]!.content)).toContain('Helix does not ask for approvals during a run'); // Helix's answer to the CLI's prompt
+    expect(JSON.stringify(results[0]!.content)).toContain('This role does not ask for approvals (approvals: deny)'); // Helix's answer to the CLI's prompt
     const session = h.core.sessions.findByChatId('asks')!;
     expect(existsSync(path.join(session.cwd, 'notes.txt'))).toBe(false);
     expect(session.turns[0]!.status).toBe('done');

@@ -16,6 +16,7 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
     connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
     services: [],
     live: [],
+    approvals: [],
     config: {
       file: 'x.yaml',
       settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },

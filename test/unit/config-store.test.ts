@@ -148,3 +148,24 @@ describe('ConfigStore role options, provider removal and undo', () => {
     expect(readFileSync(store.file, 'utf8')).toBe(handEdited);
   });
 });
+
+describe('ConfigStore: allow always for a role', () => {
+  it('adds the rule to allowed_tools (a bare role becomes a map), keeps every comment, and adds a rule once', () => {
+    const store = storeOnCopy();
+    store.addRoleAllowedTool('developer', 'Bash(npm test)');
+    store.addRoleAllowedTool('developer', 'Write');
+    store.addRoleAllowedTool('developer', 'Write');
+    store.addRoleAllowedTool('consultant', 'Bash(ls -la)');
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.rules-added.yaml'));
+    expect(store.current.roles.map((r) => [r.name, r.allowedTools])).toEqual([
+      ['consultant', ['Bash(ls -la)']],
+      ['developer', ['Bash(npm test)', 'Write']],
+    ]);
+  });
+
+  it('an unknown role is refused and the file is left as it was', () => {
+    const store = storeOnCopy();
+    expect(() => store.addRoleAllowedTool('nobody', 'Write')).toThrow(/no role "nobody"/);
+    expect(readFileSync(store.file, 'utf8')).toBe(golden('commented.yaml'));
+  });
+});

@@ -112,7 +112,7 @@ describe('the tray', () => {
     const listeners: Array<(event: ControlEvent) => void> = [];
     const built: TrayState[] = [];
     const source = {
-      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount }),
+      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount, approvals: [] }),
       get runningCount() {
         return runningCount;
       },
@@ -230,6 +230,7 @@ const snapshot: ControlSnapshot = {
   connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
   services: [],
   live: [],
+  approvals: [],
   storage: { dataDir: '/data', freeBytes: null },
 };
 

@@ -24,13 +24,15 @@ function fakeIpc(): IpcMainLike & { call(channel: string, event: IpcSender, ...a
   };
 }
 
-const service = {
-  handlers: {
-    'turn:cancel': (turnId: string) => ({ cancelled: turnId === 'live' }),
-    'session:get': () => {
-      throw new ControlError('not_found', 'No session x.');
-    },
+const handlers = {
+  'turn:cancel': (turnId: string) => ({ cancelled: turnId === 'live' }),
+  'session:get': () => {
+    throw new ControlError('not_found', 'No session x.');
   },
+};
+const service = {
+  handlers,
+  handlersFor: (from: string) => ({ ...handlers, 'approval:answer': (id: string) => ({ id, from }) }),
 } as unknown as ControlService;
 
 const ours: IpcSender = { sender: { id: 1 }, senderFrame: { url: 'file:///app/index.html', parent: null } };
@@ -38,6 +40,12 @@ const stranger: IpcSender = { sender: { id: 2 }, senderFrame: { url: 'https://ev
 const isTrusted = (event: IpcSender): boolean => event.sender.id === 1;
 
 describe('control over IPC', () => {
+  it('an approval answered over IPC is recorded as answered from the desktop', async () => {
+    const ipc = fakeIpc();
+    registerControlIpc(ipc, service, isTrusted);
+    expect(await ipc.call('control:approval:answer', ours, 'a1', { decision: 'allow' })).toEqual({ ok: true, data: { id: 'a1', from: 'desktop' } });
+  });
+
   it('registers one channel per command of the contract, and removes them again', () => {
     const ipc = fakeIpc();
     const remove = registerControlIpc(ipc, service, isTrusted);

@@ -6,6 +6,8 @@ import type { TrayState } from '../../main/control/control-service';
 import { loginShellPath, mergePath } from '../../main/desktop/login-shell-path';
 import { gracefulQuit, shouldNotify } from '../../main/desktop/quit';
 import { trayMenu, trayTooltip } from '../../main/desktop/tray-menu';
+import { approvalNotice, approvalsTrayLabel } from '../../main/desktop/approval-notice';
+import type { ApprovalView } from '../../common/approval';
 
 const snapshot = {
   version: '0.1.0',
@@ -21,6 +23,7 @@ const snapshot = {
     ],
   },
   running: 1,
+  approvals: [],
 } as unknown as TrayState;
 
 describe('tray menu', () => {
@@ -37,6 +40,28 @@ describe('tray menu', () => {
     expect(role?.kind === 'submenu' && role.items[2]).toMatchObject({ action: { type: 'switch-role', role: 'consultant', ref: 'openrouter:openai/gpt-4o' } });
     expect(menu.filter((i) => i.kind === 'action').map((i) => (i.kind === 'action' ? i.action.type : ''))).toEqual(['restart-api', 'open-window', 'quit']);
     expect(trayTooltip(snapshot)).toBe('Helix — API running');
+  });
+});
+
+describe('approvals on the desktop', () => {
+  const asked: ApprovalView = {
+    id: 'a1', sessionId: 's', sessionTitle: 'A chat', turnId: 't', role: 'dev', tool: 'Bash', summary: 'Bash `npm install` in ~/app', detail: '$ npm install', cwd: '/home/u/app',
+    outsideWorkspace: false, suggestions: [], rule: 'Bash(npm install)', projectRule: false, askedAt: '2026-01-01T12:00:00Z', deadline: '2026-01-01T12:05:00Z', status: 'pending',
+  };
+
+  it('a new prompt raises a notification that opens it, unless the window is in front; an answered one raises none', () => {
+    expect(approvalNotice(asked, false)).toEqual({ title: 'Claude Code asks to use Bash', body: 'Bash `npm install` in ~/app\nDenied in 5 min if nobody answers. Click to answer.', approvalId: 'a1' });
+    expect(approvalNotice({ ...asked, outsideWorkspace: true, deadline: '2026-01-01T12:00:30Z' }, false)?.body).toBe('Bash `npm install` in ~/app — outside the working folder\nDenied in 30 s if nobody answers. Click to answer.');
+    expect(approvalNotice(asked, true)).toBeNull();
+    expect(approvalNotice({ ...asked, status: 'allowed' }, false)).toBeNull();
+  });
+
+  it('the tray shows the count first, as an item that opens the Approvals view, and in its tooltip', () => {
+    const waiting = { ...snapshot, approvals: [asked, { ...asked, id: 'a2' }] } as TrayState;
+    expect(trayMenu(waiting)[0]).toEqual({ kind: 'action', label: '2 approvals waiting — answer…', action: { type: 'open-approvals' } });
+    expect(trayTooltip(waiting)).toBe('Helix — API running, 2 approvals waiting');
+    expect(approvalsTrayLabel(1)).toBe('1 approval waiting — answer…');
+    expect(approvalsTrayLabel(0)).toBeNull();
   });
 });
 

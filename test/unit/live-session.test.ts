@@ -101,6 +101,52 @@ describe('a live session', () => {
     expect(answer.response.response.message).toContain("haven't granted it");
   });
 
+  it("hands a permission prompt to the turn's onPermission and writes its answer once it comes", async () => {
+    const { live, stdin } = start();
+    const asked: Array<{ tool: string; input: unknown }> = [];
+    let allow!: () => void;
+    const turn = live.turn(
+      {
+        line: (uuid) => userMessageLine('ask to write', [], uuid),
+        timeoutMs: 10_000,
+        onPermission: (request) => {
+          asked.push({ tool: request.toolName, input: request.input });
+          return new Promise((resolve) => (allow = () => resolve({ behavior: 'allow', updatedInput: request.input })));
+        },
+      },
+      () => undefined,
+    );
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toEqual({ tool: 'Write', input: { file_path: 'x' } });
+    expect(stdinLines(stdin).filter((l) => l.type === 'control_response')).toEqual([]); // nothing answered before the person does
+    allow();
+    expect(await turn.done).toMatchObject({ ok: true, result: { text: 'prompt answered: {"behavior":"allow","updatedInput":{"file_path":"x"}}' } });
+  });
+
+  it('a prompt whose turn is cancelled is withdrawn: its signal aborts and no answer is written for it', async () => {
+    const { live, stdin } = start();
+    let withdrawn = false;
+    const turn = live.turn(
+      {
+        line: (uuid) => userMessageLine('ask to write', [], uuid),
+        timeoutMs: 10_000,
+        onPermission: (_request, signal) =>
+          new Promise((resolve) => {
+            signal.addEventListener('abort', () => {
+              withdrawn = true;
+              resolve({ behavior: 'allow', updatedInput: {} }); // an answer after the withdrawal must not reach the CLI
+            });
+          }),
+      },
+      () => undefined,
+    );
+    await expect.poll(() => stdinLines(stdin).length).toBe(1);
+    turn.cancel();
+    expect((await turn.done).ok).toBe(false);
+    expect(withdrawn).toBe(true);
+    expect(stdinLines(stdin).filter((l) => l.type === 'control_response')).toEqual([]);
+  });
+
   it('cancel interrupts the turn: the outcome is cancelled, the process stays warm and answers the next turn', async () => {
     const { live, changes, stdin } = start();
     const pid = live.pid;

@@ -21,11 +21,23 @@ describe('parseConfig', () => {
   it('accepts the minimal config and resolves its role with default settings', () => {
     const config = parseConfig(MINIMAL, '/etc/helix/llm-providers.yaml');
     expect(config.roles).toEqual([
-      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], appendSystemPrompt: undefined, env: {}, options: { model: 'local:claude-sonnet-4-5' } },
+      { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], approvals: 'ask', appendSystemPrompt: undefined, env: {}, options: { model: 'local:claude-sonnet-4-5' } },
     ]);
-    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', cors_origins: [], log_level: 'info' });
-    expect(parseConfig(`${MINIMAL}settings:\n  log_level: debug\n`, '/etc/helix/llm-providers.yaml').settings.log_level).toBe('debug');
-    expect(() => parseConfig(`${MINIMAL}settings:\n  log_level: loud\n`, '/etc/helix/llm-providers.yaml')).toThrow(/settings\.log_level/);
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', approvals: { default: 'ask', timeout_seconds: 300, in_chat: false }, cors_origins: [], log_level: 'info' });
+  });
+
+  it("a role's approvals: policy overrides settings.approvals.default; anything but ask or deny is refused where it is written", () => {
+    const config = parseConfig(`${MINIMAL}  unattended: { model: "local:claude-sonnet-4-5", approvals: deny }\nsettings:\n  approvals: { default: deny, timeout_seconds: 60 }\n`, 'llm-providers.yaml');
+    expect(config.roles.map((r) => [r.name, r.approvals])).toEqual([
+      ['consultant', 'deny'],
+      ['unattended', 'deny'],
+    ]);
+    expect(config.settings.approvals).toEqual({ default: 'deny', timeout_seconds: 60, in_chat: false });
+    const asked = parseConfig(`${MINIMAL}  watched: { model: "local:claude-sonnet-4-5", approvals: ask }\nsettings:\n  approvals: { default: deny }\n`, 'llm-providers.yaml');
+    expect(asked.roles.map((r) => r.approvals)).toEqual(['deny', 'ask']);
+    const error = configError(`${MINIMAL}  odd: { model: "local:claude-sonnet-4-5", approvals: maybe }\n`);
+    expect(error.message).toMatch(/defaults\.odd.*approvals/);
+    expect(error.line).toBe(9);
   });
 
   it('accepts the shipped config', () => {

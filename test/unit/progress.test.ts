@@ -80,3 +80,22 @@ describe('progress styles', () => {
     expect(createProgressRenderer('openwebui').failed('no key')).toEqual([{ kind: 'status', description: 'Failed: no key', done: true }]);
   });
 });
+
+describe('a turn waiting for an approval', () => {
+  const asked = {
+    id: 'a1', sessionId: 's', sessionTitle: 'A chat', turnId: 't', role: 'dev', tool: 'Bash', summary: 'Bash `npm install` in ~/app', detail: '$ npm install', cwd: '/home/u/app',
+    outsideWorkspace: false, suggestions: [], rule: 'Bash(npm install)', projectRule: false, askedAt: '2026-01-01T12:00:00Z', deadline: '2026-01-01T12:05:00Z', status: 'pending' as const,
+  };
+  const answered = { ...asked, status: 'allowed' as const, answer: { decision: 'allow' as const, from: 'panel' as const, at: '2026-01-01T12:03:00Z' } };
+  const events: RunEvent[] = [{ type: 'approval', approval: asked }, { type: 'approval', approval: answered }];
+
+  it('is told in every style: a status, a reasoning line, a markdown line; then how it was answered', () => {
+    const status = createProgressRenderer('openwebui');
+    expect(statuses(events.flatMap((e) => status.event(e)))).toEqual(['Waiting for your approval: Bash `npm install` in ~/app', 'Bash `npm install` in ~/app — allowed once (panel)']);
+    const notes = createProgressRenderer('reasoning');
+    expect(reasoning(events.flatMap((e) => notes.event(e)))).toContain('▸ Waiting for your approval: Bash `npm install` in ~/app\n\n');
+    const markdown = createProgressRenderer('markdown');
+    expect(content(events.flatMap((e) => markdown.event(e)))).toContain('▸ Waiting for your approval: Bash `npm install` in ~/app');
+    expect(content(events.flatMap((e) => createProgressRenderer('none').event(e)))).toBe('');
+  });
+});

@@ -18,6 +18,7 @@ const snapshot: ControlSnapshot = {
   services: [service('router'), service('remote-api')],
   storage: { dataDir: '/data', freeBytes: null },
   live: [],
+  approvals: [],
 };
 
 /** A client whose commands go to `invoke`, but for the request log the view asks for itself. */

@@ -114,3 +114,30 @@ describe('session export', () => {
     expect(exportFileName({ ...session, title: '¿?' })).toBe('session.md');
   });
 });
+
+describe('approvals in the timeline and the export', () => {
+  const asked = {
+    id: 'ap1', sessionId: 's', turnId: 't9', role: 'dev', tool: 'Bash', summary: 'Bash `npm install` in ~/app', detail: '$ npm install', cwd: '/home/u/app',
+    outsideWorkspace: false, suggestions: [], rule: 'Bash(npm install)', projectRule: false, askedAt: at, deadline: at, status: 'pending' as const,
+  };
+  const turn = (status: string): LogEntry => ({ type: 'turn', at, turn: { id: 't9', parentKey: 'k', user: 'Install', assistant: '', status, delivered: true, startedAt: at, endedAt: at } });
+  const approval = (view: object): LogEntry => ({ type: 'event', at, turnId: 't9', event: { type: 'approval', approval: view } });
+
+  it('one item per prompt, replaced by its answer; the export says what was asked, the answer, from where, when, and the rule', () => {
+    const items = buildTimeline([
+      approval(asked),
+      approval({ ...asked, status: 'allowed', answer: { decision: 'allow_chat', from: 'panel', at, created: 'Bash(npm install) for this chat' } }),
+      turn('done'),
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(['approval', 'turn-end']);
+    const markdown = sessionMarkdown({ id: 's', title: 'T', role: 'dev', status: 'done', createdAt: at, updatedAt: at, turns: 1, tokens: 0, costUsd: 0 }, items);
+    expect(markdown).toContain(`**Approval asked:** Bash \`npm install\` in ~/app — allowed always for this chat from the panel at ${at}`);
+    expect(markdown).toContain('> Rule added: Bash(npm install) for this chat');
+    expect(markdown).toContain('$ npm install');
+  });
+
+  it('a prompt still pending when its turn ended (Helix stopped while it waited) never shows as waiting', () => {
+    const items = buildTimeline([approval(asked), turn('interrupted')]);
+    expect(items[0]).toMatchObject({ kind: 'approval', approval: { status: 'withdrawn' } });
+  });
+});

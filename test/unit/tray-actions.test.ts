@@ -37,6 +37,7 @@ function setUp(overrides: Partial<TrayActionDeps> = {}): { run: ReturnType<typeo
     setRoleModel: (role, ref) => store.setRoleModel(role, ref),
     restartApi: async () => running,
     showWindow: () => void calls.push('show'),
+    showApprovals: () => void calls.push('approvals'),
     quit: () => void calls.push('quit'),
     notify: (title, body) => void notes.push([title, body]),
     log: recordingLog(records),
@@ -90,10 +91,11 @@ describe('tray commands', () => {
     ]);
   });
 
-  it('opens the window and quits', async () => {
+  it('opens the window, its Approvals view, and quits', async () => {
     const { run, calls } = setUp();
     await run({ type: 'open-window' });
+    await run({ type: 'open-approvals' });
     await run({ type: 'quit' });
-    expect(calls).toEqual(['show', 'quit']);
+    expect(calls).toEqual(['show', 'approvals', 'quit']);
   });
 });

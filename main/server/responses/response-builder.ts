@@ -143,6 +143,19 @@ export class ResponseBuilder {
     return events;
   }
 
+  /**
+   * Ends the response with an approval's question (settings.approvals.in_chat): the tool call
+   * it asks about is closed as waiting (a client must not run it itself), the question is the
+   * message's end, and the turn goes on for the reply that answers it.
+   */
+  handedOff(question: string): ResponseEvent[] {
+    const events = this.closeTools('waiting for your approval: reply in this chat');
+    events.push(...this.appendText('message', question), ...this.closeOpen());
+    this.status = 'completed';
+    events.push(this.lifecycle('response.completed'));
+    return events;
+  }
+
   /** Ends the response with the run's error: every open item and tool call is closed first. */
   failed(error: ApiError): ResponseEvent[] {
     const events = [...this.closeTools(error.message), ...this.closeOpen()];

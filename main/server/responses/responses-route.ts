@@ -74,7 +74,8 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
       return undefined;
     }
 
-    const { handle, turn } = deps.turns.begin({ role, config, conversation: readConversation(messages), chatId });
+    const continues = request.previousResponseId ? turnIdOf(request.previousResponseId) : undefined;
+    const { handle, turn } = deps.turns.begin({ role, config, conversation: readConversation(messages), chatId, continues });
     const builder = new ResponseBuilder(fields(responseIdOf(turn.id)), toolItems);
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
@@ -151,9 +152,15 @@ async function streamTurn(
   status(statuses.starting(`${role.name} · ${role.provider}:${role.model}`));
   let toolCalls = 0;
   await followTurn(reply, handle, leave, (event: TurnEvent) => {
+    if (event.type === 'handoff') {
+      // The question ends this response; the tool's call waits for the reply that answers it.
+      send(builder.handedOff(event.question));
+      status(statuses.finished('Waiting for your answer in this chat'));
+      return;
+    }
     if (event.type !== 'finished') {
       if (event.type === 'tool_use') toolCalls += 1;
-      if (event.type === 'waiting' || event.type === 'queued' || event.type === 'started' || event.type === 'retry') status(statuses.event(event));
+      if (event.type === 'waiting' || event.type === 'queued' || event.type === 'started' || event.type === 'retry' || event.type === 'approval') status(statuses.event(event));
       send(builder.event(event));
       return;
     }
@@ -181,12 +188,18 @@ async function completeTurn(
   role: Role,
 ): Promise<Record<string, unknown>> {
   let finished: Extract<TurnEvent, { type: 'finished' }> | undefined;
+  let question: string | undefined;
   await followTurn(reply, handle, leave, (event) => {
-    if (event.type === 'finished') finished = event;
+    if (event.type === 'handoff') question = event.question;
+    else if (event.type === 'finished') finished = event;
     // Unlike a stream, a one-shot answer can take back text the CLI discarded.
     else if (event.type === 'text_discarded') builder.discardText();
     else builder.event(event);
   });
+  if (question !== undefined) {
+    builder.handedOff(question);
+    return builder.response();
+  }
   const outcome = finished?.outcome ?? { ok: false as const, error: { code: 'cancelled' as const, detail: 'the client left' } };
   if (!outcome.ok) throw describeRunError(outcome.error, role, config);
   builder.completed(outcome.result, outcome.result.text);

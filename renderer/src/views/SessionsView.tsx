@@ -9,6 +9,7 @@ import { exportFileName, sessionMarkdown } from '../session-export';
 import { useSessionList } from '../use-session-list';
 import { ConfirmDialog } from './ConfirmDialog';
 import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
+import { ApprovalCard, ApprovalClient } from './ApprovalCard';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
@@ -57,7 +58,9 @@ export function SessionsView({ client }: Props): React.JSX.Element {
         {list.loaded && shown.length === 0 && (filter || status !== 'all' ? <p className="empty">No session matches.</p> : <p className="empty">No sessions yet. Chat with a helix-… model to start one.</p>)}
         <SessionList sessions={shown} total={list.total} current={current} onSelect={select} onEnd={list.loadMore} />
       </aside>
-      {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
+      <ApprovalClient.Provider value={client}>
+        {currentSession ? <Timeline key={currentSession.id} client={client} session={currentSession} /> : <section className="timeline-pane empty">Select a session.</section>}
+      </ApprovalClient.Provider>
     </main>
   );
 }
@@ -362,6 +365,8 @@ const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: Timel
           <div className="markdown">{streaming ? <StreamingAnswer text={item.text} /> : <Markdown>{item.text}</Markdown>}</div>
         </div>
       );
+    case 'approval':
+      return <ApprovalCard approval={item.approval} />;
     case 'retry':
     case 'task':
       return <div className="item note">{item.text}</div>;
