@@ -4,6 +4,7 @@
  * all are busy the new turn runs in a process of its own, closed after it), and one idle for
  * `session_idle_seconds` is closed. A turn never waits for a warm slot.
  */
+import type { LiveSessionView } from '../../common/control';
 import type { LiveStateChange } from '../runner/live-state';
 import type { LiveSession } from '../runner/live-session';
 import type { RunGrant } from '../proxy/proxy-access';
@@ -30,17 +31,8 @@ export interface Warm {
   idleTimer?: NodeJS.Timeout;
 }
 
-/** A warm process as the panel shows it. */
-export interface LiveInfo {
-  chat: string;
-  pid: number | null;
-  state: string;
-  claudeSessionId: string | null;
-  startedAt: string;
-  /** Null while a turn runs. */
-  idleSeconds: number | null;
-  rssBytes: number | null;
-}
+/** A warm process as the panel shows it, named by its chat. */
+export type LiveInfo = Omit<LiveSessionView, 'sessionId' | 'title'> & { chat: string };
 
 export class LiveSessions {
   private readonly byChat = new Map<string, Warm>();

@@ -5,8 +5,8 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Usage } from './to-anthropic-response';
+import { parseJsonObject, type Json } from './json-object';
 
-type Json = Record<string, unknown>;
 
 /** A whole (non-streamed) answer is read for usage only up to this size. */
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -39,13 +39,13 @@ export class AnthropicUsageTap {
   end(): void {
     this.pending += this.decoder.end();
     if (this.stream) this.line(this.pending);
-    else this.message(parse(this.pending));
+    else this.message(parseJsonObject(this.pending));
     this.pending = '';
   }
 
   private line(line: string): void {
     if (!line.startsWith('data:') || !(line.includes('"message_start"') || line.includes('"message_delta"'))) return;
-    const event = parse(line.slice(5));
+    const event = parseJsonObject(line.slice(5));
     if (event?.type === 'message_start') this.message(event.message as Json | undefined);
     else if (event?.type === 'message_delta') this.add(event.usage as Json | undefined);
   }
@@ -69,11 +69,3 @@ export class AnthropicUsageTap {
   }
 }
 
-function parse(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}

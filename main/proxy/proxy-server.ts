@@ -22,6 +22,7 @@ import type { RequestLog } from './request-log';
 import { anthropicErrorType, StreamTranslator, toAnthropicMessage, type Usage } from './to-anthropic-response';
 import { toOpenAiRequest } from './to-openai-request';
 import { forEachSseData, postJson, readText, send } from './upstream';
+import { parseJsonObject, type Json } from './json-object';
 
 interface ProxyDeps {
   authorize: ProxyAuthorizer;
@@ -32,7 +33,6 @@ interface ProxyDeps {
   log?: FastifyBaseLogger;
 }
 
-type Json = Record<string, unknown>;
 
 /** Logs one forwarded request: its status, what the provider said it used, and any error. */
 type LogRequest = (status: number, model: string, usage?: Usage, error?: string) => void;
@@ -143,7 +143,7 @@ async function passThrough({ req, reply, name, provider, path, body, log }: Forw
 async function translate({ req, reply, name, provider, path, body: bytes, log }: Forward, keys: KeyLookup): Promise<unknown> {
   const endpoint = /^v1\/messages(\/count_tokens)?(?:\?|$)/.exec(path);
   if (req.method !== 'POST' || !endpoint) return anthropicError(reply, 404, 'not_found_error', `No route ${req.method} ${req.url} for an OpenAI-compatible provider.`);
-  const body = parseJson(bytes?.toString('utf8') ?? '');
+  const body = parseJsonObject(bytes?.toString('utf8') ?? '');
   if (!body) return anthropicError(reply, 400, 'invalid_request_error', 'The request body is not a JSON object.');
   if (endpoint[1]) return { input_tokens: estimateTokens(body) };
 
@@ -169,7 +169,7 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
   }
 
   if (!upstreamBody.stream) {
-    const message = toAnthropicMessage(parseJson(await readText(upstream)) ?? {}, model);
+    const message = toAnthropicMessage(parseJsonObject(await readText(upstream)) ?? {}, model);
     log(200, model, message.usage as Usage);
     return message;
   }
@@ -189,7 +189,7 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
         done = true;
         return;
       }
-      const chunk = parseJson(data);
+      const chunk = parseJsonObject(data);
       if (!chunk) return;
       if (chunk.error) {
         streamError = upstreamMessage(data);
@@ -225,18 +225,10 @@ function anthropicError(reply: FastifyReply, status: number, type: string, messa
   return reply.status(status).send({ type: 'error', error: { type, message } });
 }
 
-function parseJson(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The provider's own error message, from OpenAI's `{"error":{"message"}}` shape when it uses it. */
 function upstreamMessage(text: string): string {
-  const parsed = parseJson(text);
+  const parsed = parseJsonObject(text);
   const error = parsed?.error;
   const message = typeof error === 'object' && error !== null ? (error as Json).message : typeof error === 'string' ? error : undefined;
   return (typeof message === 'string' ? message : text).slice(0, 2000);
