@@ -48,6 +48,8 @@ interface ControlDeps {
   services: ServiceSupervisor;
   storage(): StorageState;
   /** The chats' warm processes: listed, closed, and heard when one starts or ends. */
+  /** Deletes Claude Code's transcripts of these sessions. */
+  deleteTranscripts?(claudeSessionIds: string[]): Promise<unknown>;
   live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
   /** The end of the diagnostic log. */
   diagLog(lines: number, level?: LogLevel): DiagLogTail;
@@ -92,7 +94,11 @@ export class ControlService {
       'session:delete': async (sessionId) => {
         const session = this.session(sessionId);
         if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
+        // Its warm process goes first, then every file of it: the session's folder and Claude Code's transcripts.
+        deps.live?.close(sessionId);
+        const claudeSessions = session.turns.map((t) => t.claudeSessionId).filter((id): id is string => Boolean(id));
         const deleted = await deps.sessions.delete(sessionId);
+        if (deleted) await deps.deleteTranscripts?.(claudeSessions);
         this.running.delete(sessionId);
         if (deleted) this.emit({ type: 'session-deleted', sessionId });
         return { deleted };

@@ -18,6 +18,7 @@ import { buildProxyServer } from '../proxy/proxy-server';
 import { RunTokens } from '../proxy/proxy-access';
 import { RequestLog } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
+import { claudeProjectsDir, deleteTranscripts } from '../runner/claude-transcripts';
 import { ApiRequestLog } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
@@ -192,6 +193,10 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       onStartOrEnd: (listener) => runs.live.onChange((_chat, change) => {
         if (change.from === 'starting' || change.to === 'closed' || change.to === 'crashed') listener();
       }),
+    },
+    deleteTranscripts: async (ids) => {
+      const projects = claudeProjectsDir(env);
+      return projects ? deleteTranscripts(projects, ids) : 0;
     },
     diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
