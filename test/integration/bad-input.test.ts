@@ -10,6 +10,7 @@ import { hostAllowed } from '../../main/server/api-server';
 import { lastUserText, text } from '../support/fake-anthropic';
 import { API_KEY, chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
 import { statusWithHost } from '../support/host-request';
+import { fuzzStatuses, junk, random } from '../support/fuzz';
 
 let h: Harness;
 beforeAll(async () => {
@@ -19,37 +20,6 @@ afterAll(() => h.close());
 
 const post = (body: string, headers: Record<string, string> = {}): Promise<Response> =>
   fetch(`${h.core.apiBaseUrl}/chat/completions`, { method: 'POST', body, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...headers } });
-
-/** A small deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-function junk(next: () => number, depth = 0): unknown {
-  const pick = Math.floor(next() * (depth > 3 ? 5 : 8));
-  const strings = ['', 'user', 'assistant', 'helix-consultant', 'gpt-4o', '../../etc/passwd', '\u0000\u001b[31m', '💥'.repeat(3), '{"a":', 'x'.repeat(300)];
-  switch (pick) {
-    case 0:
-      return null;
-    case 1:
-      return next() > 0.5;
-    case 2:
-      return Math.floor(next() * 1e6) - 5e5;
-    case 3:
-    case 4:
-      return strings[Math.floor(next() * strings.length)];
-    case 5:
-      return Array.from({ length: Math.floor(next() * 4) }, () => junk(next, depth + 1));
-    default: {
-      const keys = ['model', 'messages', 'stream', 'role', 'content', 'stream_options', 'type', 'text', 'image_url', 'url'];
-      return Object.fromEntries(Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)], junk(next, depth + 1)]));
-    }
-  }
-}
 
 describe('bad input', () => {
   it('refuses a body over the limit with 413, and keeps serving', async () => {
@@ -61,16 +31,8 @@ describe('bad input', () => {
   });
 
   it('answers 2,000 fuzzed request bodies with 4xx, never 5xx or a crash, and starts no run', async () => {
-    const next = random(42);
-    const statuses = new Map<number, number>();
-    for (let i = 0; i < 2000; i++) {
-      const value = junk(next);
-      // Anything that would be a valid turn names an unknown model, so no run starts.
-      if (value && typeof value === 'object' && !Array.isArray(value) && (value as { model?: unknown }).model === 'helix-consultant') (value as { model: string }).model = 'nope';
-      const response = await post(JSON.stringify(value));
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      await response.arrayBuffer();
-    }
+    const keys = ['model', 'messages', 'stream', 'role', 'content', 'stream_options', 'type', 'text', 'image_url', 'url'];
+    const statuses = await fuzzStatuses(2000, random(42), keys, (body) => post(body));
     expect([...statuses.keys()].filter((status) => !(status >= 400 && status < 500))).toEqual([]);
     expect(h.fake.requests).toHaveLength(0);
     expect((await h.api('/health')).status).toBe(200);
@@ -110,8 +72,9 @@ describe('stream-json fuzz', () => {
     const parser = new StreamJsonParser();
     const mapper = new CliEventMapper('/w');
     const types = ['system', 'assistant', 'user', 'stream_event', 'result', 'unknown'];
+    const keys = ['type', 'subtype', 'message', 'event', 'content', 'delta', 'text', 'index', 'usage', 'session_id'];
     for (let i = 0; i < 5000; i++) {
-      const event = { type: types[Math.floor(next() * types.length)], ...(junk(next) as object), message: junk(next), event: junk(next), subtype: junk(next) };
+      const event = { type: types[Math.floor(next() * types.length)], ...(junk(next, keys) as object), message: junk(next, keys), event: junk(next, keys), subtype: junk(next, keys) };
       const line = next() < 0.1 ? JSON.stringify(event).slice(0, Math.floor(next() * 40)) : JSON.stringify(event);
       for (const parsed of parser.push(`${line}\n`)) if (parsed.kind === 'event') mapper.map(parsed.event);
     }

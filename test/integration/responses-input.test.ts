@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { text, type FakeRequest } from '../support/fake-anthropic';
-import { junk, random } from '../support/fuzz';
+import { fuzzStatuses, random } from '../support/fuzz';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 import { outputText, type Item } from '../support/responses-checks';
 
@@ -78,15 +78,7 @@ describe('/v1/responses refuses, naming the param', () => {
   it('answers 1,500 fuzzed bodies with 4xx, never 5xx or a crash, and starts no run', async () => {
     const next = random(4242);
     const keys = ['model', 'input', 'instructions', 'stream', 'previous_response_id', 'tools', 'tool_choice', 'metadata', 'type', 'role', 'content', 'text', 'image_url', 'call_id', 'output'];
-    const statuses = new Map<number, number>();
-    for (let i = 0; i < 1500; i++) {
-      const value = junk(next, keys);
-      // Anything that would be a valid turn names an unknown model, so no run starts.
-      if (value && typeof value === 'object' && !Array.isArray(value) && (value as { model?: unknown }).model === 'helix-consultant') (value as { model: string }).model = 'nope';
-      const response = await post(JSON.stringify(value));
-      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-      await response.arrayBuffer();
-    }
+    const statuses = await fuzzStatuses(1500, next, keys, (body) => post(body));
     expect([...statuses.keys()].filter((status) => !(status >= 400 && status < 500))).toEqual([]);
     expect(h.fake.requests).toHaveLength(0);
     expect((await h.api('/health')).status).toBe(200);

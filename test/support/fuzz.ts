@@ -29,3 +29,19 @@ export function junk(next: () => number, keys: string[], depth = 0): unknown {
       return Object.fromEntries(Array.from({ length: Math.floor(next() * 5) }, () => [keys[Math.floor(next() * keys.length)], junk(next, keys, depth + 1)]));
   }
 }
+
+/**
+ * Posts `count` fuzzed bodies and counts their statuses. A body that would be a valid turn names
+ * an unknown model instead, so no run starts.
+ */
+export async function fuzzStatuses(count: number, next: () => number, keys: string[], post: (body: string) => Promise<Response>): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  for (let i = 0; i < count; i++) {
+    const value = junk(next, keys);
+    if (value && typeof value === 'object' && !Array.isArray(value) && (value as { model?: unknown }).model === 'helix-consultant') (value as { model: string }).model = 'nope';
+    const response = await post(JSON.stringify(value));
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    await response.arrayBuffer();
+  }
+  return statuses;
+}
