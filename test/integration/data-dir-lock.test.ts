@@ -2,26 +2,19 @@
  * One Helix per data dir: the built `serve` run as separate processes on one data dir, the way a
  * user (or a process manager started twice) runs it, with the real claude CLI and a fake upstream.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../main/runner/process-tree';
 import { contentOf, parseSse } from '../support/helix-harness';
 import { FakeAnthropic, text } from '../support/fake-anthropic';
-import { buildServeIfMissing, serve, serveReady, type ServeProcess } from '../support/serve-process';
+import { serve, serveReady, serveScratch, type ServeProcess } from '../support/serve-process';
 
-const root = mkdtempSync(path.join(os.tmpdir(), 'helix-lock-'));
-const CONFIG = path.join(root, 'llm-providers.yaml');
+const { root, config: CONFIG } = serveScratch('helix-lock-');
 const ANSWER = 'This answer arrives slowly, a few letters at a time, while a second Helix tries to start.';
-
-beforeAll(async () => {
-  await buildServeIfMissing();
-  writeFileSync(CONFIG, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
-}, 120_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const lockFile = (dataDir: string): string => path.join(dataDir, 'helix.lock');
 const readLock = (dataDir: string): { pid: number; apiUrl?: string; controlUrl?: string } => JSON.parse(readFileSync(lockFile(dataDir), 'utf8'));

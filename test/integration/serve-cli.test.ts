@@ -1,24 +1,15 @@
 /** `npm run serve`'s entry as built (out/main/serve.js), run on plain Node as a user runs it. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../main/runner/process-tree';
 import { SessionStore } from '../../main/sessions/session-store';
 import { FakeAnthropic } from '../support/fake-anthropic';
-import { buildServeIfMissing, serve, serveReady } from '../support/serve-process';
+import { ROOT, serve, serveReady, serveScratch } from '../support/serve-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const root = mkdtempSync(path.join(os.tmpdir(), 'helix-serve-'));
-const CONFIG = path.join(root, 'llm-providers.yaml');
-
-beforeAll(async () => {
-  await buildServeIfMissing();
-  writeFileSync(CONFIG, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
-}, 120_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const { root, config: CONFIG } = serveScratch('helix-serve-');
 
 const models = async (url: string, key: string): Promise<number> => (await fetch(`${url}/models`, { headers: { authorization: `Bearer ${key}` } })).status;
 

@@ -3,27 +3,18 @@
  * the pid that was started must stop the server itself (runs cancelled, port freed), not just the
  * npm or shell process above it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa, type ResultPromise } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
 import { isAlive } from '../../main/runner/process-tree';
-import { buildServeIfMissing } from '../support/serve-process';
+import { ROOT, serveScratch, type ServeProcess } from '../support/serve-process';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const root = mkdtempSync(path.join(os.tmpdir(), 'helix-cmd-'));
-const CONFIG = path.join(root, 'llm-providers.yaml');
+const { root, config: CONFIG } = serveScratch('helix-cmd-');
 
-beforeAll(async () => {
-  await buildServeIfMissing();
-  writeFileSync(CONFIG, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
-}, 120_000);
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-type Proc = ResultPromise<{ reject: false; env: Record<string, string> }>;
+type Proc = ServeProcess;
 
 function start(command: string, args: string[]): Proc {
   const env = { ...process.env, HELIX_API_KEY: 'k' } as Record<string, string>;

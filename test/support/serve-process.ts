@@ -1,9 +1,11 @@
 /** The built `npm run serve` entry (out/main/serve.js), run as a separate process the way a user runs it. */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { execa, type ResultPromise } from 'execa';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
+export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SERVE = path.join(ROOT, 'out/main/serve.js');
 
 export async function buildServeIfMissing(): Promise<void> {
@@ -40,4 +42,19 @@ export async function serveReady(
     void proc.then((result) => reject(new Error(`serve exited: ${result.stderr}`)));
   });
   return { url, proc, output: () => output };
+}
+
+/**
+ * A throwaway folder for a test file's serve processes, with a config whose only provider
+ * listens nowhere (nothing runs against it); built before the file's tests, removed after.
+ */
+export function serveScratch(prefix: string): { root: string; config: string } {
+  const root = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const config = path.join(root, 'llm-providers.yaml');
+  beforeAll(async () => {
+    await buildServeIfMissing();
+    writeFileSync(config, 'providers:\n  local:\n    type: anthropic\n    base_url: http://127.0.0.1:9\n    models: [m]\ndefaults:\n  consultant: "local:m"\n');
+  }, 120_000);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  return { root, config };
 }
