@@ -7,21 +7,12 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { text, type Script } from '../support/fake-anthropic';
+import { describe, expect, it, vi } from 'vitest';
+import { text } from '../support/fake-anthropic';
 import { serverStillServes, streamError, streamFailure, type ErrorBody } from '../support/chat-checks';
-import { chatBody, contentOf, processesAfter, readSse, startHarness, type Harness } from '../support/helix-harness';
+import { chatBody, contentOf, processesAfter, readSse, harnessPerTest, type Harness } from '../support/helix-harness';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(script: Script, options?: Parameters<typeof startHarness>[1]): Promise<Harness> {
-  harness = await startHarness(script, options);
-  return harness;
-}
+const start = harnessPerTest();
 
 async function nonStreamError(h: Harness): Promise<{ status: number; error: ErrorBody['error'] }> {
   const response = await h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Hello', { stream: false }) });

@@ -6,10 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RequestEntry } from '../../common/control';
 import { hasToolResults, lastUserText, text, type FakeRequest, type Script } from '../support/fake-anthropic';
-import { startHarness, type Harness } from '../support/helix-harness';
+import { harnessPerTest, type Harness } from '../support/helix-harness';
 import {
   assembledOutput,
   checkResponseStream,
@@ -24,16 +24,7 @@ import {
   type Item,
 } from '../support/responses-checks';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(script: Script, options?: Parameters<typeof startHarness>[1]): Promise<Harness> {
-  harness = await startHarness(script, options);
-  return harness;
-}
+const start = harnessPerTest();
 
 async function create(h: Harness, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> & { output: Item[] } }> {
   const response = await h.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'helix-consultant', ...body }), headers });

@@ -8,22 +8,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hasToolResults, lastUserText, text, type Script } from '../support/fake-anthropic';
-import { processesAfter, startHarness, type Harness } from '../support/helix-harness';
+import { processesAfter, harnessPerTest, type Harness } from '../support/helix-harness';
 import { callsOpenWebUiWouldRun, OpenWebUiChat } from '../support/open-webui-responses';
 import { outputText, toolOutputText, type Item } from '../support/responses-checks';
 
-let harness: Harness | undefined;
-afterEach(async () => {
-  await harness?.close();
-  harness = undefined;
-});
-
-async function start(script: Script, options?: Parameters<typeof startHarness>[1]): Promise<Harness> {
-  harness = await startHarness(script, options);
-  return harness;
-}
+const start = harnessPerTest();
 
 function project(): string {
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'helix-project-'));

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach } from 'vitest';
 import { startHelixCore, type HelixCore } from '../../main/core/helix-core';
 import { FakeAnthropic, type Script } from './fake-anthropic';
 
@@ -34,6 +35,16 @@ export interface HarnessOptions {
 }
 
 export const API_KEY = 'sk-helix-test-key';
+
+/** A harness per test: `start` starts one, closed after the test that started it. */
+export function harnessPerTest(): (script: Script, options?: HarnessOptions) => Promise<Harness> {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (script, options) => (current = await startHarness(script, options));
+}
 
 export async function startHarness(script: Script, options: HarnessOptions = {}): Promise<Harness> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'helix-test-'));
