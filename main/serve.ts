@@ -6,10 +6,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultDataDir } from './core/data-dir';
-import { DataDirLockedError } from './core/data-dir-lock';
-import { startHelixCore, type HelixCore } from './core/helix-core';
-import { logUncaught } from './core/uncaught';
+import { defaultDataDir } from './platform/data-dir';
+import { DataDirLockedError } from './platform/data-dir-lock';
+import { startHelixCore, type HelixCore } from './app/helix-core';
+import { logUncaught } from './platform/uncaught';
 import { ConfigError } from './providers/load-config';
 
 const USAGE = `Usage: helix serve [options]   (from a checkout: npm run serve -- [options])

@@ -8,8 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ControlResult } from '../../common/control';
-import { fastifyLogging } from '../core/http-log';
-import { checkBearer, checkKey, isLoopbackHost } from '../server/auth';
+import { fastifyLogging } from '../platform/http-log';
+import { checkBearer, checkKey, isLoopbackHost } from '../platform/auth';
 import { isCommand } from './command-args';
 import { dispatch, type ControlService } from './control-service';
 

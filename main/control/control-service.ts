@@ -6,7 +6,7 @@ import type { CommandName, ComponentState, ConfigView, ConnectionDetails, Contro
 import { totalTokens } from '../../common/run-event';
 import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
-import type { ServerComponent } from '../core/server-component';
+import type { ServerComponent } from '../platform/server-component';
 import type { ConfigStore } from '../providers/config-store';
 import { ConfigError } from '../providers/load-config';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
@@ -15,7 +15,7 @@ import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
-import type { TurnService } from '../sessions/turn-service';
+import type { TurnService } from '../turns/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import type { UsageIndex } from '../usage/usage-index';
 import { ARG_CHECKS } from './command-args';

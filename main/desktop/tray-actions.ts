@@ -4,7 +4,7 @@
  * the diagnostic log. A click never throws: nobody is there to catch it.
  */
 import type { ComponentState } from '../../common/control';
-import type { DiagLog } from '../core/diag-log';
+import type { DiagLog } from '../platform/diag-log';
 import type { TrayAction } from './tray-menu';
 
 export interface TrayActionDeps {

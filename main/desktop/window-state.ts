@@ -3,7 +3,7 @@
  * fits on a connected display (a monitor may have been unplugged).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../core/data-dir';
+import { writeFileAtomic } from '../platform/data-dir';
 
 export interface Bounds {
   x: number;

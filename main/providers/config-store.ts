@@ -6,7 +6,7 @@
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify, type ParseOptions } from 'yaml';
-import { writeFileAtomic } from '../core/data-dir';
+import { writeFileAtomic } from '../platform/data-dir';
 import type { ProviderConfig } from './config-schema';
 import { ROLE_OPTION_KEYS, type RoleOptions } from '../../common/control';
 import { ConfigError, loadConfig, parseConfig, type HelixConfig } from './load-config';

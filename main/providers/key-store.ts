@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../core/data-dir';
+import { writeFileAtomic } from '../platform/data-dir';
 
 export type KeyLookup = (name: string) => string | undefined;
 

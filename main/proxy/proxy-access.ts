@@ -6,7 +6,7 @@
  * provider's. The standalone proxy has one key for every provider, named by the path.
  */
 import { randomBytes } from 'node:crypto';
-import { checkKey } from '../server/auth';
+import { checkKey } from '../platform/auth';
 
 /** Where a request goes: the provider's name in the config, and the turn it belongs to. */
 export interface ProxyRoute {

@@ -11,7 +11,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { fastifyLogging } from '../core/http-log';
+import { fastifyLogging } from '../platform/http-log';
 import type { ProviderConfig } from '../providers/config-schema';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig } from '../providers/load-config';

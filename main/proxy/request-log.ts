@@ -2,7 +2,7 @@
  * The proxy's request log: the latest requests it forwarded (provider, model, status, latency,
  * tokens), each tagged with the turn that caused it. Bounded; listeners see every entry.
  */
-import { BoundedLog } from '../core/bounded-log';
+import { BoundedLog } from '../platform/bounded-log';
 
 export interface ProxyRequestEntry {
   at: string;

@@ -4,11 +4,11 @@
  */
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
-import { StorageError } from '../core/data-dir';
-import { NO_LOG, type DiagLog } from '../core/diag-log';
+import { StorageError } from '../platform/data-dir';
+import { NO_LOG, type DiagLog } from '../platform/diag-log';
 import { CliEventMapper } from './event-mapper';
 import { loggableArgs } from './loggable-args';
-import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from '../platform/process-tree';
 import { StreamJsonParser } from './stream-json';
 
 export interface RunSpec {

@@ -11,13 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
 import type { RunError, RunEvent, RunResult } from '../../common/run-event';
-import { StorageError } from '../core/data-dir';
-import { NO_LOG, type DiagLog } from '../core/diag-log';
+import { StorageError } from '../platform/data-dir';
+import { NO_LOG, type DiagLog } from '../platform/diag-log';
 import type { ClaudeRun } from './claude-run';
 import { CliEventMapper } from './event-mapper';
 import { loggableArgs } from './loggable-args';
 import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
-import { isAlive, killTreeWindows, listDescendants, signalAll } from './process-tree';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from '../platform/process-tree';
 import { answerFor, controlRequestLine, obj, residentBytes, str } from './control-protocol';
 import { PermissionPrompts, type AskPermission } from './permission-prompts';
 import { StreamJsonParser, type CliEvent } from './stream-json';

@@ -3,7 +3,7 @@
  * for chat turns, tokens. Nothing from headers or bodies beyond the model name.
  */
 import type { RequestEntry } from '../../common/control';
-import { BoundedLog } from '../core/bounded-log';
+import { BoundedLog } from '../platform/bounded-log';
 
 export type ApiRequestEntry = Omit<RequestEntry, 'source'>;
 

@@ -3,14 +3,14 @@
  * Every request needs the app's Bearer key; every error has OpenAI's shape.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { StorageError } from '../core/data-dir';
-import { fastifyLogging } from '../core/http-log';
-import type { RunService } from '../core/run-service';
+import { StorageError } from '../platform/data-dir';
+import { fastifyLogging } from '../platform/http-log';
+import type { RunService } from '../turns/run-service';
 import type { HelixConfig } from '../providers/load-config';
 import type { ProviderStatus } from '../providers/provider-status';
-import type { TurnService } from '../sessions/turn-service';
+import type { TurnService } from '../turns/turn-service';
 import type { TaskService } from '../tasks/task-service';
-import { checkBearer, isLoopbackHost } from './auth';
+import { checkBearer, isLoopbackHost } from '../platform/auth';
 import { registerChatCompletions } from './chat-completions';
 import { handleOrigin } from './cors';
 import { registerModels } from './models';

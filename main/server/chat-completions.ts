@@ -7,9 +7,9 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RunResult } from '../../common/run-event';
 import type { HelixConfig, Role } from '../providers/load-config';
-import { readConversation } from '../sessions/conversation';
-import type { TurnEvent, TurnHandle } from '../sessions/turn-handle';
-import type { TurnService } from '../sessions/turn-service';
+import { readConversation } from './read-conversation';
+import type { TurnEvent, TurnHandle } from '../turns/turn-handle';
+import type { TurnService } from '../turns/turn-service';
 import { detectTask } from '../tasks/detect-task';
 import type { TaskService } from '../tasks/task-service';
 import { messageText, parseChatRequest, type ChatRequest } from './chat-request';

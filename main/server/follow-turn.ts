@@ -3,7 +3,7 @@
  * turn's events until it finishes or the client leaves.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { TurnEvent, TurnHandle } from '../sessions/turn-handle';
+import type { TurnEvent, TurnHandle } from '../turns/turn-handle';
 
 /** A request header's first value, trimmed; undefined when absent or blank. */
 export function requestHeader(req: FastifyRequest, name: string): string | undefined {

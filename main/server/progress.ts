@@ -7,7 +7,7 @@
  *  - none:      the answer only.
  */
 import { totalTokens, type RunResult } from '../../common/run-event';
-import type { TurnEvent } from '../sessions/turn-handle';
+import type { TurnEvent } from '../turns/turn-handle';
 import { answeredAs, type ApprovalView } from '../../common/approval';
 
 /** What a client is shown while a turn is under way (its end is rendered by finished/failed). */

@@ -5,9 +5,9 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import type { ServiceState } from '../../common/control';
-import { NO_LOG, type DiagLog } from '../core/diag-log';
+import { NO_LOG, type DiagLog } from '../platform/diag-log';
 import type { ServiceConfig } from '../providers/config-schema';
-import { isAlive, killTreeWindows, listDescendants, signalAll } from '../runner/process-tree';
+import { isAlive, killTreeWindows, listDescendants, signalAll } from '../platform/process-tree';
 
 const OUTPUT_LINES = 200;
 const HEALTH_EVERY_MS = 10_000;

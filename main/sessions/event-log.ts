@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
-import { StorageError } from '../core/data-dir';
+import { StorageError } from '../platform/data-dir';
 
 
 /** A log not written to for this long gives its file handle back (one per session would run out). */

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
-import { StorageError, writeFileAtomic } from '../core/data-dir';
+import { StorageError, writeFileAtomic } from '../platform/data-dir';
 
 interface PendingWrite {
   done: Promise<void>;

@@ -19,8 +19,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionRecord, TurnRecord } from '../../common/session';
-import { StorageError, writeFileAtomic } from '../core/data-dir';
-import { isAlive, signalAll } from '../runner/process-tree';
+import { StorageError, writeFileAtomic } from '../platform/data-dir';
+import { isAlive, signalAll } from '../platform/process-tree';
 import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog, readLogFrom } from './event-log';

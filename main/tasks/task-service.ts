@@ -5,7 +5,7 @@
  */
 import type { ApiModel } from '../providers/claude-aliases';
 import path from 'node:path';
-import { writeOrWarn } from '../core/data-dir';
+import { writeOrWarn } from '../platform/data-dir';
 import type { KeyLookup } from '../providers/key-store';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { EventLog } from '../sessions/event-log';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApprovalView } from '../../common/approval';
 import type { ControlResult, LogEntry } from '../../common/control';
-import { startHelixCore } from '../../main/core/helix-core';
+import { startHelixCore } from '../../main/app/helix-core';
 import { buildTimeline } from '../../renderer/src/timeline';
 import { readLog } from '../../main/sessions/event-log';
 import { hasToolResults, lastUserText, text, type FakeRequest, type Reply } from '../support/fake-anthropic';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 import { contentOf, parseSse } from '../support/helix-harness';
 import { FakeAnthropic, text } from '../support/fake-anthropic';
 import { serve, serveReady, serveScratch, type ServeProcess } from '../support/serve-process';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLog } from '../../main/sessions/event-log';
-import { listDescendants } from '../../main/runner/process-tree';
+import { listDescendants } from '../../main/platform/process-tree';
 import { FakeAnthropic, lastUserText } from '../support/fake-anthropic';
 import { buildServeIfMissing, serveReady } from '../support/serve-process';
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { startHelixCore } from '../../main/core/helix-core';
+import { startHelixCore } from '../../main/app/helix-core';
 
 it('starts with the API server failed and saying why, and starts it once the port is free', async () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'helix-port-'));

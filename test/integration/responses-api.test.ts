@@ -233,7 +233,7 @@ describe('/v1/responses, continuing', () => {
 
     // The id is the turn's, kept in the session store: it still works after a restart.
     await h.core.close();
-    const { startHelixCore } = await import('../../main/core/helix-core');
+    const { startHelixCore } = await import('../../main/app/helix-core');
     h.core = await startHelixCore({ dataDir: h.dataDir, configPath: path.join(path.dirname(h.dataDir), 'llm-providers.yaml'), host: '127.0.0.1', port: 0, env: h.env });
     const third = await create(h, { input: 'And again?', previous_response_id: second.body.id });
     expect(third.status).toBe(200);

@@ -4,7 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 import { SessionStore } from '../../main/sessions/session-store';
 import { FakeAnthropic } from '../support/fake-anthropic';
 import { ROOT, serve, serveReady, serveScratch } from '../support/serve-process';

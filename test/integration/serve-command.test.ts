@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 import { ROOT, serveScratch, type ServeProcess } from '../support/serve-process';
 
 const { root, config: CONFIG } = serveScratch('helix-cmd-');

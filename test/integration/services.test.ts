@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ServiceSupervisor } from '../../main/services/service-supervisor';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 
 let supervisor: ServiceSupervisor | undefined;
 afterEach(async () => {

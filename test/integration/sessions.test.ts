@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHelixCore } from '../../main/core/helix-core';
+import { startHelixCore } from '../../main/app/helix-core';
 import { readLog } from '../../main/sessions/event-log';
 import { lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
 import { contentOf, readSse, startHarness, type Harness } from '../support/helix-harness';

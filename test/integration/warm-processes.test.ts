@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runTmpDir } from '../../main/core/data-dir';
-import { startHelixCore } from '../../main/core/helix-core';
+import { runTmpDir } from '../../main/platform/data-dir';
+import { startHelixCore } from '../../main/app/helix-core';
 import { readLog } from '../../main/sessions/event-log';
 import { hasToolResults, lastUserText, text, type FakeRequest } from '../support/fake-anthropic';
 import { processesAfter, startHarness, type Harness } from '../support/helix-harness';

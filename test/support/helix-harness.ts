@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach } from 'vitest';
-import { startHelixCore, type HelixCore } from '../../main/core/helix-core';
+import { startHelixCore, type HelixCore } from '../../main/app/helix-core';
 import { FakeAnthropic, type Script } from './fake-anthropic';
 
 export interface Harness {

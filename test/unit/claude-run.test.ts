@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../common/run-event';
-import { StorageError } from '../../main/core/data-dir';
+import { StorageError } from '../../main/platform/data-dir';
 import { startClaudeRun } from '../../main/runner/claude-run';
 import { claudeFixture } from '../support/fixtures';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conversationKey, readConversation, seededPrompt } from '../../main/sessions/conversation';
+import { readConversation } from '../../main/server/read-conversation';
+import { conversationKey, seededPrompt } from '../../main/sessions/conversation';
 
 describe('readConversation', () => {
   it('pairs the earlier turns and separates system messages and the new message', () => {

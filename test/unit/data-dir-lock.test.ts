@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockHolder } from '../../main/core/data-dir-lock';
+import { acquireDataDirLock, DataDirLockedError, LOCK_FILE, type LockHolder } from '../../main/platform/data-dir-lock';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'helix-lockunit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -175,7 +175,7 @@ describe('data dir lock', () => {
         root: ROOT,
         logLevel: 'silent',
         ssr: { noExternal: true, target: 'node' },
-        build: { ssr: 'main/core/data-dir-lock.ts', outDir: bundle, emptyOutDir: true, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: 'lock.mjs' } } },
+        build: { ssr: 'main/platform/data-dir-lock.ts', outDir: bundle, emptyOutDir: true, minify: false, rollupOptions: { output: { format: 'es', entryFileNames: 'lock.mjs' } } },
       });
       writeFileSync(
         racer,

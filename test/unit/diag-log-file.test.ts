@@ -4,10 +4,10 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeF
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDiagLog, resolveLogLevel } from '../../main/core/diag-log';
-import { readLogTail } from '../../main/core/log-tail';
-import { RotatingFile } from '../../main/core/rotating-file';
-import { logUncaught } from '../../main/core/uncaught';
+import { openDiagLog, resolveLogLevel } from '../../main/platform/diag-log';
+import { readLogTail } from '../../main/platform/log-tail';
+import { RotatingFile } from '../../main/platform/rotating-file';
+import { logUncaught } from '../../main/platform/uncaught';
 import { loggableArgs } from '../../main/runner/loggable-args';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-diaglog-'));

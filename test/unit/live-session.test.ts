@@ -10,7 +10,7 @@ import type { RunEvent } from '../../common/run-event';
 import { userMessageLine } from '../../main/runner/claude-command';
 import { LiveSession, type LiveSpec } from '../../main/runner/live-session';
 import { IllegalTransition, LiveStateMachine, type LiveStateChange } from '../../main/runner/live-state';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 
 const fake = path.join(import.meta.dirname, '../support/fake-live-claude.mjs');
 chmodSync(fake, 0o755);

@@ -4,7 +4,7 @@
  * that record how they were ended.
  */
 import { describe, expect, it } from 'vitest';
-import { LiveSessions, type Warm } from '../../main/core/live-sessions';
+import { LiveSessions, type Warm } from '../../main/turns/live-sessions';
 import type { LiveSession } from '../../main/runner/live-session';
 import { LiveStateMachine } from '../../main/runner/live-state';
 

@@ -1,6 +1,6 @@
 /** Responses input items read as the chat messages of a conversation (then as chat completions read them). */
 import { describe, expect, it } from 'vitest';
-import { readConversation } from '../../main/sessions/conversation';
+import { readConversation } from '../../main/server/read-conversation';
 import { toChatMessages } from '../../main/server/responses/responses-input';
 import type { InputItem } from '../../main/server/responses/responses-request';
 

@@ -6,9 +6,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { DiagLog } from '../../main/core/diag-log';
+import type { DiagLog } from '../../main/platform/diag-log';
 import { startClaudeRun } from '../../main/runner/claude-run';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 
 type Recorded = { level: string; message: string } & Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunSlots } from '../../main/core/run-slots';
+import { RunSlots } from '../../main/turns/run-slots';
 
 describe('RunSlots', () => {
   it('grants up to the limit, queues the rest first come first served, and tells them their place', async () => {

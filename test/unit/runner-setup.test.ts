@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findClaudeBin } from '../../main/runner/claude-bin';
 import { claudeArgs, claudeEnv, userMessageLine, type CommandOptions } from '../../main/runner/claude-command';
-import { checkBearer } from '../../main/server/auth';
+import { checkBearer } from '../../main/platform/auth';
 
 const options: CommandOptions = {
   model: 'claude-sonnet-4-5',

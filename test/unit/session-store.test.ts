@@ -6,10 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import type { LogEntry } from '../../common/control';
 import type { TurnRecord } from '../../common/session';
-import { StorageError } from '../../main/core/data-dir';
+import { StorageError } from '../../main/platform/data-dir';
 import { EventLog, readLog, readLogPage } from '../../main/sessions/event-log';
 import { SessionStore } from '../../main/sessions/session-store';
-import { isAlive } from '../../main/runner/process-tree';
+import { isAlive } from '../../main/platform/process-tree';
 import { thrown } from '../support/thrown';
 
 const freshStore = (): SessionStore => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ComponentState } from '../../common/control';
-import type { DiagLog } from '../../main/core/diag-log';
+import type { DiagLog } from '../../main/platform/diag-log';
 import { trayActionRunner, type TrayActionDeps } from '../../main/desktop/tray-actions';
 import { ConfigStore } from '../../main/providers/config-store';
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StorageError } from '../../main/core/data-dir';
+import { StorageError } from '../../main/platform/data-dir';
 import { EventLog, readLog } from '../../main/sessions/event-log';
 import { TurnLogger } from '../../main/sessions/turn-logger';
 import { followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../../renderer/src/timeline';

@@ -4,7 +4,7 @@
  */
 import { decisionFromReply, type ApprovalAnswer, type ApprovalView } from '../../common/approval';
 import type { TurnRecord } from '../../common/session';
-import type { TurnHandle } from '../sessions/turn-handle';
+import type { TurnHandle } from './turn-handle';
 
 /** A turn waiting for an approval asked in its chat: the chat's next message answers it. */
 export interface AskedInChat {

@@ -7,10 +7,10 @@
 import { mkdirSync } from 'node:fs';
 import type { RunError, RunEvent } from '../../common/run-event';
 import type { ClaudeBinLookup } from '../runner/claude-bin';
-import type { DiagLog } from './diag-log';
+import type { DiagLog } from '../platform/diag-log';
 import { claudeArgs, claudeEnv, userMessageLine, type ImageBlock, type ResumeFrom } from '../runner/claude-command';
 import { LiveSession, type LiveOutcome, type LiveTurn, type TurnInput } from '../runner/live-session';
-import { isAlive } from '../runner/process-tree';
+import { isAlive } from '../platform/process-tree';
 import type { HelixConfig, Role } from '../providers/load-config';
 import type { KeyLookup } from '../providers/key-store';
 import { ResolvedModels } from '../providers/claude-aliases';

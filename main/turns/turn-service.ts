@@ -17,19 +17,19 @@ import type { LogEntry } from '../../common/control';
 import type { RunEvent, RunResult } from '../../common/run-event';
 import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
 import type { ApprovalView } from '../../common/approval';
-import { chatAnswer, chatQuestion, type AskedInChat } from '../approvals/in-chat';
-import { StorageError, writeOrWarn } from '../core/data-dir';
-import type { ContinueFrom, RunService } from '../core/run-service';
-import type { RunSlots } from '../core/run-slots';
+import { chatAnswer, chatQuestion, type AskedInChat } from './in-chat';
+import { StorageError, writeOrWarn } from '../platform/data-dir';
+import type { ContinueFrom, RunService } from './run-service';
+import type { RunSlots } from './run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
 import type { RequestLog } from '../proxy/request-log';
 import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
 import type { RunOutcome } from '../runner/claude-run';
-import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from './conversation';
-import type { SessionStore } from './session-store';
+import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from '../sessions/conversation';
+import type { SessionStore } from '../sessions/session-store';
 import { TurnHandle } from './turn-handle';
-import { TurnLogger } from './turn-logger';
+import { TurnLogger } from '../sessions/turn-logger';
 
 /** How long an answer that no client received is kept for a retry; later, the same message is a new turn. */
 const RETRY_WINDOW_MS = 10 * 60 * 1000;

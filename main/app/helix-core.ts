@@ -22,17 +22,17 @@ import { claudeProjectsDir, deleteTranscripts } from '../runner/claude-transcrip
 import { ApiRequestLog } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
-import { TurnService } from '../sessions/turn-service';
+import { TurnService } from '../turns/turn-service';
 import { TaskService } from '../tasks/task-service';
-import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
-import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from './data-dir';
-import { isLevel, openDiagLog, resolveLogLevel, type DiagLog } from './diag-log';
-import { readLogTail } from './log-tail';
-import { RunService } from './run-service';
+import { acquireDataDirLock, type DataDirLock } from '../platform/data-dir-lock';
+import { freeBytes, resolveApiKey, resolveConfigPath, runTmpDir, writeOrWarn } from '../platform/data-dir';
+import { isLevel, openDiagLog, resolveLogLevel, type DiagLog } from '../platform/diag-log';
+import { readLogTail } from '../platform/log-tail';
+import { RunService } from '../turns/run-service';
 import { ServiceSupervisor } from '../services/service-supervisor';
-import { RunSlots } from './run-slots';
-import { ServerComponent } from './server-component';
-import { APP_VERSION } from './version';
+import { RunSlots } from '../turns/run-slots';
+import { ServerComponent } from '../platform/server-component';
+import { APP_VERSION } from '../platform/version';
 
 export interface CoreOptions {
   dataDir: string;
