@@ -18,6 +18,7 @@ export async function copyText(text: string): Promise<boolean> {
   area.style.opacity = '0';
   document.body.append(area);
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  area.focus();
   area.select();
   try {
     return document.execCommand('copy');

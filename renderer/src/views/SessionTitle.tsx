@@ -23,8 +23,10 @@ export function SessionTitle({ title, rename }: Props): React.JSX.Element {
   const errorId = useId();
 
   useEffect(() => {
-    if (editing) field.current?.select();
-    else if (returnFocus.current) {
+    if (editing) {
+      field.current?.focus();
+      field.current?.select();
+    } else if (returnFocus.current) {
       returnFocus.current = false;
       button.current?.focus();
     }
