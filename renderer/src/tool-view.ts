@@ -13,10 +13,11 @@ export interface Todo {
 
 export type ToolView =
   | { kind: 'bash'; command: string; description?: string; cwd?: string; exitCode: number | null; interrupted: boolean; output: string }
-  | { kind: 'read'; path: string; range?: string; lines: number | null }
+  /** `path`: relative to the turn's folder when inside it; `fullPath` as the tool was given it. */
+  | { kind: 'read'; path: string; fullPath: string; range?: string; lines: number | null }
   /** Edit and MultiEdit: one diff per replacement. */
-  | { kind: 'edit'; path: string; diffs: DiffLine[][]; replaceAll: boolean }
-  | { kind: 'write'; path: string; lines: string[] }
+  | { kind: 'edit'; path: string; fullPath: string; diffs: DiffLine[][]; replaceAll: boolean }
+  | { kind: 'write'; path: string; fullPath: string; lines: string[] }
   | { kind: 'search'; tool: 'Grep' | 'Glob'; pattern: string; path?: string; filter?: string; matches: string[] }
   | { kind: 'todos'; todos: Todo[] }
   | { kind: 'task'; description: string; agent?: string; prompt: string }
@@ -38,6 +39,7 @@ export function toolView(call: ToolCall): ToolView {
   const str = (key: string): string => (typeof input[key] === 'string' ? (input[key] as string) : '');
   const int = (key: string): number | undefined => (typeof input[key] === 'number' && Number.isInteger(input[key]) ? (input[key] as number) : undefined);
   const optional = (value: string): string | undefined => value || undefined;
+  const file = (): { path: string; fullPath: string } => ({ path: shortPath(str('file_path'), call.cwd), fullPath: str('file_path') });
   switch (call.name) {
     case 'Bash': {
       const output = call.output ?? '';
@@ -59,22 +61,30 @@ export function toolView(call: ToolCall): ToolView {
       const offset = int('offset');
       const limit = int('limit');
       const lines = /^(\d+) lines?$/.exec(call.outcome ?? '')?.[1];
-      return { kind: 'read', path: str('file_path'), range: lineRange(offset, limit), lines: lines === undefined ? null : Number(lines) };
+      return { kind: 'read', ...file(), range: lineRange(offset, limit), lines: lines === undefined ? null : Number(lines) };
     }
     case 'Edit':
-      return { kind: 'edit', path: str('file_path'), diffs: [lineDiff(str('old_string'), str('new_string'))], replaceAll: input.replace_all === true };
+      return { kind: 'edit', ...file(), diffs: [lineDiff(str('old_string'), str('new_string'))], replaceAll: input.replace_all === true };
     case 'MultiEdit': {
       const edits = Array.isArray(input.edits) ? (input.edits as Array<Record<string, unknown>>) : [];
       const text = (value: unknown): string => (typeof value === 'string' ? value : '');
-      return { kind: 'edit', path: str('file_path'), diffs: edits.map((e) => lineDiff(text(e?.old_string), text(e?.new_string))), replaceAll: edits.some((e) => e?.replace_all === true) };
+      return { kind: 'edit', ...file(), diffs: edits.map((e) => lineDiff(text(e?.old_string), text(e?.new_string))), replaceAll: edits.some((e) => e?.replace_all === true) };
     }
     case 'Write':
-      return { kind: 'write', path: str('file_path'), lines: splitLines(str('content')) };
+      return { kind: 'write', ...file(), lines: splitLines(str('content')) };
     case 'Grep':
     case 'Glob':
       return { kind: 'search', tool: call.name, pattern: str('pattern'), path: optional(str('path')), filter: optional(str('glob') || str('type')), matches: call.isError ? [] : matchList(call.output ?? '') };
     case 'TodoWrite':
       return { kind: 'todos', todos: todoList(input.todos) };
+    // Newer Claude Code builds keep the to-do list one task at a time.
+    case 'TaskCreate':
+      return { kind: 'todos', todos: str('subject') ? [{ text: str('subject'), status: 'pending' }] : [] };
+    case 'TaskUpdate': {
+      const status = str('status');
+      const text = str('subject') || (str('taskId') ? `Task ${str('taskId')}` : '');
+      return STATUSES.has(status) && text ? { kind: 'todos', todos: [{ text, status: status as TodoStatus }] } : { kind: 'other' };
+    }
     case 'Task':
     case 'Agent':
       return { kind: 'task', description: str('description'), agent: optional(str('subagent_type')), prompt: str('prompt') };
@@ -85,6 +95,13 @@ export function toolView(call: ToolCall): ToolView {
     default:
       return { kind: 'other' };
   }
+}
+
+/** A path inside the folder as relative to it (as the call's title has it); any other as it is. */
+export function shortPath(file: string, cwd: string | undefined): string {
+  if (!cwd) return file;
+  const folder = cwd.replace(/[/\\]+$/, '');
+  return file.startsWith(`${folder}/`) || file.startsWith(`${folder}\\`) ? file.slice(folder.length + 1) : file;
 }
 
 /** "lines 10–29" from Read's offset (1-based first line) and limit (how many). */

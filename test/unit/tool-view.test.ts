@@ -19,8 +19,11 @@ describe('how each tool call reads', () => {
   });
 
   it('Read: the path, the line range asked for and the lines read', () => {
-    expect(toolView({ name: 'Read', input: { file_path: '/w/a.ts', offset: 10, limit: 20 }, outcome: '20 lines' })).toEqual({ kind: 'read', path: '/w/a.ts', range: 'lines 10–29', lines: 20 });
-    expect(toolView({ name: 'Read', input: { file_path: '/w/a.ts' }, outcome: 'failed: File does not exist.', isError: true })).toEqual({ kind: 'read', path: '/w/a.ts', range: undefined, lines: null });
+    expect(toolView({ name: 'Read', input: { file_path: '/w/a.ts', offset: 10, limit: 20 }, outcome: '20 lines' })).toEqual({ kind: 'read', path: '/w/a.ts', fullPath: '/w/a.ts', range: 'lines 10–29', lines: 20 });
+    expect(toolView({ name: 'Read', input: { file_path: '/w/a.ts' }, outcome: 'failed: File does not exist.', isError: true })).toEqual({ kind: 'read', path: '/w/a.ts', fullPath: '/w/a.ts', range: undefined, lines: null });
+    // Inside the turn's folder: relative to it, as the title says it.
+    expect(toolView({ name: 'Read', input: { file_path: '/w/p/src/a.ts' }, cwd: '/w/p/' })).toMatchObject({ path: 'src/a.ts', fullPath: '/w/p/src/a.ts' });
+    expect(toolView({ name: 'Read', input: { file_path: '/w/pp/a.ts' }, cwd: '/w/p' })).toMatchObject({ path: '/w/pp/a.ts' });
     expect(lineRange(50, undefined)).toBe('from line 50');
     expect(lineRange(undefined, 5)).toBe('lines 1–5');
   });
@@ -30,12 +33,13 @@ describe('how each tool call reads', () => {
     expect(edit).toEqual({
       kind: 'edit',
       path: 'a.ts',
+      fullPath: 'a.ts',
       replaceAll: true,
       diffs: [[{ kind: 'same', text: 'const a = 1;' }, { kind: 'removed', text: 'const b = 2;' }, { kind: 'added', text: 'const b = 3;' }]],
     });
     const multi = toolView({ name: 'MultiEdit', input: { file_path: 'b.ts', edits: [{ old_string: 'x', new_string: 'y' }, { old_string: 'p', new_string: '' }, 'junk'] } });
     expect(multi).toMatchObject({ kind: 'edit', diffs: [[{ kind: 'removed', text: 'x' }, { kind: 'added', text: 'y' }], [{ kind: 'removed', text: 'p' }], []] });
-    expect(toolView({ name: 'Write', input: { file_path: 'c.md', content: '# Title\n\nBody\n' } })).toEqual({ kind: 'write', path: 'c.md', lines: ['# Title', '', 'Body'] });
+    expect(toolView({ name: 'Write', input: { file_path: 'c.md', content: '# Title\n\nBody\n' } })).toEqual({ kind: 'write', path: 'c.md', fullPath: 'c.md', lines: ['# Title', '', 'Body'] });
   });
 
   it('diffs lines by their longest common run, removals before additions in each change', () => {
@@ -83,6 +87,12 @@ describe('how each tool call reads', () => {
       ],
     });
     expect(todoList('not a list')).toEqual([]);
+  });
+
+  it('TaskCreate and TaskUpdate (the to-do tools of newer Claude Code builds): one checklist item each', () => {
+    expect(toolView({ name: 'TaskCreate', input: { subject: 'Fix the bug', description: 'In a.ts' } })).toEqual({ kind: 'todos', todos: [{ text: 'Fix the bug', status: 'pending' }] });
+    expect(toolView({ name: 'TaskUpdate', input: { taskId: '3', status: 'completed' } })).toEqual({ kind: 'todos', todos: [{ text: 'Task 3', status: 'completed' }] });
+    expect(toolView({ name: 'TaskUpdate', input: { taskId: '3', status: 'deleted' } })).toEqual({ kind: 'other' });
   });
 
   it('Task, WebFetch, WebSearch, and anything else', () => {

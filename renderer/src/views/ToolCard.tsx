@@ -23,6 +23,7 @@ export const ToolCard = memo(function ToolCard({ call }: { call: ToolItem }): Re
         <Outcome view={view} outcome={call.outcome} failed={call.isError === true} />
       </div>
       <Body view={view} call={call} running={running} />
+      {call.isError && view.kind !== 'bash' && view.kind !== 'other' && <ErrorText call={call} />}
       {call.children && call.children.length > 0 && (
         <div className="tool-children" role="group" aria-label={`Tool calls of ${call.title}`}>
           {call.children.map((child) => (
@@ -47,7 +48,11 @@ function Headline({ view, title }: { view: ToolView; title: string }): React.JSX
     case 'read':
     case 'edit':
     case 'write':
-      return <code className="tool-target path">{view.path}</code>;
+      return (
+        <code className="tool-target path" title={view.fullPath}>
+          {view.path}
+        </code>
+      );
     case 'search':
       return (
         <span className="tool-target">
@@ -62,7 +67,7 @@ function Headline({ view, title }: { view: ToolView; title: string }): React.JSX
         </span>
       );
     case 'todos':
-      return <span className="tool-target">To-do list</span>;
+      return <span className="tool-target">{view.todos.length === 1 ? 'To-do' : 'To-do list'}</span>;
     case 'task':
       return (
         <span className="tool-target">
@@ -84,10 +89,11 @@ function Outcome({ view, outcome, failed }: { view: ToolView; outcome: string | 
     if (view.interrupted) return <span className="badge bad">interrupted</span>;
     if (view.exitCode !== null) return <span className={`badge ${view.exitCode === 0 ? 'good' : 'bad'}`}>exit {view.exitCode}</span>;
   }
-  if (failed) return <span className="badge bad">{outcome}</span>;
+  // A failure's text is under the card's body; the badge says only that it failed (or was denied).
+  if (failed) return <span className="badge bad">{outcome.startsWith('failed') ? 'failed' : outcome}</span>;
   if (view.kind === 'read' && view.lines !== null) return <span className="badge">{view.lines} lines</span>;
   if (view.kind === 'search') return <span className="badge">{view.matches.length === 1 ? '1 match' : `${view.matches.length} matches`}</span>;
-  if (view.kind === 'todos') {
+  if (view.kind === 'todos' && view.todos.length > 1) {
     const done = view.todos.filter((t) => t.status === 'completed').length;
     return <span className="badge">{`${done} of ${view.todos.length} done`}</span>;
   }
@@ -110,7 +116,7 @@ function Body({ view, call, running }: { view: ToolView; call: ToolItem; running
         </>
       );
     case 'read':
-      return view.range ? <div className="muted">{view.range}</div> : null;
+      return view.range ? <div className="muted range">{view.range}</div> : null;
     case 'edit':
       return (
         <>
@@ -118,18 +124,12 @@ function Body({ view, call, running }: { view: ToolView; call: ToolItem; running
           {view.diffs.map((diff, i) => (
             <Diff key={i} lines={diff} />
           ))}
-          {call.isError && <ErrorText call={call} />}
         </>
       );
     case 'write':
-      return (
-        <>
-          <Diff lines={view.lines.map((text) => ({ kind: 'added', text }))} />
-          {call.isError && <ErrorText call={call} />}
-        </>
-      );
+      return <Diff lines={view.lines.map((text) => ({ kind: 'added', text }))} />;
     case 'search':
-      return call.isError ? <ErrorText call={call} /> : running ? null : <MatchList matches={view.matches} />;
+      return call.isError || running ? null : <MatchList matches={view.matches} />;
     case 'todos':
       return <TodoList todos={view.todos} />;
     case 'task':
@@ -141,16 +141,11 @@ function Body({ view, call, running }: { view: ToolView; call: ToolItem; running
               <pre>{view.prompt}</pre>
             </details>
           )}
-          {call.output && <Collapsible className="output" lines={splitLines(call.output)} label="report" />}
+          {call.output && !call.isError && <Collapsible className="output" lines={splitLines(call.output)} label="report" />}
         </>
       );
     case 'web':
-      return (
-        <>
-          {view.prompt && <div className="muted">{view.prompt}</div>}
-          {call.isError && <ErrorText call={call} />}
-        </>
-      );
+      return view.prompt ? <div className="muted">{view.prompt}</div> : null;
     case 'other':
       return (
         <>
