@@ -104,6 +104,19 @@ export function shortPath(file: string, cwd: string | undefined): string {
   return file.startsWith(`${folder}/`) || file.startsWith(`${folder}\\`) ? file.slice(folder.length + 1) : file;
 }
 
+/**
+ * A sub-agent's report out of its Task result: the CLI frames it (a hand-back notice, the report
+ * indented, then the agent's id and usage); the report alone, as the sub-agent wrote it. An output
+ * in any other shape is returned whole.
+ */
+export function taskReport(output: string): string {
+  const framed = /The report follows:\n([\s\S]*?)\n(?:agentId:|<usage>)/.exec(output);
+  if (!framed) return output;
+  const lines = (framed[1] ?? '').split('\n');
+  const indent = Math.min(...lines.filter((line) => line.trim()).map((line) => /^ */.exec(line)?.[0].length ?? 0));
+  return lines.map((line) => line.slice(Number.isFinite(indent) ? indent : 0)).join('\n').trim();
+}
+
 /** "lines 10–29" from Read's offset (1-based first line) and limit (how many). */
 export function lineRange(offset: number | undefined, limit: number | undefined): string | undefined {
   if (offset === undefined && limit === undefined) return undefined;

@@ -1,9 +1,10 @@
 /**
  * The Sessions screen in Chromium against the real core and claude CLI, with a fake upstream
  * whose model runs TodoWrite, Bash, Read and Edit in a project folder: each call is shown the way
- * its tool reads (checklist, command with exit code and coloured output, file and lines, diff), the
+ * its tool reads (checklist, command with exit code and coloured output, file and lines, diff, a
+ * sub-agent's call nested under its Agent card), in light and dark, the
  * session is renamed with the keyboard, and axe finds no serious or critical violation. The
- * screenshot is saved to test-artifacts/sessions-tools.png.
+ * screenshots are saved to test-artifacts/sessions-tools.png and sessions-tools-dark.png.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,8 +34,18 @@ function rounds(req: FakeRequest): number {
   return (req.body.messages ?? []).filter((m) => m.role === 'user' && Array.isArray(m.content) && m.content.some((p: { type?: string }) => p.type === 'tool_result')).length;
 }
 
+/** The first user message's text: a sub-agent's conversation starts with the prompt it was given. */
+function firstUserText(req: FakeRequest): string {
+  const first = req.body.messages?.find((m) => m.role === 'user');
+  if (typeof first?.content === 'string') return first.content;
+  return Array.isArray(first?.content) ? first.content.map((p: { text?: string }) => p.text ?? '').join('\n') : '';
+}
+
 function script(req: FakeRequest): Reply {
   const notes = path.join(project, 'notes.md');
+  if (firstUserText(req).includes('SUBTASK')) {
+    return rounds(req) === 0 ? { kind: 'message', blocks: [{ type: 'tool_use', name: 'Bash', input: { command: 'ls *.md', description: 'List the notes' } }] } : text('There is one notes file: notes.md.');
+  }
   switch (rounds(req)) {
     case 0:
       return {
@@ -44,6 +55,7 @@ function script(req: FakeRequest): Reply {
           { type: 'tool_use', name: 'TodoWrite', input: TODOS('in_progress') },
           { type: 'tool_use', name: 'Bash', input: { command: "printf '\\033[32mPASS\\033[0m notes.md\\n\\033[1;31mFAIL\\033[0m spelling\\n'; ls", description: 'Check the notes' } },
           { type: 'tool_use', name: 'Read', input: { file_path: notes, offset: 1, limit: 3 } },
+          { type: 'tool_use', name: 'Agent', input: { description: 'Find the notes', prompt: 'SUBTASK: find the Markdown files', subagent_type: 'general-purpose', run_in_background: false } },
         ],
       };
     case 1:
@@ -78,9 +90,9 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
     await readSse(response);
     expect(readFileSync(path.join(project, 'notes.md'), 'utf8')).toBe('First line\nThe second line\nThird line\n');
 
-    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.setViewportSize({ width: 1280, height: 1900 });
     await page.getByRole('button', { name: /^Fix the typo in notes\.md/ }).click();
-    const bash = page.locator('article.tool-bash');
+    const bash = page.locator('.timeline article.tool-bash').first();
     await bash.waitFor({ timeout: 30_000 });
     await expect.poll(() => bash.locator('.badge').textContent()).toBe('exit 0');
     expect(await bash.locator('pre.command').textContent()).toContain("printf '");
@@ -110,9 +122,21 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
       'todo completed: Fix the typo',
       'todo pending: Tell the user',
     ]);
+    // The sub-agent's own call, nested under its card.
+    const task = page.locator('article.tool-task');
+    expect(await task.locator(':scope > .tool-head .tool-target').textContent()).toBe('Find the notes · general-purpose');
+    const nested = task.getByRole('group', { name: 'Tool calls of Agent: Find the notes' }).locator('article.tool-bash');
+    expect(await nested.locator('pre.command').textContent()).toBe('$ ls *.md');
+    expect(await nested.locator('.badge').textContent()).toBe('exit 0');
+    expect(await nested.locator('pre.ansi').textContent()).toBe('notes.md');
+
     await page.locator('.item.answer', { hasText: 'Fixed the typo' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-tools.png') });
     expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sessions-tools-dark.png') });
+    expect(await axeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('renames the session with the keyboard alone, and the list shows the new title', async () => {

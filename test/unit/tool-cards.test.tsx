@@ -128,7 +128,10 @@ describe('a tool card', () => {
     expect([...cards].map((c) => c.querySelector('.tool-name')?.textContent)).toEqual(['Bash', 'Read']);
     expect(cards[0]?.querySelector('.badge')?.textContent).toBe('exit 0');
     expect(cards[1]?.querySelector('.badge')?.textContent).toBe('running…');
-    expect(el.querySelector(':scope > pre.output')?.textContent).toBe('There is a.txt');
+    // The report comes after the sub-agent's calls.
+    const report = el.querySelector(':scope > pre.report') as HTMLElement;
+    expect(report.textContent).toBe('There is a.txt');
+    expect(nested.compareDocumentPosition(report) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstLines, lineDiff, lineRange, matchList, todoList, toolView } from '../../renderer/src/tool-view';
+import { firstLines, lineDiff, lineRange, matchList, taskReport, todoList, toolView } from '../../renderer/src/tool-view';
 
 describe('how each tool call reads', () => {
   it('Bash: the command, its folder, the exit code (taken out of a failed output) and the output', () => {
@@ -101,6 +101,13 @@ describe('how each tool call reads', () => {
     expect(toolView({ name: 'WebSearch', input: { query: 'vitest jsdom' } })).toEqual({ kind: 'web', tool: 'WebSearch', target: 'vitest jsdom' });
     expect(toolView({ name: 'mcp__db__query', input: { sql: 'select 1' } })).toEqual({ kind: 'other' });
     expect(toolView({ name: 'Bash', input: null })).toMatchObject({ kind: 'bash', command: '' });
+  });
+
+  it("a sub-agent's report is taken out of the CLI's frame; any other output stays whole", () => {
+    const framed =
+      '  <tools-used-before-summary>Bash</tools-used-before-summary>\n  \n[Subagent hand-back] The text below is the final report of a subagent … The report follows:\n  There is one notes file.\n    - notes.md\nagentId: a41f (use SendMessage …)\n<usage>subagent_tokens: 120</usage>';
+    expect(taskReport(framed)).toBe('There is one notes file.\n  - notes.md');
+    expect(taskReport('Plain result.')).toBe('Plain result.');
   });
 
   it('long lists are shown from their start, with how many are hidden', () => {

@@ -7,7 +7,7 @@
 import { memo, useState } from 'react';
 import { parseAnsi } from '../ansi';
 import type { ToolItem } from '../timeline';
-import { firstLines, splitLines, toolView, type DiffLine, type Todo, type ToolView } from '../tool-view';
+import { firstLines, splitLines, taskReport, toolView, type DiffLine, type Todo, type ToolView } from '../tool-view';
 
 /** Lines shown of a long output, diff or list before "Show all". */
 export const COLLAPSED_LINES = 20;
@@ -30,6 +30,12 @@ export const ToolCard = memo(function ToolCard({ call }: { call: ToolItem }): Re
             <ToolCard key={child.id} call={child} />
           ))}
         </div>
+      )}
+      {view.kind === 'task' && call.output && !call.isError && (
+        <>
+          <div className="muted report-label">Report</div>
+          <Collapsible className="output report" lines={splitLines(taskReport(call.output))} />
+        </>
       )}
       <details className="tool-raw">
         <summary>Details</summary>
@@ -133,17 +139,13 @@ function Body({ view, call, running }: { view: ToolView; call: ToolItem; running
     case 'todos':
       return <TodoList todos={view.todos} />;
     case 'task':
-      return (
-        <>
-          {view.prompt && (
-            <details className="task-prompt">
-              <summary>Instructions</summary>
-              <pre>{view.prompt}</pre>
-            </details>
-          )}
-          {call.output && !call.isError && <Collapsible className="output" lines={splitLines(call.output)} label="report" />}
-        </>
-      );
+      // The sub-agent's calls and its report follow, below the body.
+      return view.prompt ? (
+        <details className="task-prompt">
+          <summary>Instructions</summary>
+          <pre>{view.prompt}</pre>
+        </details>
+      ) : null;
     case 'web':
       return view.prompt ? <div className="muted">{view.prompt}</div> : null;
     case 'other':
@@ -193,14 +195,12 @@ function ShowAll({ hidden, onClick, what }: { hidden: number; onClick(): void; w
   );
 }
 
-function Collapsible({ lines, className, label }: { lines: string[]; className: string; label: string }): React.JSX.Element {
+function Collapsible({ lines, className }: { lines: string[]; className: string }): React.JSX.Element {
   const [all, setAll] = useState(false);
   const { shown, hidden } = firstLines(lines, all ? Infinity : COLLAPSED_LINES);
   return (
     <>
-      <pre className={className} aria-label={label}>
-        {shown.join('\n')}
-      </pre>
+      <pre className={className}>{shown.join('\n')}</pre>
       <ShowAll hidden={hidden} onClick={() => setAll(true)} what="lines" />
     </>
   );
