@@ -47,10 +47,10 @@ export const ToolCard = memo(function ToolCard({ call }: { call: ToolItem }): Re
 });
 
 /** What the call acts on, in one line next to the tool's name. */
-function Headline({ view, title }: { view: ToolView; title: string }): React.JSX.Element {
+function Headline({ view, title }: { view: ToolView; title: string }): React.JSX.Element | null {
   switch (view.kind) {
     case 'bash':
-      return <span className="tool-target">{view.description ?? 'Command'}</span>;
+      return view.description ? <span className="tool-target">{view.description}</span> : null;
     case 'read':
     case 'edit':
     case 'write':
