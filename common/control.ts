@@ -286,6 +286,10 @@ export interface ControlCommands {
   'approval:answer': { args: [id: string, answer: ApprovalAnswer]; result: ApprovalView };
   /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
   'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
+  /** Gives a session a title (trimmed, 1–200 characters), kept across restarts; refused with invalid_title. */
+  'session:rename': { args: [sessionId: string, title: string]; result: SessionSummary };
+  /** Opens the session's working folder in the system's file manager: the desktop window only (else desktop_only). */
+  'session:open-folder': { args: [sessionId: string]; result: { folder: string } };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -320,6 +324,8 @@ export const COMMAND_NAMES = Object.keys({
   'approvals:list': true,
   'approval:answer': true,
   'log:tail': true,
+  'session:rename': true, // a title given in the panel
+  'session:open-folder': true, // desktop only
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -329,6 +335,8 @@ export const EVENT_CHANNEL = 'control:event';
 /** What the preload exposes to the renderer as `window.helix`: one method per command, and the events. */
 export interface DesktopControl {
   commands: { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlResult<ControlCommands[K]['result']>> };
+  /** What only the desktop window can do (a browser's panel has no `window.helix`, so none of it). */
+  capabilities: { openFolder: boolean };
   onEvent(listener: (event: ControlEvent) => void): () => void;
 }
 

@@ -26,8 +26,9 @@ export type RunEvent =
   | { type: 'thinking'; text: string }
   /** Text already relayed from these blocks was discarded by the CLI (stalled stream, retried). */
   | { type: 'text_discarded' }
-  | { type: 'tool_use'; id: string; name: string; title: string; input: unknown }
-  | { type: 'tool_result'; id: string; name: string; title: string; outcome: string; isError: boolean; /** The start of what the tool returned. */ output?: string }
+  /** `parentId`: the Task (sub-agent) call this call was made in; absent for the main agent's own calls. */
+  | { type: 'tool_use'; id: string; name: string; title: string; input: unknown; parentId?: string }
+  | { type: 'tool_result'; id: string; name: string; title: string; outcome: string; isError: boolean; /** The start of what the tool returned. */ output?: string; parentId?: string }
   | { type: 'retry'; attempt: number; maxRetries: number; delayMs: number; httpStatus: number | null; error: string }
   | { type: 'result'; result: RunResult }
   /** A permission prompt: asked (pending), then answered, timed out or withdrawn — each change in full. */

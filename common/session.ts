@@ -54,6 +54,8 @@ export interface SessionRecord {
   chatId?: string;
   role: string;
   title: string;
+  /** The title was given by a person (renamed in the panel): titles the chat client generates no longer replace it. */
+  renamed?: boolean;
   cwd: string;
   createdAt: string;
   updatedAt: string;
@@ -67,4 +69,15 @@ export interface TurnTotals {
   turns: number;
   tokens: number;
   costUsd: number;
+}
+
+/** The longest title a session can be given. */
+export const MAX_TITLE = 200;
+
+/** A title as a person typed it, trimmed; or why it cannot be one. */
+export function checkTitle(input: string): { title: string } | { problem: string } {
+  const title = input.trim();
+  if (!title) return { problem: 'A title cannot be empty.' };
+  if (title.length > MAX_TITLE) return { problem: `A title is at most ${MAX_TITLE} characters (this one has ${title.length}).` };
+  return { title };
 }

@@ -83,6 +83,9 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'live:close': oneText,
   'approvals:list': (args) => args.length === 0,
   'approval:answer': (args) => args.length === 2 && text(args[0]) && isAnswer(args[1]),
+  // An empty or long title reaches the service, which says what is wrong with it.
+  'session:rename': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
+  'session:open-folder': oneText,
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
 };
 

@@ -14,6 +14,7 @@ import type { ApiModel } from '../providers/claude-aliases';
 import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLogPage } from '../sessions/event-log';
+import { FolderMissing, sessionFolder } from '../sessions/session-folder';
 import type { SessionStore } from '../sessions/session-store';
 import type { TurnService } from '../turns/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
@@ -70,6 +71,8 @@ export class ControlService {
   private readonly listeners = new Set<(event: ControlEvent) => void>();
   /** Sessions whose latest turn runs, kept from each change rather than counted from every session. */
   private readonly running = new Set<string>();
+  /** Opens a folder in the system's file manager ('' when it did, else why not): set by the desktop shell. */
+  private openFolder?: (folder: string) => Promise<string>;
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
@@ -163,13 +166,45 @@ export class ControlService {
       'approvals:list': () => deps.approvals?.list() ?? [],
       'approval:answer': (id, answer) => this.answerApproval(id, answer, 'panel'),
       'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
+      'session:rename': (sessionId, title) => {
+        this.session(sessionId);
+        try {
+          return summarize(deps.sessions.rename(sessionId, title));
+        } catch (error) {
+          if (error instanceof RangeError) throw new ControlError('invalid_title', error.message);
+          throw error;
+        }
+      },
+      // The folder is on the machine Helix runs on: a browser may be elsewhere, so only the desktop window opens it.
+      'session:open-folder': () => {
+        throw new ControlError('desktop_only', 'Opening a folder works in the desktop app only: the folder is on the machine Helix runs on.');
+      },
     };
   }
 
   /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
   handlersFor(from: 'panel' | 'desktop'): CommandHandlers {
     if (from === 'panel') return this.handlers;
-    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from) };
+    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from), 'session:open-folder': (sessionId) => this.openSessionFolder(sessionId) };
+  }
+
+  /** How the desktop shell opens a folder (Electron's shell.openPath); without it the command is refused. */
+  setFolderOpener(open: (folder: string) => Promise<string>): void {
+    this.openFolder = open;
+  }
+
+  private async openSessionFolder(sessionId: string): Promise<{ folder: string }> {
+    if (!this.openFolder) return this.handlers['session:open-folder'](sessionId);
+    let folder: string;
+    try {
+      folder = sessionFolder(this.session(sessionId));
+    } catch (error) {
+      if (error instanceof FolderMissing) throw new ControlError('not_found', error.message);
+      throw error;
+    }
+    const failure = await this.openFolder(folder);
+    if (failure) throw new ControlError('open_failed', `Could not open ${folder}: ${failure}`);
+    return { folder };
   }
 
   private answerApproval(id: string, answer: ApprovalAnswer, from: ApprovalSource): ApprovalView {

@@ -59,6 +59,7 @@ async function onReady(): Promise<void> {
   logUncaught(core.log.child({ component: 'desktop' }));
   serveRenderer(path.join(here, '../renderer'));
   registerControlIpc(ipcMain, core.control, isTrusted);
+  core.control.setFolderOpener((folder) => shell.openPath(folder));
   core.control.subscribe(forward);
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
   const { handlers } = core.control;

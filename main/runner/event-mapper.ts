@@ -114,7 +114,7 @@ export class CliEventMapper {
         const id = str(block.id);
         const title = describeToolCall(name, block.input, this.cwd);
         this.tools.set(id, { name, title });
-        out.push({ type: 'tool_use', id, name, title, input: block.input });
+        out.push(withParent({ type: 'tool_use', id, name, title, input: block.input }, event));
       } else if (block.type === 'text' && typeof block.text === 'string' && block.text) {
         if (fromStream && this.wasStreamed('text')) continue;
         this.newTextBlock = true;
@@ -151,12 +151,18 @@ export class CliEventMapper {
       const tool = this.tools.get(id) ?? { name: 'Tool', title: 'Tool' };
       const isError = part.is_error === true;
       const outcome = describeToolOutcome(tool.name, part.content, event.tool_use_result, isError);
-      out.push({ type: 'tool_result', id, name: tool.name, title: tool.title, outcome, isError, output: toolOutputExcerpt(part.content) });
+      out.push(withParent({ type: 'tool_result', id, name: tool.name, title: tool.title, outcome, isError, output: toolOutputExcerpt(part.content) }, event));
       // A new text block after tools starts a new paragraph of the answer.
       this.newTextBlock = true;
     }
     return out;
   }
+}
+
+/** A sub-agent's events name the Task call they belong to (`parent_tool_use_id`): kept, so its calls can be shown under it. */
+function withParent<T extends RunEvent & { parentId?: string }>(out: T, event: CliEvent): T {
+  if (typeof event.parent_tool_use_id === 'string' && event.parent_tool_use_id) out.parentId = event.parent_tool_use_id;
+  return out;
 }
 
 function toResult(event: CliEvent): RunResult {

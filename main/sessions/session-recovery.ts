@@ -32,6 +32,8 @@ export function replayRecords(session: SessionRecord, records: LogEntry[]): void
       if (i === -1) session.turns.push(turn);
       else session.turns[i] = turn;
     } else if (record.type === 'title') {
+      if (record.by === 'user') session.renamed = true;
+      else if (session.renamed) continue;
       session.title = String(record.title);
     } else if (record.type === 'replayed') {
       const turn = session.turns.find((t) => t.id === turnId);

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
 import { isAlive, signalAll } from '../platform/process-tree';
 import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
@@ -184,6 +184,30 @@ export class SessionStore {
     this.save(session);
     // The app shows what is in memory, saved or not.
     this.changed(session);
+  }
+
+  /**
+   * A title a person gave the session: trimmed, 1 to MAX_TITLE characters (else a RangeError saying
+   * why, and nothing changes). Logged, so a rebuild from the log keeps it, and generated titles no
+   * longer replace it.
+   */
+  rename(id: string, input: string): SessionRecord {
+    const session = this.sessions.get(id);
+    if (!session) throw new Error(`No session ${id}.`);
+    const checked = checkTitle(input);
+    if ('problem' in checked) throw new RangeError(checked.problem);
+    this.log(id).append({ type: 'title', title: checked.title, by: 'user' });
+    session.title = checked.title;
+    session.renamed = true;
+    this.touch(session);
+    return session;
+  }
+
+  /** A title the chat client generated (Open WebUI's title task): taken unless a person named the session. */
+  setGeneratedTitle(session: SessionRecord, title: string): void {
+    if (session.renamed) return;
+    this.log(session.id).append({ type: 'title', title });
+    session.title = title;
   }
 
   /** Tells the app about a session as it is in memory. */

@@ -57,10 +57,7 @@ export class TaskService {
     }
     this.store.log(session.id).append(record);
     const title = kind === 'title' && typeof answer.value === 'string' ? answer.value.trim() : undefined;
-    if (title) {
-      session.title = title;
-      this.store.log(session.id).append({ type: 'title', title });
-    }
+    if (title) this.store.setGeneratedTitle(session, title);
     this.store.touch(session);
   }
 

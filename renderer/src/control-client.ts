@@ -14,6 +14,8 @@ declare global {
 export interface ControlClient {
   invoke<K extends CommandName>(command: K, ...args: ControlCommands[K]['args']): Promise<ControlCommands[K]['result']>;
   subscribe(listener: (event: ControlEvent) => void): () => void;
+  /** What only the desktop window can do; absent or false in a browser. */
+  capabilities?: DesktopControl['capabilities'];
 }
 
 class CommandError extends Error {
@@ -88,6 +90,7 @@ function ipcControlClient(desktop: DesktopControl): ControlClient {
       return result.data;
     },
     subscribe: (listener) => desktop.onEvent(listener),
+    capabilities: { openFolder: desktop.capabilities?.openFolder === true },
   };
 }
 

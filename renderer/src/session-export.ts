@@ -5,7 +5,7 @@
  */
 import type { SessionSummary } from '../../common/control';
 import { sessionFacts, turnTotals } from './format';
-import type { TimelineItem } from './timeline';
+import type { TimelineItem, ToolItem } from './timeline';
 import { answeredAs, type ApprovalView } from '../../common/approval';
 
 export function sessionMarkdown(session: SessionSummary, items: TimelineItem[]): string {
@@ -28,12 +28,7 @@ function itemMarkdown(item: TimelineItem): string[] {
     case 'prompt':
       return [`## You${item.resumed ? ' (resumed session)' : ''}`, '', item.text, ...(item.images.length ? ['', `_${item.images.length} image(s) attached_`] : [])];
     case 'tool':
-      return [
-        `**${item.title}**${item.outcome ? ` — ${item.outcome}` : ''}`,
-        '',
-        ...fenced(JSON.stringify(item.input, null, 2), 'json'),
-        ...(item.output ? ['', ...fenced(item.output)] : []),
-      ];
+      return toolMarkdown(item);
     case 'thinking':
       return ['<details><summary>Thinking</summary>', '', item.text, '', '</details>'];
     case 'answer':
@@ -46,6 +41,17 @@ function itemMarkdown(item: TimelineItem): string[] {
     case 'turn-end':
       return [`_${turnTotals(item)}_`];
   }
+}
+
+/** A call with its input and output; a Task's own calls follow it, quoted. */
+function toolMarkdown(item: ToolItem): string[] {
+  return [
+    `**${item.title}**${item.outcome ? ` — ${item.outcome}` : ''}`,
+    '',
+    ...fenced(JSON.stringify(item.input, null, 2), 'json'),
+    ...(item.output ? ['', ...fenced(item.output)] : []),
+    ...(item.children ?? []).flatMap((child) => ['', ...toolMarkdown(child).map((line) => (line ? `> ${line}` : '>'))]),
+  ];
 }
 
 /** What was asked, the answer, from where and when, and the rule it created. */

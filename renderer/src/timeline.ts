@@ -7,9 +7,29 @@ import { totalTokens, type RunEvent } from '../../common/run-event';
 import type { TurnRecord } from '../../common/session';
 import type { ApprovalView } from '../../common/approval';
 
+/**
+ * A tool call and, once it came, its result. `cwd`: the folder its turn ran in; `children`: a Task's
+ * (sub-agent's) own calls, in order; `parentId`: the Task a call was made in.
+ */
+export interface ToolItem {
+  kind: 'tool';
+  turnId: string;
+  id: string;
+  name: string;
+  title: string;
+  input: unknown;
+  outcome?: string;
+  isError?: boolean;
+  output?: string;
+  cwd?: string;
+  parentId?: string;
+  children?: ToolItem[];
+}
+
 export type TimelineItem =
-  | { kind: 'prompt'; turnId: string; text: string; images: string[]; resumed: boolean }
-  | { kind: 'tool'; turnId: string; id: string; name: string; title: string; input: unknown; outcome?: string; isError?: boolean; output?: string }
+  /** `cwd`: the folder the turn runs in, once its run said. */
+  | { kind: 'prompt'; turnId: string; text: string; images: string[]; resumed: boolean; cwd?: string }
+  | ToolItem
   | { kind: 'thinking'; turnId: string; text: string }
   | { kind: 'answer'; turnId: string; text: string }
   | { kind: 'retry'; turnId: string; text: string }
@@ -133,15 +153,24 @@ export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEve
       else items.push({ kind: 'thinking', turnId, text: event.text });
       return;
     }
-    case 'tool_use':
-      items.push({ kind: 'tool', turnId, id: event.id, name: event.name, title: event.title, input: event.input });
-      return;
-    case 'tool_result': {
-      const i = items.findLastIndex((item) => item.kind === 'tool' && item.id === event.id);
-      const call = items[i];
-      if (call?.kind === 'tool') items[i] = { ...call, outcome: event.outcome, isError: event.isError, output: event.output };
+    case 'started': {
+      const i = items.findLastIndex((item) => item.kind === 'prompt' && item.turnId === turnId);
+      const prompt = items[i];
+      if (prompt?.kind === 'prompt' && event.cwd && prompt.cwd !== event.cwd) items[i] = { ...prompt, cwd: event.cwd };
       return;
     }
+    case 'tool_use': {
+      const call: ToolItem = { kind: 'tool', turnId, id: event.id, name: event.name, title: event.title, input: event.input };
+      const cwd = turnCwd(items, turnId);
+      if (cwd) call.cwd = cwd;
+      if (event.parentId) call.parentId = event.parentId;
+      // A sub-agent's call goes under its Task; one whose Task is not shown (an earlier page) stands alone.
+      if (!event.parentId || !changeTool(items, event.parentId, (task) => ({ ...task, children: [...(task.children ?? []), call] }))) items.push(call);
+      return;
+    }
+    case 'tool_result':
+      changeTool(items, event.id, (call) => ({ ...call, outcome: event.outcome, isError: event.isError, output: event.output }));
+      return;
     case 'approval': {
       const i = items.findLastIndex((item) => item.kind === 'approval' && item.approval.id === event.approval.id);
       if (i >= 0) items[i] = { kind: 'approval', turnId, approval: event.approval };
@@ -154,6 +183,40 @@ export function addRunEvent(items: TimelineItem[], turnId: string, event: RunEve
     default:
       return;
   }
+}
+
+/** The folder the turn runs in, as its start said (on its prompt). */
+function turnCwd(items: TimelineItem[], turnId: string): string | undefined {
+  const prompt = items.findLast((item) => item.kind === 'prompt' && item.turnId === turnId);
+  return prompt?.kind === 'prompt' ? prompt.cwd : undefined;
+}
+
+/**
+ * Replaces the latest tool call with this id (at the top level or under a Task) by `change(call)`,
+ * and every Task holding it by a copy: nothing is changed in place. False if there is none.
+ */
+function changeTool(items: TimelineItem[], id: string, change: (call: ToolItem) => ToolItem): boolean {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item?.kind !== 'tool') continue;
+    const changed = changedTool(item, id, change);
+    if (changed) {
+      items[i] = changed;
+      return true;
+    }
+  }
+  return false;
+}
+
+function changedTool(call: ToolItem, id: string, change: (call: ToolItem) => ToolItem): ToolItem | undefined {
+  if (call.id === id) return change(call);
+  const children = call.children;
+  if (!children) return undefined;
+  for (let i = children.length - 1; i >= 0; i--) {
+    const changed = changedTool(children[i] as ToolItem, id, change);
+    if (changed) return { ...call, children: children.with(i, changed) };
+  }
+  return undefined;
 }
 
 /** A prompt still pending when its turn ended (Helix stopped while it waited) shows as withdrawn, never as waiting. */

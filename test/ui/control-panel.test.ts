@@ -57,7 +57,10 @@ describe('control panel in Chromium', () => {
     await page.getByText('No sessions yet').waitFor();
     await shot('sessions-empty');
     const chat = client().chat.completions.create({ model: 'helix-consultant', stream: false, messages: [{ role: 'user', content: 'Run echo ui-test' }] });
-    await page.getByText('Bash: echo ui-test').first().waitFor({ timeout: 30_000 });
+    // The call's card, named by its title, shows the command as Bash reads.
+    const card = page.locator('article[aria-label="Bash: echo ui-test"]');
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByText('$ echo ui-test').waitFor();
     await chat;
     await page.getByText('exit 0').first().waitFor();
     await page.getByText('The command printed ui-test.').waitFor();

@@ -78,4 +78,17 @@ describe('CliEventMapper on real CLI output', () => {
     expect(mapper.map({ type: 'rate_limit_event' })).toEqual([]);
     expect(mapper.map({ type: 'system', subtype: 'hook_started' })).toEqual([]);
   });
+
+  it('keeps which Task a sub-agent\'s tool call and result belong to (parent_tool_use_id), and none for the main agent\'s', () => {
+    const mapper = new CliEventMapper('/w');
+    const map = (e: object): RunEvent[] => mapper.map(e as never);
+    const task = map({ type: 'assistant', parent_tool_use_id: null, message: { id: 'm1', content: [{ type: 'tool_use', id: 'toolu_task', name: 'Task', input: { description: 'Look around', prompt: 'List files' } }] } });
+    expect(task).toEqual([{ type: 'tool_use', id: 'toolu_task', name: 'Task', title: 'Agent: Look around', input: { description: 'Look around', prompt: 'List files' } }]);
+    const inner = map({ type: 'assistant', parent_tool_use_id: 'toolu_task', message: { id: 'm2', content: [{ type: 'tool_use', id: 'toolu_ls', name: 'Bash', input: { command: 'ls' } }] } });
+    expect(inner).toEqual([{ type: 'tool_use', id: 'toolu_ls', name: 'Bash', title: 'Bash: ls', input: { command: 'ls' }, parentId: 'toolu_task' }]);
+    const innerResult = map({ type: 'user', parent_tool_use_id: 'toolu_task', message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_ls', content: 'a.txt' }] }, tool_use_result: { stdout: 'a.txt', interrupted: false } });
+    expect(innerResult).toEqual([{ type: 'tool_result', id: 'toolu_ls', name: 'Bash', title: 'Bash: ls', outcome: 'exit 0', isError: false, output: 'a.txt', parentId: 'toolu_task' }]);
+    const taskResult = map({ type: 'user', parent_tool_use_id: null, message: { content: [{ type: 'tool_result', tool_use_id: 'toolu_task', content: 'Found a.txt' }] } });
+    expect(taskResult[0]).not.toHaveProperty('parentId');
+  });
 });

@@ -202,4 +202,48 @@ describe('SessionStore', () => {
     expect(() => store.sessionDir('../../etc')).toThrow('not a session id');
     expect(existsSync(store.sessionDir(store.create({ role: 'r', title: 't' }).id))).toBe(true);
   });
+
+  it('renames a session: trimmed, on disk, told to listeners, and kept through a restart and a rebuild from the log', () => {
+    const store = freshStore();
+    const session = store.create({ chatId: 'c1', role: 'consultant', title: 'New chat' });
+    const heard: string[] = [];
+    store.onChange((s) => heard.push(s.title));
+    expect(store.rename(session.id, '  Release notes 2.1  ').title).toBe('Release notes 2.1');
+    expect(heard).toEqual(['Release notes 2.1']);
+    store.close();
+
+    const again = new SessionStore(path.dirname(store.dir));
+    again.load();
+    expect(again.get(session.id)?.title).toBe('Release notes 2.1');
+    again.close();
+    writeFileSync(path.join(store.dir, session.id, 'session.json'), '{"id":"'); // damaged: rebuilt from the log
+    const rebuilt = new SessionStore(path.dirname(store.dir));
+    rebuilt.load();
+    expect(rebuilt.get(session.id)?.title).toBe('Release notes 2.1');
+  });
+
+  it('refuses an empty or over-long title, or an unknown session, saying why and changing nothing', () => {
+    const store = freshStore();
+    const session = store.create({ role: 'consultant', title: 'Kept' });
+    expect(thrown(() => store.rename(session.id, '   '), RangeError).message).toBe('A title cannot be empty.');
+    expect(thrown(() => store.rename(session.id, 'x'.repeat(201)), RangeError).message).toBe('A title is at most 200 characters (this one has 201).');
+    expect(store.rename(session.id, 'y'.repeat(200)).title).toHaveLength(200);
+    expect(thrown(() => store.rename('0f1e2d3c-0000-4000-8000-000000000000', 'Other'), Error).message).toMatch(/No session/);
+    expect(readLog(store.logFile(session.id)).filter((r) => r.type === 'title')).toHaveLength(1);
+  });
+
+  it("keeps a person's title when the chat client later sends a generated one", () => {
+    const store = freshStore();
+    const session = store.create({ role: 'consultant', title: 'New chat' });
+    store.setGeneratedTitle(session, 'Generated before');
+    expect(store.get(session.id)?.title).toBe('Generated before');
+    store.rename(session.id, 'Mine');
+    store.setGeneratedTitle(session, 'Generated after');
+    expect(store.get(session.id)?.title).toBe('Mine');
+    store.close();
+    const again = new SessionStore(path.dirname(store.dir));
+    again.load();
+    again.setGeneratedTitle(again.get(session.id)!, 'Generated after a restart');
+    expect(again.get(session.id)?.title).toBe('Mine');
+  });
 });

@@ -91,6 +91,49 @@ describe('a live timeline', () => {
   });
 });
 
+describe('sub-agent tool calls', () => {
+  const task = { type: 'tool_use' as const, id: 'task1', name: 'Task', title: 'Agent: Survey', input: { description: 'Survey', prompt: 'Look' } };
+  const inner = { type: 'tool_use' as const, id: 'ls1', name: 'Bash', title: 'Bash: ls', input: { command: 'ls' }, parentId: 'task1' };
+  const innerResult = { type: 'tool_result' as const, id: 'ls1', name: 'Bash', title: 'Bash: ls', outcome: 'exit 0', isError: false, output: 'a.txt', parentId: 'task1' };
+
+  it('are nested under their Task call, paired with their results, and the Task with its own', () => {
+    const items = buildTimeline([
+      { type: 'prompt', at, turnId: 't1', text: 'Survey', images: [], resumed: null },
+      { type: 'event', at, turnId: 't1', seq: 1, event: { type: 'started', sessionId: 'c', model: 'm', cwd: '/w/project' } },
+      { type: 'event', at, turnId: 't1', seq: 2, event: task },
+      { type: 'event', at, turnId: 't1', seq: 3, event: inner },
+      { type: 'event', at, turnId: 't1', seq: 4, event: innerResult },
+      { type: 'event', at, turnId: 't1', seq: 5, event: { type: 'tool_result', id: 'task1', name: 'Task', title: 'Agent: Survey', outcome: 'done', isError: false, output: 'Found a.txt' } },
+    ]);
+    expect(items.map((i) => i.kind)).toEqual(['prompt', 'tool']);
+    expect(items[1]).toMatchObject({ id: 'task1', outcome: 'done', cwd: '/w/project', children: [{ id: 'ls1', name: 'Bash', outcome: 'exit 0', output: 'a.txt', parentId: 'task1', cwd: '/w/project' }] });
+  });
+
+  it('live, a nested call replaces its Task item alone, never changing one in place', () => {
+    const before = buildTimeline([{ type: 'prompt', at, turnId: 't1', text: 'Survey', images: [], resumed: null }, { type: 'event', at, turnId: 't1', event: task }, { type: 'event', at, turnId: 't1', event: { type: 'text', text: 'Meanwhile' } }]).map((i) => Object.freeze(structuredClone(i)));
+    const items = before.slice();
+    addRunEvent(items, 't1', inner);
+    addRunEvent(items, 't1', innerResult);
+    expect(items.map((item, i) => item === before[i])).toEqual([true, false, true]);
+    expect(items[1]).toMatchObject({ children: [{ id: 'ls1', outcome: 'exit 0' }] });
+  });
+
+  it('whose Task is not in the timeline (an earlier page) are shown on their own', () => {
+    const items: TimelineItem[] = [];
+    addRunEvent(items, 't1', inner);
+    addRunEvent(items, 't1', innerResult);
+    expect(items).toMatchObject([{ kind: 'tool', id: 'ls1', outcome: 'exit 0' }]);
+  });
+
+  it('are in the export, under their Task', () => {
+    const items: TimelineItem[] = [];
+    addRunEvent(items, 't1', task);
+    addRunEvent(items, 't1', inner);
+    const markdown = sessionMarkdown({ id: 's', title: 'T', role: 'dev', status: 'done', createdAt: at, updatedAt: at, turns: 1, tokens: 0, costUsd: 0 }, items);
+    expect(markdown.indexOf('**Agent: Survey**')).toBeLessThan(markdown.indexOf('> **Bash: ls**'));
+  });
+});
+
 describe('session export', () => {
   const session: SessionSummary = { id: 's', title: 'Fix the `build` script!', role: 'developer', target: 'local:m', status: 'done', createdAt: at, updatedAt: at, turns: 1, tokens: 1234, costUsd: 0.01 };
 

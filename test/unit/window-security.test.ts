@@ -59,7 +59,7 @@ describe('window security', () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly one method per command and an event subscription, never ipcRenderer or its event', async () => {
+  it('exposes exactly one method per command, an event subscription and the desktop capabilities, never ipcRenderer or its event', async () => {
     const exposed: Record<string, unknown> = {};
     const listeners = new Map<string, (...args: unknown[]) => void>();
     const invoke = vi.fn(async () => ({ ok: true, data: null }));
@@ -70,7 +70,9 @@ describe('preload', () => {
     await import('../../preload/index');
     expect(Object.keys(exposed)).toEqual(['helix']);
     const helix = exposed.helix as DesktopControl;
-    expect(Object.keys(helix).sort()).toEqual(['commands', 'onEvent']);
+    expect(Object.keys(helix).sort()).toEqual(['capabilities', 'commands', 'onEvent']);
+    // Data only: what the desktop window can do that a browser cannot.
+    expect(helix.capabilities).toEqual({ openFolder: true });
     expect(Object.keys(helix.commands).sort()).toEqual([...COMMAND_NAMES].sort());
 
     await helix.commands['role:set-model']('consultant', 'a:m');

@@ -10,6 +10,11 @@ import { useSessionList } from '../use-session-list';
 import { ConfirmDialog } from './ConfirmDialog';
 import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 import { ApprovalCard, ApprovalClient } from './ApprovalCard';
+import { CopyButton } from './CopyButton';
+import { InlineError } from './InlineError';
+import { SessionTitle } from './SessionTitle';
+import { ToolCard } from './ToolCard';
+import './sessions.css';
 
 type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
@@ -142,6 +147,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   const [resyncs, setResyncs] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [folderError, setFolderError] = useState<string | null>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
@@ -223,6 +229,15 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   const streaming = runningTurn !== undefined && last?.kind === 'answer' && last.turnId === runningTurn ? items.length - 1 : -1;
   return (
     <section className="timeline-pane" aria-label="Session timeline">
+      <div className="timeline-head">
+        <SessionTitle title={session.title} rename={(title) => client.invoke('session:rename', sessionId, title)} />
+        {client.capabilities?.openFolder && (
+          <button type="button" onClick={() => client.invoke('session:open-folder', sessionId).then(() => setFolderError(null), (e: Error) => setFolderError(e.message))}>
+            Open folder
+          </button>
+        )}
+        <InlineError message={folderError} />
+      </div>
       {error && <div className="banner error">{error}</div>}
       <div className="timeline-actions">
         {start > 0 && (
@@ -242,8 +257,8 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
       </div>
       {confirming && (
         <ConfirmDialog
-          title="Delete this session?"
-          body={`"${session.title}" and all its files go: its log, images and its own workspace. The chat in your client stays, and its next message starts a new session.`}
+          title={`Delete the session "${session.title}"?`}
+          body={`"${session.title}" and all its files go: its log, images, its own workspace and Claude Code's transcripts of it. This cannot be undone. The chat in your client stays, and its next message starts a new session.`}
           confirmLabel="Delete the session"
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
@@ -291,25 +306,6 @@ function download(fileName: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** An edit as a diff of the text it replaces; anything else as its JSON input. */
-function ToolInput({ name, input }: { name: string; input: unknown }): React.JSX.Element {
-  const edit = input as { old_string?: unknown; new_string?: unknown; content?: unknown };
-  if ((name === 'Edit' || name === 'MultiEdit') && typeof edit.old_string === 'string' && typeof edit.new_string === 'string') {
-    return (
-      <pre className="diff">
-        {edit.old_string.split('\n').map((line, i) => (
-          <span key={`-${i}`} className="removed">{`- ${line}\n`}</span>
-        ))}
-        {edit.new_string.split('\n').map((line, i) => (
-          <span key={`+${i}`} className="added">{`+ ${line}\n`}</span>
-        ))}
-      </pre>
-    );
-  }
-  if (name === 'Write' && typeof edit.content === 'string') return <pre className="diff added">{edit.content}</pre>;
-  return <pre>{JSON.stringify(input, null, 2)}</pre>;
-}
-
 /**
  * An answer being written: its finished Markdown blocks, each parsed once, and the text after
  * them as it comes. The whole answer is parsed once, when it is finished.
@@ -342,15 +338,7 @@ const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: Timel
         </div>
       );
     case 'tool':
-      return (
-        <details className={`item tool${item.isError ? ' failed' : ''}`}>
-          <summary>
-            <span className="label">{item.title}</span> <span className="outcome">{item.outcome ?? 'running…'}</span>
-          </summary>
-          <ToolInput name={item.name} input={item.input} />
-          {item.output && <pre className="output">{item.output}</pre>}
-        </details>
-      );
+      return <ToolCard call={item} />;
     case 'thinking':
       return (
         <details className="item thinking">
@@ -361,7 +349,10 @@ const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: Timel
     case 'answer':
       return (
         <div className="item answer">
-          <span className="label">Claude Code</span>
+          <div className="answer-head">
+            <span className="label">Claude Code</span>
+            {!streaming && <CopyButton text={item.text} label="Copy this answer as Markdown" />}
+          </div>
           <div className="markdown">{streaming ? <StreamingAnswer text={item.text} /> : <Markdown>{item.text}</Markdown>}</div>
         </div>
       );
