@@ -5,16 +5,17 @@ import type { ControlClient } from '../control-client';
 import { formatBytes, formatTime } from '../format';
 import { useFailures } from '../use-failures';
 import { InlineError } from './InlineError';
-import { DiagLogView } from './DiagLogView';
 import { TableHead } from './TableHead';
 
 interface Props {
   client: ControlClient;
   snapshot: ControlSnapshot;
   onChanged(): void;
+  /** Shows the Logs screen (the diagnostic log and the request log live there). */
+  onShowLogs?(): void;
 }
 
-export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.Element {
+export function ServerView({ client, snapshot, onChanged, onShowLogs }: Props): React.JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
   const failures = useFailures();
@@ -151,7 +152,24 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
-      <DiagLogView client={client} snapshot={snapshot} />
+      <h2>Diagnostic log</h2>
+      <p>
+        What the app did and decided — searchable, by level, followed live — is on the{' '}
+        {onShowLogs ? (
+          <a
+            href="#logs"
+            onClick={(event) => {
+              event.preventDefault();
+              onShowLogs();
+            }}
+          >
+            Logs screen
+          </a>
+        ) : (
+          'Logs screen'
+        )}
+        , with every request&apos;s details.
+      </p>
     </main>
   );
 }
