@@ -130,16 +130,22 @@ function ClaudeFound({ check }: { check: SetupCheck }): React.JSX.Element {
 
 function ProviderStep({ client, snapshot, onChanged }: { client: ControlClient; snapshot: ControlSnapshot; onChanged(): void }): React.JSX.Element {
   const { config } = snapshot;
-  const [presetId, setPresetId] = useState(() => PROVIDER_PRESETS.find((p) => config.providers.some((c) => c.name === p.name && c.roles.length > 0))?.id ?? PROVIDER_PRESETS[0]!.id);
-  const preset = PROVIDER_PRESETS.find((p) => p.id === presetId) ?? PROVIDER_PRESETS[0]!;
-  const existing = config.providers.find((p) => p.name === preset.name);
-  const models = [...new Set([...(existing?.models ?? []), ...(preset.provider.models ?? [])])];
+  // A provider already in the config (kept as it is), or a preset to add.
+  const [choice, setChoice] = useState(() => {
+    const used = config.providers.find((p) => p.roles.length > 0);
+    return used ? `existing:${used.name}` : `preset:${PROVIDER_PRESETS[0]!.id}`;
+  });
+  const preset = choice.startsWith('preset:') ? (PROVIDER_PRESETS.find((p) => `preset:${p.id}` === choice) ?? PROVIDER_PRESETS[0]!) : null;
+  const name = preset ? preset.name : choice.slice('existing:'.length);
+  const existing = config.providers.find((p) => p.name === name);
+  const label = preset?.label ?? name;
+  const models = [...new Set([...(existing?.models ?? []), ...(preset?.provider.models ?? [])])];
   const [model, setModel] = useState('');
   const [key, setKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const keyEnv = existing?.keyEnv ?? preset.provider.api_key_env ?? null;
+  const keyEnv = existing?.keyEnv ?? preset?.provider.api_key_env ?? null;
   const chosenModel = model.trim() || models[0] || '';
 
   const apply = async (): Promise<void> => {
@@ -148,11 +154,11 @@ function ProviderStep({ client, snapshot, onChanged }: { client: ControlClient; 
     setDone(null);
     try {
       // An existing provider of that name is kept as it is (its URL, headers); a new one comes from the preset.
-      if (!existing) await client.invoke('provider:set', preset.name, preset.provider);
+      if (!existing && preset) await client.invoke('provider:set', preset.name, preset.provider);
       if (key && keyEnv) await client.invoke('key:set', keyEnv, key);
-      for (const role of config.roles) await client.invoke('role:set-model', role.name, `${preset.name}:${chosenModel}`);
+      for (const role of config.roles) await client.invoke('role:set-model', role.name, `${name}:${chosenModel}`);
       setKey('');
-      setDone(`Every role now runs on ${preset.name}:${chosenModel}${key ? '; the key is stored in Helix\'s key store' : ''}.`);
+      setDone(`Every role now runs on ${name}:${chosenModel}${key ? '; the key is stored in Helix\'s key store' : ''}.`);
     } catch (error) {
       // What was typed stays, to try again.
       setFailure((error as Error).message);
@@ -196,12 +202,23 @@ function ProviderStep({ client, snapshot, onChanged }: { client: ControlClient; 
       >
         <label>
           Provider
-          <select value={presetId} onChange={(event) => (setPresetId(event.target.value), setModel(''))}>
-            {PROVIDER_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label}
-              </option>
-            ))}
+          <select value={choice} onChange={(event) => (setChoice(event.target.value), setModel(''))}>
+            {config.providers.length > 0 && (
+              <optgroup label="In your config">
+                {config.providers.map((p) => (
+                  <option key={p.name} value={`existing:${p.name}`}>
+                    {p.name} ({p.type}{p.key === 'missing' ? ', no key yet' : ''})
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            <optgroup label="Add from a preset">
+              {PROVIDER_PRESETS.filter((p) => !config.providers.some((c) => c.name === p.name)).map((p) => (
+                <option key={p.id} value={`preset:${p.id}`}>
+                  {p.label}
+                </option>
+              ))}
+            </optgroup>
           </select>
         </label>
         <label>
@@ -219,10 +236,10 @@ function ProviderStep({ client, snapshot, onChanged }: { client: ControlClient; 
             <input type="password" autoComplete="off" value={key} onChange={(event) => setKey(event.target.value)} />
           </label>
         )}
-        <p className="muted wide">{preset.hint}</p>
+        {preset && <p className="muted wide">{preset.hint}</p>}
         <div className="form-actions wide">
           <button type="submit" disabled={busy || !chosenModel}>
-            {busy ? 'Saving…' : `Use ${preset.label} for every role`}
+            {busy ? 'Saving…' : `Use ${label} for every role`}
           </button>
           <InlineError message={failure} />
         </div>
