@@ -41,30 +41,31 @@ const client = (state: ControlSnapshot): ControlClient => ({
 describe('first run', () => {
   beforeEach(() => localStorage.clear());
 
+  // Each screen is a lazy chunk, loaded on first show: slow under a loaded machine.
   it('opens on the set-up guide while something is missing, and says what on the other screens until dismissed', async () => {
     render(<App client={client(snapshot(null, 'missing'))} />);
-    await screen.findByRole('heading', { name: 'Set-up' });
+    await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
     expect(screen.getByRole('tab', { name: 'Set-up' }).getAttribute('aria-selected')).toBe('true');
     fireEvent.click(screen.getByRole('tab', { name: 'Sessions' }));
-    const panel = await screen.findByLabelText('Getting started');
+    const panel = await screen.findByLabelText('Getting started', undefined, { timeout: 5000 });
     expect(panel.textContent).toContain('npm install -g @anthropic-ai/claude-code');
     expect(panel.textContent).toContain('ANTHROPIC_API_KEY');
     fireEvent.click(within(panel).getByRole('button', { name: 'Open the set-up guide' }));
-    await screen.findByRole('heading', { name: 'Set-up' });
+    await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
     fireEvent.click(screen.getByRole('button', { name: 'Hide the guide' }));
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
     expect(screen.queryByLabelText('Getting started')).toBeNull();
     // Hidden for good: the next start opens on Sessions, the guide still one tab away.
     cleanup();
     render(<App client={client(snapshot(null, 'missing'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
     expect(screen.queryByLabelText('Getting started')).toBeNull();
     screen.getByRole('tab', { name: 'Set-up' });
-  });
+  }, 20_000);
 
   it('says nothing once everything is there, and opens on Sessions', async () => {
     render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
     expect(screen.queryByLabelText('Getting started')).toBeNull();
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The request log: the API server's and the proxy's latest requests, filtered by outcome and text
- * on the server, then kept up to date from the requests pushed as they are logged (no polling).
- * A row opens its drill-down.
+ * on the server, then kept up to date from the requests pushed as they are logged (no polling;
+ * see use-request-log.ts). A row opens its drill-down.
  */
 import { useEffect, useState } from 'react';
-import type { RequestEntry, RequestQuery } from '../../../common/control';
-import { matchesRequestQuery, requestFailed } from '../../../common/request-query';
+import type { RequestQuery } from '../../../common/control';
+import { requestFailed } from '../../../common/request-query';
 import type { ControlClient } from '../control-client';
 import { formatTime } from '../format';
+import { useRequestLog } from '../use-request-log';
 import { RequestDetails } from './RequestDetails';
 import { TableHead } from './TableHead';
 
@@ -22,42 +23,13 @@ export function RequestLogPanel({ client, onOpenSession }: { client: ControlClie
   const [status, setStatus] = useState<StatusFilter>('all');
   const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
-  const [requests, setRequests] = useState<RequestEntry[] | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
   const [openId, setOpenId] = useState<string | null>(null);
+  const { requests, failure } = useRequestLog(client, { status, query, limit: SHOWN });
 
   useEffect(() => {
     const wait = setTimeout(() => setQuery(typed), TYPING_MS);
     return () => clearTimeout(wait);
   }, [typed]);
-
-  useEffect(() => {
-    const filter: RequestQuery = { status, query, limit: SHOWN };
-    let current = true;
-    // Requests logged while the list is on its way are added on top of it once it comes.
-    let heard: RequestEntry[] | null = [];
-    const add = (request: RequestEntry): void => {
-      if (!matchesRequestQuery(request, filter)) return;
-      if (heard) heard.push(request);
-      else setRequests((shown) => withNew(shown ?? [], [request]));
-    };
-    const unsubscribe = client.subscribe((event) => {
-      if (event.type === 'request-logged') add(event.request);
-    });
-    client.invoke('requests:list', filter).then(
-      (list) => {
-        if (!current) return;
-        setRequests(withNew(list, heard ?? []));
-        heard = null;
-        setFailure(null);
-      },
-      (error: Error) => current && setFailure(error.message),
-    );
-    return () => {
-      current = false;
-      unsubscribe();
-    };
-  }, [client, status, query]);
 
   const open = requests?.find((r) => r.id === openId) ?? null;
   return (
@@ -111,11 +83,4 @@ export function RequestLogPanel({ client, onOpenSession }: { client: ControlClie
       {open && <RequestDetails request={open} related={requests?.filter((r) => r.turnId === open.turnId && r.id !== open.id && open.turnId !== undefined) ?? []} onClose={() => setOpenId(null)} onOpenSession={onOpenSession} />}
     </div>
   );
-}
-
-/** The list with new requests on top (newest first), none twice, bounded. */
-function withNew(shown: RequestEntry[], arrived: RequestEntry[]): RequestEntry[] {
-  const known = new Set(shown.map((r) => r.id));
-  const fresh = arrived.filter((r) => !known.has(r.id)).reverse();
-  return fresh.length === 0 ? shown : [...fresh, ...shown].slice(0, SHOWN);
 }
