@@ -10,6 +10,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fastifyLogging } from '../core/http-log';
 import type { ProviderConfig } from '../providers/config-schema';
@@ -122,14 +123,12 @@ async function passThrough({ req, reply, name, provider, path, body, log }: Forw
   reply.hijack();
   if (status >= 400) {
     // An error answer goes back to Claude Code with the request's secrets cut out (a provider may echo its key).
-    const bytes = await readBytes(upstream);
-    const encoded = upstream.headers['content-encoding'] !== undefined && upstream.headers['content-encoding'] !== 'identity';
-    const text = redactSecrets(encoded ? '' : bytes.toString('utf8'), secrets);
+    const text = redactSecrets(decoded(await readBytes(upstream), upstream.headers['content-encoding']), secrets);
     const providerError = providerErrorBody(status, text, secrets);
     log(status, asked, undefined, `Provider "${name}" answered HTTP ${status}: ${providerError.message || '(no message)'}`, { providerError });
     const { 'content-length': _length, 'content-encoding': _encoding, ...rest } = responseHeaders(upstream.headers);
-    reply.raw.writeHead(status, encoded ? rest : { ...rest, 'content-length': Buffer.byteLength(text) });
-    return void reply.raw.end(encoded ? Buffer.alloc(0) : text);
+    reply.raw.writeHead(status, { ...rest, 'content-length': Buffer.byteLength(text) });
+    return void reply.raw.end(text);
   }
   reply.raw.writeHead(status, responseHeaders(upstream.headers));
   const tap = new AnthropicUsageTap(String(upstream.headers['content-type']).startsWith('text/event-stream'));
@@ -228,6 +227,19 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
 
 function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([header]) => !HOP_BY_HOP.has(header)));
+}
+
+/** An error answer's text, whatever content coding the provider chose (it is passed on decoded). */
+function decoded(bytes: Buffer, encoding: string | string[] | undefined): string {
+  try {
+    const coding = String(encoding ?? 'identity').trim().toLowerCase();
+    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes).toString('utf8');
+    if (coding === 'deflate') return inflateSync(bytes).toString('utf8');
+    if (coding === 'br') return brotliDecompressSync(bytes).toString('utf8');
+    return bytes.toString('utf8');
+  } catch {
+    return ''; // not what it said it was: nothing of it is passed on
+  }
 }
 
 async function readBytes(res: IncomingMessage): Promise<Buffer> {
