@@ -72,6 +72,26 @@ describe('the request log', () => {
     expect(turn!.providerError).toMatchObject({ status: 401, type: 'authentication_error', message: 'invalid x-api-key' });
     expect((await requests(h, { status: 'ok' })).some((r) => r.id === turn!.id)).toBe(false);
   });
+
+  it('logs /v1/responses turns the same way, streamed or whole', async () => {
+    const h = await start(() => text('Hello there.', { usage: { input: 30, output: 7 } }));
+    for (const stream of [true, false]) {
+      const response = await h.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'helix-consultant', stream, input: `Hi ${stream}` }) });
+      await response.text();
+    }
+    const turns = (await requests(h)).filter((r) => r.source === 'api');
+    expect(turns).toHaveLength(2);
+    for (const turn of turns) {
+      expect(turn).toMatchObject({ path: '/v1/responses', status: 200, provider: 'local' });
+      expect(turn.costUsd).toBeGreaterThan(0);
+      expect(turn.sessionId).toBeTruthy();
+    }
+    h.fake.setScript(() => ({ kind: 'error', status: 401, message: 'invalid x-api-key' }));
+    await (await h.api('/v1/responses', { method: 'POST', body: JSON.stringify({ model: 'helix-consultant', stream: true, input: 'This fails' }) })).text();
+    const [failed] = await requests(h, { status: 'errors', query: '/v1/responses' });
+    expect(failed).toMatchObject({ status: 502, providerError: { status: 401, message: 'invalid x-api-key' } });
+    expect(failed!.error).toContain('rejected the API key');
+  });
 });
 
 describe('a provider that echoes its key in an error answer', () => {
