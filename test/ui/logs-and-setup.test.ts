@@ -68,6 +68,8 @@ describe('the set-up guide and the Logs screen, against serve', () => {
     await page.getByRole('heading', { name: 'Set-up' }).waitFor();
     await step(1).getByText(/\d+\.\d+\.\d+ \(Claude Code\)/).waitFor({ timeout: 30_000 });
     await step(1).getByText(/Not logged in/).waitFor();
+    await step(2).locator('td.bad', { hasText: 'missing' }).waitFor();
+    await shot('setup-guide-start');
 
     const s2 = step(2);
     expect(await s2.locator('select').inputValue()).toBe('existing:local');

@@ -207,7 +207,7 @@ function ProviderStep({ client, snapshot, onChanged }: { client: ControlClient; 
               <optgroup label="In your config">
                 {config.providers.map((p) => (
                   <option key={p.name} value={`existing:${p.name}`}>
-                    {p.name} ({p.type}{p.key === 'missing' ? ', no key yet' : ''})
+                    {p.name} ({p.type})
                   </option>
                 ))}
               </optgroup>
