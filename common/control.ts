@@ -6,6 +6,10 @@
 import type { ApprovalAnswer, ApprovalView } from './approval';
 import type { RunEvent } from './run-event';
 import type { SessionRecord, TurnStatus } from './session';
+import type { ProviderErrorBody, RequestQuery } from './request-query';
+export type { ProviderErrorBody, RequestQuery } from './request-query';
+export type { SetupCheck, SetupTestChat } from './setup';
+import type { SetupCheck, SetupTestChat } from './setup';
 import type { UsageReport } from './usage';
 
 export type ComponentName = 'api' | 'proxy' | 'control';
@@ -132,14 +136,34 @@ export interface ServiceState {
 
 /** A request the API server answered, or one the proxy forwarded to a provider. */
 export interface RequestEntry {
+  /** Unique among the requests kept (`api-12`, `proxy-7`). */
+  id: string;
   at: string;
   source: 'api' | 'proxy';
   method: string;
   path: string;
+  /** Who sent it: "Open WebUI", a client library's name from its User-Agent, or "Claude Code" (the proxy's). */
+  client?: string;
+  /** The model asked for (a role's `helix-…` id, or the model Claude Code asked the provider for). */
   model?: string;
+  /** The model that answered: what Claude Code ran for a chat turn, what the provider named in its answer. */
+  modelAnswered?: string;
+  /** The provider that served it. */
+  provider?: string;
+  /** The HTTP status, or for a chat turn that failed inside a stream, the status its error stands for. */
   status: number;
   latencyMs: number;
   tokens?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+  /** The chat turn it belongs to, and its session. */
+  turnId?: string;
+  sessionId?: string;
+  /** What went wrong, in Helix's words; secrets removed. */
+  error?: string;
+  /** The provider's error answer: only these fields of it, secrets removed. */
+  providerError?: ProviderErrorBody;
 }
 
 /** Where sessions are kept, and the room left there (null when the system cannot tell). */
@@ -204,6 +228,14 @@ export interface DiagLogEntry {
   fields: Record<string, unknown>;
 }
 
+/** Which diagnostic log records to read: the latest `limit` at `level` or more severe that contain `text`. */
+export interface DiagLogQuery {
+  limit?: number;
+  level?: LogLevel;
+  /** Looked for, case-insensitively, in the message, the component and the fields. */
+  text?: string;
+}
+
 /** The end of the diagnostic log: where it is, the level in force, and its latest records (oldest first). */
 export interface DiagLogTail {
   file: string;
@@ -251,7 +283,7 @@ export interface ControlCommands {
   /** Removes a session that is not running, with all its files (log, images, its own workspace). */
   'session:delete': { args: [sessionId: string]; result: { deleted: boolean } };
   /** The latest requests, newest first. */
-  'requests:list': { args: []; result: RequestEntry[] };
+  'requests:list': { args: [query?: RequestQuery]; result: RequestEntry[] };
   /** The latest lines a managed service printed. */
   'service:output': { args: [name: string]; result: string[] };
   /** The session and its latest log records, or those before `before` (a byte offset in its log). */
@@ -290,6 +322,12 @@ export interface ControlCommands {
   'session:rename': { args: [sessionId: string, title: string]; result: SessionSummary };
   /** Opens the session's working folder in the system's file manager: the desktop window only (else desktop_only). */
   'session:open-folder': { args: [sessionId: string]; result: { folder: string } };
+  /** The diagnostic log's latest records matching a level and a text, read from the end of its files. */
+  'log:query': { args: [query: DiagLogQuery]; result: DiagLogTail };
+  /** Claude Code's path, version and login state, for the first-run guide. */
+  'setup:check': { args: []; result: SetupCheck };
+  /** A short chat posted to Helix's own API as a client would (`chatId` names it, to follow it live). */
+  'setup:test-chat': { args: [role: string, chatId: string]; result: SetupTestChat };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -326,6 +364,9 @@ export const COMMAND_NAMES = Object.keys({
   'log:tail': true,
   'session:rename': true, // a title given in the panel
   'session:open-folder': true, // desktop only
+  'log:query': true,
+  'setup:check': true,
+  'setup:test-chat': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -357,4 +398,6 @@ export type ControlEvent =
   /** Answered, timed out or withdrawn: no longer pending. */
   | { type: 'approval-answered'; approval: ApprovalView }
   /** The desktop shell asks the panel to show a view (a notification or the tray was clicked). */
-  | { type: 'show'; view: 'approvals' };
+  | { type: 'show'; view: 'approvals' }
+  /** A request was answered by the API server or forwarded by the proxy. */
+  | { type: 'request-logged'; request: RequestEntry };

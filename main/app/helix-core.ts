@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApprovalService } from '../approvals/approval-service';
-import type { DiagLogTail } from '../../common/control';
+import type { DiagLogTail, RequestEntry } from '../../common/control';
 import { ControlService } from '../control/control-service';
 import { UsageIndex } from '../usage/usage-index';
 import { buildControlServer } from '../control/control-http';
@@ -16,10 +16,12 @@ import { KeyStore } from '../providers/key-store';
 import { providerStatuses } from '../providers/provider-status';
 import { buildProxyServer } from '../proxy/proxy-server';
 import { RunTokens } from '../proxy/proxy-access';
-import { RequestLog } from '../proxy/request-log';
+import { RequestLog, type ProxyRequestEntry } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
+import { checkClaude } from '../runner/claude-setup';
+import { runTestChat } from '../control/setup-test-chat';
 import { claudeProjectsDir, deleteTranscripts } from '../runner/claude-transcripts';
-import { ApiRequestLog } from '../server/api-request-log';
+import { ApiRequestLog, type ApiRequestEntry } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
 import { TurnService } from '../turns/turn-service';
@@ -124,7 +126,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   const runTokens = new RunTokens();
   const proxyComponent = new ServerComponent('proxy', () => buildProxyServer({ authorize: runTokens.authorize, getConfig: () => config.current, keys, requests: proxyRequests, log: diag.log.child({ component: 'proxy' }) }), '127.0.0.1', 0);
   const proxyUrl = await proxyComponent.start();
-  proxyRequests.onEntry(({ turnId, ...entry }) => {
+  proxyRequests.onEntry(({ turnId, seq: _seq, ...entry }) => {
     const owner = turnId ? sessions.findTurn(turnId) : undefined;
     if (owner) writeOrWarn(() => sessions.log(owner.session.id).append({ type: 'proxy_request', turnId, ...entry }));
   });
@@ -143,6 +145,31 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   const tasks = new TaskService(sessions, keys, (provider, model) => runs.resolvedModels.apiModel(provider, model));
 
   const apiRequests = new ApiRequestLog();
+  // The panel's view of both logs: a turn's API request carries the provider's error its proxy request got.
+  const apiEntry = ({ seq, ...r }: ApiRequestEntry): RequestEntry => {
+    const providerError = r.turnId && r.error ? proxyRequests.list().findLast((p) => p.turnId === r.turnId && p.providerError)?.providerError : undefined;
+    return { id: `api-${seq}`, source: 'api', ...r, ...(providerError ? { providerError } : {}) };
+  };
+  const proxyEntry = (r: ProxyRequestEntry): RequestEntry => ({
+    id: `proxy-${r.seq}`,
+    source: 'proxy',
+    at: r.at,
+    method: 'POST',
+    path: `/p/${r.provider}/v1/messages`,
+    client: 'Claude Code',
+    model: r.model || undefined,
+    modelAnswered: r.modelAnswered,
+    provider: r.provider,
+    status: r.status,
+    latencyMs: r.latencyMs,
+    tokens: (r.inputTokens ?? 0) + (r.outputTokens ?? 0) || undefined,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    turnId: r.turnId,
+    sessionId: r.turnId ? sessions.findTurn(r.turnId)?.session.id : undefined,
+    error: r.error,
+    providerError: r.providerError,
+  });
   const api = new ServerComponent(
     'api',
     () =>
@@ -179,13 +206,14 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     apiModel: (provider, model) => runs.resolvedModels.apiModel(provider, model),
     components: { api, proxy: proxyComponent },
     services,
-    requests: () =>
-      [
-        ...apiRequests.latest(100).map((r) => ({ source: 'api' as const, ...r })),
-        ...proxyRequests.latest(100).map((r) => ({ source: 'proxy' as const, at: r.at, method: 'POST', path: `/p/${r.provider}/v1/messages`, model: r.model, status: r.status, latencyMs: r.latencyMs, tokens: (r.inputTokens ?? 0) + (r.outputTokens ?? 0) || undefined })),
-      ]
-        .sort((a, b) => b.at.localeCompare(a.at))
-        .slice(0, 100),
+    requests: () => [...apiRequests.latest(500).map(apiEntry), ...proxyRequests.latest(500).map(proxyEntry)].sort((a, b) => b.at.localeCompare(a.at)),
+    onRequest: (listener) => {
+      apiRequests.onEntry((r) => listener(apiEntry(r)));
+      proxyRequests.onEntry((r) => listener(proxyEntry(r)));
+    },
+    setupCheck: async () => ({ claude: await checkClaude(findClaudeBin(env), env), apiBaseUrl: api.state.url ? `${api.state.url}/v1` : '' }),
+    testChat: (model, chatId) =>
+      runTestChat({ apiBaseUrl: api.state.state === 'running' && api.state.url ? `${api.state.url}/v1` : null, apiKey: key, timeoutMs: config.current.settings.run_timeout_seconds * 1000 + 10_000, sessionOf: (id) => sessions.findByChatId(id)?.id ?? null }, model, chatId),
     storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir) }),
     live: {
       list: () => runs.live.list().map(({ chat, ...info }) => ({ sessionId: chat, ...info })),
@@ -198,7 +226,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       const projects = claudeProjectsDir(env);
       return projects ? deleteTranscripts(projects, ids) : 0;
     },
-    diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
+    diagLog: (lines, level, text) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level, text) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
     // Built once from the session records loaded above; session changes keep it up to date.
     usage: new UsageIndex(sessions.list()),

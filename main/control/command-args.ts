@@ -59,7 +59,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'sessions:list': sessionQuery,
   'session:summary': oneText,
   'session:delete': oneText,
-  'requests:list': (args) => args.length === 0,
+  'requests:list': (args) => args.length === 0 || (args.length === 1 && requestQuery(args[0])),
   'service:output': oneText,
   'session:get': (args) => (args.length === 1 || (args.length === 2 && Number.isSafeInteger(args[1]) && (args[1] as number) >= 0)) && text(args[0]),
   'turn:cancel': oneText,
@@ -87,7 +87,28 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'session:rename': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'session:open-folder': oneText,
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
+  'log:query': (args) => args.length === 1 && logQuery(args[0]),
+  'setup:check': (args) => args.length === 0,
+  // The chat id is a header value: short, printable.
+  'setup:test-chat': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && /^[\w.-]{1,100}$/.test(args[1]),
 };
+
+function requestQuery(value: unknown): boolean {
+  if (!plain(value)) return false;
+  const { status, query, limit, ...rest } = value;
+  return Object.keys(rest).length === 0 && (status === undefined || status === 'all' || status === 'ok' || status === 'errors') && (query === undefined || (typeof query === 'string' && query.length < 1000)) && count(limit, 1000);
+}
+
+function logQuery(value: unknown): boolean {
+  if (!plain(value)) return false;
+  const { limit, level, text: wanted, ...rest } = value;
+  return (
+    Object.keys(rest).length === 0 &&
+    (limit === undefined || (Number.isSafeInteger(limit) && (limit as number) > 0 && (limit as number) <= 1000)) &&
+    (level === undefined || (LOG_LEVELS as readonly unknown[]).includes(level)) &&
+    (wanted === undefined || (typeof wanted === 'string' && wanted.length < 1000))
+  );
+}
 
 function isAnswer(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;

@@ -3,6 +3,8 @@
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
 import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState } from '../../common/control';
+import type { SetupCheck, SetupTestChat } from '../../common/setup';
+import { matchesRequestQuery, type RequestQuery } from '../../common/request-query';
 import { totalTokens } from '../../common/run-event';
 import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
@@ -26,6 +28,9 @@ import type { ApprovalAnswer, ApprovalSource, ApprovalView } from '../../common/
 /** Log records sent at once: a huge session opens on its latest turns, the rest on request. */
 const LOG_PAGE = 5000;
 
+/** Requests listed when the caller names no number. */
+const REQUESTS_PAGE = 200;
+
 /** Sessions sent at once when the caller names no page size. */
 const SESSIONS_PAGE = 100;
 
@@ -45,7 +50,10 @@ interface ControlDeps {
   apiModel?: ApiModel;
   components: Record<'api' | 'proxy', ServerComponent>;
   connection(): ConnectionDetails;
+  /** The requests kept, newest first. */
   requests(): RequestEntry[];
+  /** Hears each request as it is logged. */
+  onRequest?(listener: (request: RequestEntry) => void): void;
   services: ServiceSupervisor;
   storage(): StorageState;
   /** The chats' warm processes: listed, closed, and heard when one starts or ends. */
@@ -53,7 +61,11 @@ interface ControlDeps {
   deleteTranscripts?(claudeSessionIds: string[]): Promise<unknown>;
   live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
   /** The end of the diagnostic log. */
-  diagLog(lines: number, level?: LogLevel): DiagLogTail;
+  diagLog(lines: number, level?: LogLevel, text?: string): DiagLogTail;
+  /** Claude Code's path, version and login state. */
+  setupCheck?(): Promise<SetupCheck>;
+  /** A short chat through the API server, as a client would send it. */
+  testChat?(model: string, chatId: string): Promise<SetupTestChat>;
   /** Usage per day, role and provider, kept up to date from session changes. */
   usage: UsageIndex;
 }
@@ -89,6 +101,7 @@ export class ControlService {
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
     deps.approvals?.onChange((approval) => this.emit({ type: approval.status === 'pending' ? 'approval-added' : 'approval-answered', approval }));
+    deps.onRequest?.((request) => this.emit({ type: 'request-logged', request }));
 
     this.handlers = {
       'state:get': () => this.snapshot(),
@@ -106,7 +119,10 @@ export class ControlService {
         if (deleted) this.emit({ type: 'session-deleted', sessionId });
         return { deleted };
       },
-      'requests:list': () => deps.requests(),
+      'requests:list': (query: RequestQuery = {}) => {
+        const { limit = REQUESTS_PAGE } = query;
+        return deps.requests().filter((r) => matchesRequestQuery(r, query)).slice(0, limit);
+      },
       'service:output': (name) => {
         const service = deps.services.list().find((s) => s.name === name);
         if (!service) throw new ControlError('not_found', `No service "${name}" in the config.`);
@@ -178,6 +194,17 @@ export class ControlService {
       // The folder is on the machine Helix runs on: a browser may be elsewhere, so only the desktop window opens it.
       'session:open-folder': () => {
         throw new ControlError('desktop_only', 'Opening a folder works in the desktop app only: the folder is on the machine Helix runs on.');
+      },
+      'log:query': ({ limit = 200, level, text }) => deps.diagLog(limit, level, text),
+      'setup:check': () => {
+        if (!deps.setupCheck) throw new ControlError('not_available', 'The set-up check is not available here.');
+        return deps.setupCheck();
+      },
+      'setup:test-chat': (roleName, chatId) => {
+        const role = deps.config.current.roles.find((r) => r.name === roleName);
+        if (!role) throw new ControlError('not_found', `No role ${roleName}.`);
+        if (!deps.testChat) throw new ControlError('not_available', 'The test chat is not available here.');
+        return deps.testChat(role.modelId, chatId);
       },
     };
   }

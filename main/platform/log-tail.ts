@@ -11,11 +11,15 @@ const LEADING_LEVEL = /^\{"level":"(\w+)"/;
 export const MAX_TAIL_LINES = 1000;
 
 /**
- * The latest `count` records at `minLevel` or more severe, oldest first. `files` newest first;
- * missing files are skipped, lines that are not a log record (torn by a crash) too.
+ * The latest `count` records at `minLevel` or more severe that contain `text` (in their message,
+ * component or fields, case-insensitively), oldest first. `files` newest first; missing files
+ * are skipped, lines that are not a log record (torn by a crash) too. The files are read
+ * backwards a chunk at a time and only the matches are kept: a search that matches little reads
+ * at most the rotation's bound (3 files of 5 MiB), never more, and holds only what it returns.
  */
-export function readLogTail(files: string[], count: number, minLevel?: LogLevel): DiagLogEntry[] {
+export function readLogTail(files: string[], count: number, minLevel?: LogLevel, text?: string): DiagLogEntry[] {
   const want = Math.max(0, Math.min(count, MAX_TAIL_LINES));
+  const needle = text?.trim().toLowerCase() || undefined;
   const rank = minLevel ? LOG_LEVELS.indexOf(minLevel) : LOG_LEVELS.length;
   const found: DiagLogEntry[] = [];
   for (const file of files) {
@@ -25,7 +29,7 @@ export function readLogTail(files: string[], count: number, minLevel?: LogLevel)
       const leading = LEADING_LEVEL.exec(line.toString('latin1', 0, 24))?.[1] as LogLevel | undefined;
       if (leading && LOG_LEVELS.indexOf(leading) > rank) continue;
       const entry = parseRecord(line.toString('utf8'));
-      if (entry && LOG_LEVELS.indexOf(entry.level) <= rank) found.push(entry);
+      if (entry && LOG_LEVELS.indexOf(entry.level) <= rank && (!needle || matches(entry, needle))) found.push(entry);
     }
   }
   return found.reverse();
@@ -60,6 +64,10 @@ function* linesBackwards(file: string): Generator<Buffer> {
   } finally {
     closeSync(fd);
   }
+}
+
+function matches(entry: DiagLogEntry, needle: string): boolean {
+  return `${entry.msg} ${entry.component ?? ''} ${JSON.stringify(entry.fields)}`.toLowerCase().includes(needle);
 }
 
 function parseRecord(line: string): DiagLogEntry | null {

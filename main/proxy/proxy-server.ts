@@ -10,6 +10,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { fastifyLogging } from '../platform/http-log';
 import type { ProviderConfig } from '../providers/config-schema';
@@ -18,11 +19,12 @@ import type { HelixConfig } from '../providers/load-config';
 import { bearerHeader, providerKey, providerUrl } from '../providers/provider-http';
 import { AnthropicUsageTap } from './anthropic-usage-tap';
 import type { ProxyAuthorizer } from './proxy-access';
-import type { RequestLog } from './request-log';
+import type { ProxyRequestEntry, RequestLog } from './request-log';
 import { anthropicErrorType, StreamTranslator, toAnthropicMessage, type Usage } from './to-anthropic-response';
 import { toOpenAiRequest } from './to-openai-request';
 import { forEachSseData, postJson, readText, send } from './upstream';
 import { parseJsonObject, type Json } from './json-object';
+import { providerErrorBody, redactSecrets, requestSecrets } from './provider-error';
 
 interface ProxyDeps {
   authorize: ProxyAuthorizer;
@@ -34,8 +36,8 @@ interface ProxyDeps {
 }
 
 
-/** Logs one forwarded request: its status, what the provider said it used, and any error. */
-type LogRequest = (status: number, model: string, usage?: Usage, error?: string) => void;
+/** Logs one forwarded request: its status, the model asked for, what the provider said it used and answered with, and any error. */
+type LogRequest = (status: number, model: string, usage?: Usage, error?: string, details?: Pick<ProxyRequestEntry, 'modelAnswered' | 'providerError'>) => void;
 
 interface Forward {
   req: FastifyRequest;
@@ -78,8 +80,8 @@ export function buildProxyServer(deps: ProxyDeps): FastifyInstance {
         return anthropicError(reply, 404, 'not_found_error', `The proxy has no provider "${access.provider}" with an API to forward to.`);
       }
       const started = Date.now();
-      const log: LogRequest = (status, model, usage, error) =>
-        deps.requests.add({ provider: access.provider, model, status, latencyMs: Date.now() - started, inputTokens: usage?.input_tokens, outputTokens: usage?.output_tokens, turnId: access.turnId, error });
+      const log: LogRequest = (status, model, usage, error, details) =>
+        deps.requests.add({ provider: access.provider, model, status, latencyMs: Date.now() - started, inputTokens: usage?.input_tokens, outputTokens: usage?.output_tokens, turnId: access.turnId, error, ...details });
       const forward: Forward = { req, reply, name: access.provider, provider, path: `${route[2]}${route[3] ?? ''}`, body: req.body, log };
       return provider.type === 'anthropic' ? passThrough(forward, deps.keys) : translate(forward, deps.keys);
     },
@@ -103,6 +105,8 @@ async function passThrough({ req, reply, name, provider, path, body, log }: Forw
   for (const [header, value] of Object.entries(req.headers)) if (FORWARDED_HEADER.test(header) && typeof value === 'string') headers[header] = value;
   const key = providerKey(provider, keys);
   Object.assign(headers, key ? { 'x-api-key': key } : {}, provider.headers);
+  const secrets = requestSecrets(key, provider.headers);
+  const asked = modelAsked(body);
 
   const abort = new AbortController();
   reply.raw.on('close', () => abort.abort());
@@ -111,18 +115,22 @@ async function passThrough({ req, reply, name, provider, path, body, log }: Forw
     upstream = await send(providerUrl(provider, `/${path}`), req.method, headers, body, abort.signal);
   } catch (error) {
     const message = `Cannot reach provider "${name}" at ${providerUrl(provider)}: ${(error as Error).message}`;
-    log(502, '', undefined, message);
+    log(502, asked, undefined, message);
     return void anthropicError(reply, 502, 'api_error', message);
   }
 
   const status = upstream.statusCode ?? 502;
   reply.hijack();
-  reply.raw.writeHead(status, responseHeaders(upstream.headers));
   if (status >= 400) {
-    const bytes = await readBytes(upstream);
-    log(status, '', undefined, `Provider "${name}" answered HTTP ${status}: ${upstreamMessage(bytes.toString('utf8'))}`);
-    return void reply.raw.end(bytes);
+    // An error answer goes back to Claude Code with the request's secrets cut out (a provider may echo its key).
+    const text = redactSecrets(decoded(await readBytes(upstream), upstream.headers['content-encoding']), secrets);
+    const providerError = providerErrorBody(status, text, secrets);
+    log(status, asked, undefined, `Provider "${name}" answered HTTP ${status}: ${providerError.message || '(no message)'}`, { providerError });
+    const { 'content-length': _length, 'content-encoding': _encoding, ...rest } = responseHeaders(upstream.headers);
+    reply.raw.writeHead(status, { ...rest, 'content-length': Buffer.byteLength(text) });
+    return void reply.raw.end(text);
   }
+  reply.raw.writeHead(status, responseHeaders(upstream.headers));
   const tap = new AnthropicUsageTap(String(upstream.headers['content-type']).startsWith('text/event-stream'));
   upstream.on('data', (chunk: Buffer) => tap.push(chunk));
   // Which side broke off is known when it happens: once the provider's side fails, ours is closed too.
@@ -136,7 +144,7 @@ async function passThrough({ req, reply, name, provider, path, body, log }: Forw
     error ??= abort.signal.aborted ? 'Claude Code closed the request' : `Provider "${name}" cut its answer off mid-stream (${(failure as Error).message})`;
   }
   tap.end();
-  log(error ? 502 : status, tap.model ?? '', tap.usage, error);
+  log(error ? 502 : status, asked, tap.usage, error, { modelAnswered: tap.model });
 }
 
 /** An openai provider: the Messages request as Chat Completions, and the answer back as Messages. */
@@ -152,8 +160,10 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
   const abort = new AbortController();
   reply.raw.on('close', () => abort.abort());
   let upstream: IncomingMessage;
+  const key = providerKey(provider, keys);
+  const secrets = requestSecrets(key, provider.headers);
   try {
-    const headers = { ...bearerHeader(providerKey(provider, keys)), ...provider.headers };
+    const headers = { ...bearerHeader(key), ...provider.headers };
     upstream = await postJson(providerUrl(provider, '/chat/completions'), headers, JSON.stringify(upstreamBody), abort.signal);
   } catch (error) {
     const message = `Cannot reach provider "${name}" at ${provider.base_url}: ${(error as Error).message}`;
@@ -163,14 +173,16 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
 
   const status = upstream.statusCode ?? 502;
   if (status >= 400) {
-    const message = `Provider "${name}" answered HTTP ${status}: ${upstreamMessage(await readText(upstream))}`;
-    log(status, model, undefined, message);
+    const providerError = providerErrorBody(status, await readText(upstream), secrets);
+    const message = `Provider "${name}" answered HTTP ${status}: ${providerError.message || '(no message)'}`;
+    log(status, model, undefined, message, { providerError });
     return anthropicError(reply, status, anthropicErrorType(status), message);
   }
 
   if (!upstreamBody.stream) {
-    const message = toAnthropicMessage(parseJsonObject(await readText(upstream)) ?? {}, model);
-    log(200, model, message.usage as Usage);
+    const answer = parseJsonObject(await readText(upstream)) ?? {};
+    const message = toAnthropicMessage(answer, model);
+    log(200, model, message.usage as Usage, undefined, { modelAnswered: typeof answer.model === 'string' ? answer.model.slice(0, 200) : undefined });
     return message;
   }
 
@@ -182,6 +194,7 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
     reply.raw.write(events.map((event) => `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`).join(''));
   };
   let streamError: string | undefined;
+  let modelAnswered: string | undefined;
   let done = false;
   try {
     await forEachSseData(upstream, (data) => {
@@ -192,10 +205,11 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
       const chunk = parseJsonObject(data);
       if (!chunk) return;
       if (chunk.error) {
-        streamError = upstreamMessage(data);
+        streamError = providerErrorBody(200, data, secrets).message;
         done = true;
         return;
       }
+      if (typeof chunk.model === 'string') modelAnswered ??= chunk.model.slice(0, 200);
       write(translator.chunk(chunk));
     });
   } catch (error) {
@@ -205,7 +219,7 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
     if (streamError) write([{ type: 'error', error: { type: 'api_error', message: `Provider "${name}": ${streamError}` } } as { type: string }]);
     else write(translator.end());
   } finally {
-    log(streamError ? 502 : 200, model, translator.usage, streamError);
+    log(streamError ? 502 : 200, model, translator.usage, streamError, { modelAnswered, providerError: streamError ? { status: 502, message: streamError } : undefined });
     reply.raw.end();
   }
   return undefined;
@@ -213,6 +227,19 @@ async function translate({ req, reply, name, provider, path, body: bytes, log }:
 
 function responseHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return Object.fromEntries(Object.entries(headers).filter(([header]) => !HOP_BY_HOP.has(header)));
+}
+
+/** An error answer's text, whatever content coding the provider chose (it is passed on decoded). */
+function decoded(bytes: Buffer, encoding: string | string[] | undefined): string {
+  try {
+    const coding = String(encoding ?? 'identity').trim().toLowerCase();
+    if (coding === 'gzip' || coding === 'x-gzip') return gunzipSync(bytes).toString('utf8');
+    if (coding === 'deflate') return inflateSync(bytes).toString('utf8');
+    if (coding === 'br') return brotliDecompressSync(bytes).toString('utf8');
+    return bytes.toString('utf8');
+  } catch {
+    return ''; // not what it said it was: nothing of it is passed on
+  }
 }
 
 async function readBytes(res: IncomingMessage): Promise<Buffer> {
@@ -225,13 +252,19 @@ function anthropicError(reply: FastifyReply, status: number, type: string, messa
   return reply.status(status).send({ type: 'error', error: { type, message } });
 }
 
+const MODEL_KEY = Buffer.from('"model":"');
 
-/** The provider's own error message, from OpenAI's `{"error":{"message"}}` shape when it uses it. */
-function upstreamMessage(text: string): string {
-  const parsed = parseJsonObject(text);
-  const error = parsed?.error;
-  const message = typeof error === 'object' && error !== null ? (error as Json).message : typeof error === 'string' ? error : undefined;
-  return (typeof message === 'string' ? message : text).slice(0, 2000);
+/**
+ * The model a Messages request asks for. The body stays bytes here and may be megabytes of
+ * conversation: its first `"model":"` key is read rather than the whole body parsed (a quote in
+ * a JSON string is escaped, so the key cannot come from the conversation's text).
+ */
+function modelAsked(body: Buffer | undefined): string {
+  const at = body?.indexOf(MODEL_KEY) ?? -1;
+  if (!body || at < 0) return '';
+  const start = at + MODEL_KEY.length;
+  const end = body.indexOf(0x22, start);
+  return end < 0 ? '' : body.toString('utf8', start, Math.min(end, start + 200));
 }
 
 /** A rough count for /count_tokens (≈4 characters a token): providers behind the proxy have no such endpoint. */

@@ -15,7 +15,7 @@ import { registerChatCompletions } from './chat-completions';
 import { handleOrigin } from './cors';
 import { registerModels } from './models';
 import { registerResponses } from './responses/responses-route';
-import type { ApiRequestLog } from './api-request-log';
+import { clientName, type ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
 import { storageFailure } from './run-errors';
 
@@ -42,10 +42,12 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, ...fastifyLogging(deps.log), forceCloseConnections: true });
   const startedAt = Date.now();
 
-  // Answered chat requests log themselves (chat-completions.ts, responses-route.ts), with their tokens.
+  // Chat turns log themselves (chat-completions.ts, responses-route.ts), with their turn's figures; the rest here.
+  const failures = new WeakMap<object, ApiError>();
   app.addHook('onResponse', async (req, reply) => {
-    if ((req.routeOptions.url === '/v1/chat/completions' || req.routeOptions.url === '/v1/responses') && reply.statusCode === 200) return;
-    deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime) });
+    if (deps.requests.logged.has(req)) return;
+    const error = failures.get(req);
+    deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', client: clientName(req.headers), model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -83,6 +85,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
 
   app.setErrorHandler(async (error: FastifyError | ApiError | StorageError, req, reply) => {
     const apiError = toApiError(error);
+    failures.set(req, apiError);
     if (apiError.status >= 500) req.log.error(error);
     return reply.status(apiError.status).send(apiError.toBody());
   });

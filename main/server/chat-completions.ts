@@ -14,10 +14,10 @@ import { detectTask } from '../tasks/detect-task';
 import type { TaskService } from '../tasks/task-service';
 import { messageText, parseChatRequest, type ChatRequest } from './chat-request';
 import { ChunkBuilder, toOpenAiUsage, type OpenAiUsage } from './chunks';
-import type { ApiRequestLog } from './api-request-log';
+import { clientName, turnFields, type ApiRequestEntry, type ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
 import { chatIdOf, followTurn, requestHeader } from './follow-turn';
-import type { ApiError } from './openai-errors';
+import { ApiError } from './openai-errors';
 import { createProgressRenderer, summarize, type Piece, type ProgressStyle } from './progress';
 import { chooseProgressStyle } from './progress-style';
 import { describeRunError } from './run-errors';
@@ -38,10 +38,11 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const role = findRole(config, request.model);
     const chatId = chatIdOf(req);
 
-    // Answered requests log themselves here, with their tokens (a streamed reply is hijacked, past Fastify's hooks).
+    // Answered requests log themselves here, with their turn's figures (a streamed reply is hijacked, past Fastify's hooks).
     const started = Date.now();
-    const logAnswered = (tokens?: number): void => {
-      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
+    const logAnswered = (status = 200, fields: Partial<ApiRequestEntry> = {}): void => {
+      deps.requests.logged.add(req);
+      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', client: clientName(req.headers), model: request.model, status, latencyMs: Date.now() - started, ...fields });
     };
 
     const userTexts = request.messages.filter((m) => m.role === 'user').map(messageText);
@@ -53,13 +54,24 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
       return body;
     }
 
-    const { handle } = deps.turns.begin({ role, config, conversation: readConversation(request.messages), chatId });
+    const { handle, session, turn } = deps.turns.begin({ role, config, conversation: readConversation(request.messages), chatId });
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
-    const completion = request.stream ? undefined : await completeTurn(reply, handle, leave, config, role, request, style);
-    logAnswered(completion ? completion.usage.total_tokens : await streamTurn(reply, handle, leave, config, role, request, style));
-    return completion;
+    if (request.stream) {
+      const { tokens, error } = await streamTurn(reply, handle, leave, config, role, request, style);
+      // A stream's status is 200 from its start: a turn that failed in it is logged with its error's status.
+      logAnswered(error?.status ?? 200, { tokens, ...turnFields(session, turn), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
+      return undefined;
+    }
+    try {
+      const completion = await completeTurn(reply, handle, leave, config, role, request, style);
+      logAnswered(200, { tokens: completion.usage.total_tokens, ...turnFields(session, turn) });
+      return completion;
+    } catch (error) {
+      if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), error: error.message.slice(0, 2000) });
+      throw error;
+    }
   });
 }
 
@@ -71,7 +83,7 @@ async function streamTurn(
   role: Role,
   request: ChatRequest,
   style: ProgressStyle,
-): Promise<number | undefined> {
+): Promise<{ tokens?: number; error?: ApiError }> {
   reply.hijack();
   const started = Date.now();
   const sse = new SseStream(reply.raw, config.settings.keepalive_seconds * 1000);
@@ -83,7 +95,9 @@ async function streamTurn(
       else for (const chunk of chunks.text(piece.kind === 'content' ? 'content' : 'reasoning_content', piece.text)) sse.data(chunk);
     }
   };
+  let failure: ApiError | undefined;
   const fail = (error: ApiError): void => {
+    failure = error;
     send(renderer.failed(error.message));
     sse.data(error.toBody());
   };
@@ -117,7 +131,7 @@ async function streamTurn(
   });
   sse.data('[DONE]');
   sse.end();
-  return tokens;
+  return { tokens, error: failure };
 }
 
 async function completeTurn(

@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
 import { formatBytes } from './format';
+import { hideSetup, SetupBanner, setupHidden, setupIncomplete } from './views/SetupBanner';
 
 // Each screen is its own chunk, loaded when first shown (Markdown rendering comes with Sessions only).
 const SessionsView = lazy(() => import('./views/SessionsView').then((m) => ({ default: m.SessionsView })));
@@ -11,19 +12,36 @@ const ServerView = lazy(() => import('./views/ServerView').then((m) => ({ defaul
 const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
 const ApprovalsView = lazy(() => import('./views/ApprovalCard').then((m) => ({ default: m.ApprovalsView })));
 const UsageView = lazy(() => import('./views/UsageView').then((m) => ({ default: m.UsageView })));
+const LogsView = lazy(() => import('./views/LogsView').then((m) => ({ default: m.LogsView })));
+const SetupGuide = lazy(() => import('./views/SetupGuide').then((m) => ({ default: m.SetupGuide })));
 
-const TABS = ['Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Settings'] as const;
+const TABS = ['Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Logs', 'Settings', 'Set-up'] as const;
 type Tab = (typeof TABS)[number];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
   const [tab, setTab] = useState<Tab>('Sessions');
   const [snapshot, setSnapshot] = useState<ControlSnapshot | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // The session a link elsewhere (a request's details, the test chat) asked Sessions to show.
+  const [openSession, setOpenSession] = useState<string | undefined>(undefined);
+  const [setupBanner, setSetupBanner] = useState(() => !setupHidden());
+  const showSession = (sessionId: string): void => {
+    setOpenSession(sessionId);
+    setTab('Sessions');
+  };
+  const dismissSetup = (): void => {
+    hideSetup();
+    setSetupBanner(false);
+  };
 
   const refresh = useCallback(() => {
     client.invoke('state:get').then(
       (state) => {
-        setSnapshot(state);
+        // Set-up incomplete at the first look: the panel opens on the guide, unless it was hidden.
+        setSnapshot((previous) => {
+          if (!previous && setupIncomplete(state) && !setupHidden()) setTab('Set-up');
+          return state;
+        });
         setFailure(null);
       },
       (error: Error) => setFailure(error.message),
@@ -70,39 +88,18 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
       )}
       {snapshot && <LowDisk storage={snapshot.storage} />}
       {!snapshot && !failure && <p className="empty">Loading…</p>}
-      {snapshot && <FirstRun snapshot={snapshot} />}
+      {snapshot && setupBanner && tab !== 'Set-up' && <SetupBanner snapshot={snapshot} onOpen={() => setTab('Set-up')} onDismiss={dismissSetup} />}
       <Suspense fallback={<p className="empty">Loading…</p>}>
-        {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
+        {snapshot && tab === 'Sessions' && <SessionsView key={openSession} client={client} initialSession={openSession} />}
         {snapshot && tab === 'Approvals' && <ApprovalsView client={client} approvals={snapshot.approvals} />}
         {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
         {snapshot && tab === 'Usage' && <UsageView client={client} />}
-        {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
+        {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} onShowLogs={() => setTab('Logs')} />}
+        {snapshot && tab === 'Logs' && <LogsView client={client} onOpenSession={showSession} />}
+        {snapshot && tab === 'Set-up' && <SetupGuide client={client} snapshot={snapshot} onChanged={refresh} onDismiss={() => (dismissSetup(), setTab('Sessions'))} onOpenSession={showSession} />}
         {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
       </Suspense>
     </div>
-  );
-}
-
-/** What is missing before a first chat can work: the claude CLI, or a key for the roles' providers. */
-function FirstRun({ snapshot }: { snapshot: ControlSnapshot }): React.JSX.Element | null {
-  const keyless = snapshot.config.providers.filter((p) => p.roles.length > 0 && p.key === 'missing');
-  if (snapshot.claudeCli && keyless.length === 0) return null;
-  return (
-    <section className="banner first-run" aria-label="Getting started">
-      <strong>Before the first chat</strong>
-      <ul>
-        {!snapshot.claudeCli && (
-          <li>
-            The Claude Code CLI was not found. Install it with <code>npm install -g @anthropic-ai/claude-code</code> (or set <code>HELIX_CLAUDE_BIN</code>), then restart Helix.
-          </li>
-        )}
-        {keyless.map((p) => (
-          <li key={p.name}>
-            Provider <code>{p.name}</code> has no key: set <code>{p.keyEnv}</code> in your environment, or enter it under Providers.
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }
 

@@ -111,7 +111,10 @@ describe('control panel in Chromium', () => {
     await page.locator('tr[data-service="remote-api"] td.state', { hasText: 'running' }).waitFor();
     await page.locator('tr[data-service="remote-api"] summary').click();
     await page.getByText('restarted the remote api').waitFor();
-    // The diagnostic log: its file and latest records (the runs above), filtered by level.
+    await shot('server');
+    // The diagnostic log, on the Logs screen the Server screen links to: its file and latest records (the runs above), filtered by level.
+    await page.getByRole('link', { name: 'Logs screen' }).click();
+    await page.getByRole('tab', { name: 'Diagnostic log' }).click();
     await page.getByText(path.join(h.dataDir, 'logs', 'helix.log')).waitFor();
     const records = page.getByRole('table', { name: 'Diagnostic log records' });
     await records.getByText('claude started').first().waitFor();
@@ -122,7 +125,7 @@ describe('control panel in Chromium', () => {
     expect(await records.locator('tr[data-level="info"]').count()).toBe(0);
     await page.getByLabel('Log level').selectOption('');
     await records.getByText('claude started').first().waitFor();
-    await shot('server');
+    await shot('logs');
   });
 
   it('changes a setting from the Settings tab, written into the YAML', async () => {
@@ -163,7 +166,7 @@ describe('control panel in Chromium', () => {
 
   it('shows and writes no secret: every screen, the export, and every file Helix wrote but the key store', () => {
     const secrets = [API_KEY, h.env.LOCAL_KEY!, ROUTER_SECRET];
-    expect(screens.map((s) => s.name)).toEqual(['sessions-empty', 'sessions-live', 'providers', 'server', 'settings', 'config-error', 'sessions-export']);
+    expect(screens.map((s) => s.name)).toEqual(['sessions-empty', 'sessions-live', 'providers', 'server', 'logs', 'settings', 'config-error', 'sessions-export']);
     for (const screen of screens) for (const secret of secrets) expect(screen.content, screen.name).not.toContain(secret);
     for (const secret of secrets) expect(exported).not.toContain(secret);
 

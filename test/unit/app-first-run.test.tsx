@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
-import { cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlSnapshot } from '../../common/control';
 import { App } from '../../renderer/src/App';
 import type { ControlClient } from '../../renderer/src/control-client';
@@ -29,21 +29,43 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
 }
 
 const client = (state: ControlSnapshot): ControlClient => ({
-  invoke: (async (command: string) => (command === 'sessions:list' ? { sessions: [], total: 0, offset: 0 } : state)) as ControlClient['invoke'],
+  invoke: (async (command: string) =>
+    command === 'sessions:list'
+      ? { sessions: [], total: 0, offset: 0 }
+      : command === 'setup:check'
+        ? { claude: { path: null, searched: ['PATH'], version: null, error: 'Claude Code was not found (looked at: PATH).', loggedIn: false, loginMethod: null }, apiBaseUrl: '' }
+        : state) as ControlClient['invoke'],
   subscribe: () => () => undefined,
 });
 
 describe('first run', () => {
-  it('says what is missing before the first chat: the CLI, a key', async () => {
+  beforeEach(() => localStorage.clear());
+
+  // Each screen is a lazy chunk, loaded on first show: slow under a loaded machine.
+  it('opens on the set-up guide while something is missing, and says what on the other screens until dismissed', async () => {
     render(<App client={client(snapshot(null, 'missing'))} />);
-    const panel = await screen.findByLabelText('Getting started');
+    await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
+    expect(screen.getByRole('tab', { name: 'Set-up' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.click(screen.getByRole('tab', { name: 'Sessions' }));
+    const panel = await screen.findByLabelText('Getting started', undefined, { timeout: 5000 });
     expect(panel.textContent).toContain('npm install -g @anthropic-ai/claude-code');
     expect(panel.textContent).toContain('ANTHROPIC_API_KEY');
-  });
+    fireEvent.click(within(panel).getByRole('button', { name: 'Open the set-up guide' }));
+    await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
+    fireEvent.click(screen.getByRole('button', { name: 'Hide the guide' }));
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
+    expect(screen.queryByLabelText('Getting started')).toBeNull();
+    // Hidden for good: the next start opens on Sessions, the guide still one tab away.
+    cleanup();
+    render(<App client={client(snapshot(null, 'missing'))} />);
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
+    expect(screen.queryByLabelText('Getting started')).toBeNull();
+    screen.getByRole('tab', { name: 'Set-up' });
+  }, 20_000);
 
-  it('says nothing once everything is there', async () => {
+  it('says nothing once everything is there, and opens on Sessions', async () => {
     render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
     expect(screen.queryByLabelText('Getting started')).toBeNull();
   });
 });

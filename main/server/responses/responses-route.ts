@@ -14,12 +14,12 @@ import type { TurnEvent, TurnHandle } from '../../turns/turn-handle';
 import type { TurnService } from '../../turns/turn-service';
 import { detectTask } from '../../tasks/detect-task';
 import type { TaskService } from '../../tasks/task-service';
-import type { ApiRequestLog } from '../api-request-log';
+import { clientName, turnFields, type ApiRequestEntry, type ApiRequestLog } from '../api-request-log';
 import { messageText } from '../chat-request';
 import { ChunkBuilder } from '../chunks';
 import { findRole } from '../find-role';
 import { chatIdOf, followTurn, requestHeader } from '../follow-turn';
-import { invalidRequest } from '../openai-errors';
+import { ApiError, invalidRequest } from '../openai-errors';
 import { createProgressRenderer, summarize, type Piece } from '../progress';
 import { describeRunError } from '../run-errors';
 import { MAX_SSE_LINE, SseStream } from '../sse';
@@ -47,8 +47,9 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
     const chatId = chatIdOf(req);
 
     const started = Date.now();
-    const logAnswered = (tokens?: number): void => {
-      deps.requests.add({ method: 'POST', path: PATH, model: request.model, status: 200, latencyMs: Date.now() - started, tokens });
+    const logAnswered = (status = 200, fields: Partial<ApiRequestEntry> = {}): void => {
+      deps.requests.logged.add(req);
+      deps.requests.add({ method: 'POST', path: PATH, client: clientName(req.headers), model: request.model, status, latencyMs: Date.now() - started, ...fields });
     };
     const fields = (id: string): ResponseFields => ({
       id,
@@ -76,18 +77,24 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
     }
 
     const continues = request.previousResponseId ? turnIdOf(request.previousResponseId) : undefined;
-    const { handle, turn } = deps.turns.begin({ role, config, conversation: readConversation(messages), chatId, continues });
+    const { handle, session, turn } = deps.turns.begin({ role, config, conversation: readConversation(messages), chatId, continues });
     const builder = new ResponseBuilder(fields(responseIdOf(turn.id)), toolItems);
     const leave = (): void => {
       if (config.settings.on_disconnect === 'cancel') handle.cancel();
     };
     if (!request.stream) {
-      const response = await completeTurn(reply, handle, leave, builder, config, role);
-      logAnswered(builder.totalTokens);
-      return response;
+      try {
+        const response = await completeTurn(reply, handle, leave, builder, config, role);
+        logAnswered(200, { tokens: builder.totalTokens, ...turnFields(session, turn) });
+        return response;
+      } catch (error) {
+        if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), error: error.message.slice(0, 2000) });
+        throw error;
+      }
     }
-    await streamTurn(reply, handle, leave, builder, config, role, openWebUi);
-    logAnswered(builder.totalTokens);
+    const error = await streamTurn(reply, handle, leave, builder, config, role, openWebUi);
+    // A stream's status is 200 from its start: a turn that failed in it is logged with its error's status.
+    logAnswered(error?.status ?? 200, { tokens: builder.totalTokens, ...turnFields(session, turn), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
     return undefined;
   });
 }
@@ -132,7 +139,7 @@ async function streamTurn(
   config: HelixConfig,
   role: Role,
   openWebUi: boolean,
-): Promise<void> {
+): Promise<ApiError | undefined> {
   reply.hijack();
   const started = Date.now();
   // Open WebUI (up to 0.11) aborts a turn on a line over 128 KiB; SDKs read lines of any length.
@@ -152,6 +159,7 @@ async function streamTurn(
   send(builder.started());
   status(statuses.starting(`${role.name} · ${role.provider}:${role.model}`));
   let toolCalls = 0;
+  let failure: ApiError | undefined;
   await followTurn(reply, handle, leave, (event: TurnEvent) => {
     if (event.type === 'handoff') {
       // The question ends this response; the tool's call waits for the reply that answers it.
@@ -173,11 +181,13 @@ async function streamTurn(
       // Also when cancelled: a client still reading (the run was stopped from the panel) must get
       // every started tool call closed, or Open WebUI would run the unanswered ones itself.
       const error = describeRunError(outcome.error, role, config);
+      if (outcome.error.code !== 'cancelled') failure = error;
       send(builder.failed(error));
       status(statuses.failed(error.message));
     }
   });
   sse.end();
+  return failure;
 }
 
 async function completeTurn(

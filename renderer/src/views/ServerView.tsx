@@ -1,20 +1,22 @@
 /** The servers' state with restart buttons, what to paste into Open WebUI, and the diagnostic log. */
 import { useEffect, useState } from 'react';
-import type { ControlSnapshot, RequestEntry } from '../../../common/control';
+import type { ControlSnapshot } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { formatBytes, formatTime } from '../format';
 import { useFailures } from '../use-failures';
+import { useRequestLog } from '../use-request-log';
 import { InlineError } from './InlineError';
-import { DiagLogView } from './DiagLogView';
 import { TableHead } from './TableHead';
 
 interface Props {
   client: ControlClient;
   snapshot: ControlSnapshot;
   onChanged(): void;
+  /** Shows the Logs screen (the diagnostic log and the request log live there). */
+  onShowLogs?(): void;
 }
 
-export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.Element {
+export function ServerView({ client, snapshot, onChanged, onShowLogs }: Props): React.JSX.Element {
   const [busy, setBusy] = useState<string | null>(null);
   const [showKey, setShowKey] = useState(false);
   const failures = useFailures();
@@ -151,12 +153,29 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
-      <DiagLogView client={client} snapshot={snapshot} />
+      <h2>Diagnostic log</h2>
+      <p>
+        What the app did and decided — searchable, by level, followed live — is on the{' '}
+        {onShowLogs ? (
+          <a
+            href="#logs"
+            onClick={(event) => {
+              event.preventDefault();
+              onShowLogs();
+            }}
+          >
+            Logs screen
+          </a>
+        ) : (
+          'Logs screen'
+        )}
+        , with every request&apos;s details.
+      </p>
     </main>
   );
 }
 
-/** How often what the Server view shows from the running app (requests, output) is asked for again while shown. */
+/** How often a service's output is asked for again while it is unfolded. */
 const POLL_MS = 2000;
 
 /** Calls `load` now and every POLL_MS while `active`; the latest result wins. */
@@ -177,16 +196,16 @@ function usePolled<T>(load: () => Promise<T>, active: boolean, deps: unknown[]):
   return value;
 }
 
-/** The latest requests, asked for while the view is open (never sent with every change of state). */
+/** The latest requests, then each one as it is logged (never sent with every change of state). */
 function RequestLog({ client }: { client: Props['client'] }): React.JSX.Element {
-  const requests = usePolled<RequestEntry[]>(() => client.invoke('requests:list'), true, [client]);
+  const { requests } = useRequestLog(client, { limit: 100 });
   if (!requests || requests.length === 0) return <p className="empty">{requests ? 'No requests yet.' : 'Loading…'}</p>;
   return (
     <table className="requests" aria-label="Request log">
       <TableHead columns={['Time', 'Via', 'Request', 'Model', 'Status', 'Latency', 'Tokens']} />
       <tbody>
-        {requests.map((r, i) => (
-          <tr key={i}>
+        {requests.map((r) => (
+          <tr key={r.id}>
             <td>{formatTime(r.at)}</td>
             <td>{r.source === 'api' ? 'API' : 'proxy'}</td>
             <td>

@@ -20,12 +20,14 @@ type RunEventMessage = Extract<ControlEvent, { type: 'run-event' }>;
 
 interface Props {
   client: ControlClient;
+  /** The session shown first (a link from another screen). */
+  initialSession?: string;
 }
 
 const STATUSES = ['all', 'running', 'done', 'failed', 'cancelled', 'interrupted', 'queued'] as const;
 
-export function SessionsView({ client }: Props): React.JSX.Element {
-  const [selected, setSelected] = useState<string | null>(null);
+export function SessionsView({ client, initialSession }: Props): React.JSX.Element {
+  const [selected, setSelected] = useState<string | null>(initialSession ?? null);
   const [filter, setFilter] = useState('');
   const [status, setStatus] = useState<(typeof STATUSES)[number]>('all');
   const list = useSessionList(client, { query: filter, status });
