@@ -105,8 +105,9 @@ export class TurnService {
     session.turns.push(turn);
     const logger = new TurnLogger(this.store.log(session.id), turn.id);
     try {
-      this.store.touch(session);
+      // Logged first: a turn the log cannot take leaves the session as it was, its place in the list too.
       logger.turn(turn);
+      this.store.touch(session);
     } catch (error) {
       // Not recorded (e.g. the disk is full), so not taken: the request fails, the session stays as it was.
       session.turns.splice(session.turns.indexOf(turn), 1);
