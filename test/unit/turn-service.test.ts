@@ -37,7 +37,7 @@ interface FakeRun {
   cancelled: boolean;
   /** Reports the Claude Code session, streams the answer and ends the run with its message uuid. */
   answer: (text: string, claudeSessionId: string, messageUuid: string) => void;
-  fail: (code: 'upstream_server' | 'cancelled') => void;
+  fail: (code: 'upstream_unavailable' | 'cancelled') => void;
 }
 
 /** The runner surface TurnService uses: start a run, get its events and outcome. */
@@ -202,7 +202,7 @@ describe('where a turn picks up its conversation', () => {
     const failing = turns.begin(request([h1], 'two', 'c'));
     const failed = await runs.run(1);
     failed.emit({ type: 'started', sessionId: 'cs', model: 'm', cwd: failed.input.cwd }); // the CLI went on in the session, then the provider failed
-    failed.fail('upstream_server');
+    failed.fail('upstream_unavailable');
     await ended(failing.turn);
     expect(failing.turn.status).toBe('failed');
     const { run } = await turnOf(request([h1], 'two', 'c'), 'A2', 'cs', 'm2');
