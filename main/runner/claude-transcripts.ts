@@ -4,7 +4,7 @@
  * name for sub-agents). Session ids are UUIDs, so a transcript is found by its id in any project
  * folder without reproducing how Claude Code names them.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -23,8 +23,8 @@ const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 /**
  * The folder Claude Code keeps a working folder's sessions in: the folder's path with every
- * character but letters and digits as '-'. Only a first place to look: a transcript not there is
- * looked for in every project folder.
+ * character but letters and digits as '-' (a long path is shortened, a symlinked one may be
+ * resolved: then no such folder exists, and every project folder is looked in).
  */
 function likelyProjectFolder(cwd: string): string {
   return cwd.replace(/[^a-zA-Z0-9]/g, '-');
@@ -32,44 +32,43 @@ function likelyProjectFolder(cwd: string): string {
 
 /**
  * Deletes the transcripts of these Claude Code sessions; returns how many files or folders went.
- * `cwd`, the folder they ran in, is where they are looked for first.
+ * Given `cwd`, the folder they ran in, they are looked for in its project folder only, when it
+ * exists; else (or without it) in every project folder.
  */
 export async function deleteTranscripts(projectsDir: string, sessionIds: Iterable<string>, cwd?: string): Promise<number> {
-  let ids = [...new Set(sessionIds)].filter((id) => SESSION_ID.test(id));
+  const ids = [...new Set(sessionIds)].filter((id) => SESSION_ID.test(id));
   if (ids.length === 0) return 0;
-  let removed = 0;
   if (cwd) {
-    const found = await removeIn(path.join(projectsDir, likelyProjectFolder(cwd)), ids);
-    removed += found.removed;
-    ids = ids.filter((id) => !found.ids.has(id));
-    if (ids.length === 0) return removed;
+    const own = path.join(projectsDir, likelyProjectFolder(cwd));
+    // Its sessions are all there: one already gone costs one listing, not one of every project.
+    if (existsSync(own)) return removeIn(own, ids);
   }
   let projects: string[];
   try {
     projects = readdirSync(projectsDir);
   } catch {
-    return removed; // no transcripts at all
+    return 0; // no transcripts at all
   }
-  for (const project of projects) removed += (await removeIn(path.join(projectsDir, project), ids)).removed;
+  let removed = 0;
+  for (const project of projects) removed += await removeIn(path.join(projectsDir, project), ids);
   return removed;
 }
 
-/** Removes the transcripts of these sessions in one project folder; says which sessions had one there. */
-async function removeIn(dir: string, ids: string[]): Promise<{ removed: number; ids: Set<string> }> {
-  const found = { removed: 0, ids: new Set<string>() };
+/** Removes the transcripts of these sessions in one project folder. */
+async function removeIn(dir: string, ids: string[]): Promise<number> {
   let names: Set<string>;
   try {
     names = new Set(readdirSync(dir));
   } catch {
-    return found;
+    return 0;
   }
+  let removed = 0;
   for (const id of ids) {
     for (const name of [`${id}.jsonl`, id]) {
       if (!names.has(name)) continue;
       await rm(path.join(dir, name), { recursive: true, force: true });
-      found.removed += 1;
-      found.ids.add(id);
+      removed += 1;
     }
   }
-  return found;
+  return removed;
 }

@@ -19,6 +19,9 @@ import type { LiveSessions } from './live-sessions';
 export type RemoveTranscripts = (claudeSessionIds: string[], cwd: string) => Promise<number>;
 
 export class UnusedTranscripts {
+  /** The chats looked at whole in this run of the app. */
+  private readonly looked = new Set<string>();
+
   constructor(
     private readonly store: Pick<SessionStore, 'get'>,
     private readonly live: Pick<LiveSessions, 'holds' | 'onExit'>,
@@ -28,18 +31,31 @@ export class UnusedTranscripts {
     live.onExit((chat, claudeSessionId) => void this.check(chat, claudeSessionId));
   }
 
-  /** Deletes the transcript of this Claude Code session of the chat if nothing can continue it; resolves when done. */
+  /**
+   * Deletes the transcript of this Claude Code session of the chat if nothing can continue it;
+   * the first time a chat is looked at in this run, of every session its turns name (what the app
+   * stopping, or a crash, left behind). Resolves when done.
+   */
   async check(sessionId: string, claudeSessionId: string | undefined): Promise<void> {
-    if (!claudeSessionId) return;
     // A deleted session's transcripts went with it.
     const session = this.store.get(sessionId);
-    if (!session || continuable(session, claudeSessionId) || this.live.holds(sessionId, claudeSessionId)) return;
-    const cwd = session.turns.find((t) => t.claudeSessionId === claudeSessionId)?.cwd ?? session.cwd;
-    try {
-      const removed = await this.remove([claudeSessionId], cwd);
-      if (removed > 0) this.log?.info({ sessionId, claudeSessionId, removed }, 'deleted a transcript no turn can continue');
-    } catch (error) {
-      this.log?.warn({ sessionId, claudeSessionId, error: (error as Error).message }, 'could not delete a transcript no turn can continue');
+    if (!session) return;
+    const named = this.looked.has(sessionId) ? [claudeSessionId] : [claudeSessionId, ...session.turns.map((t) => t.claudeSessionId)];
+    this.looked.add(sessionId);
+    const unused = [...new Set(named)].filter((id): id is string => id !== undefined && !continuable(session, id) && !this.live.holds(sessionId, id));
+    // By the folder they ran in: Claude Code keeps sessions per folder.
+    const byFolder = new Map<string, string[]>();
+    for (const id of unused) {
+      const cwd = session.turns.find((t) => t.claudeSessionId === id)?.cwd ?? session.cwd;
+      byFolder.set(cwd, [...(byFolder.get(cwd) ?? []), id]);
+    }
+    for (const [cwd, ids] of byFolder) {
+      try {
+        const removed = await this.remove(ids, cwd);
+        if (removed > 0) this.log?.info({ sessionId, claudeSessionIds: ids, removed }, 'deleted transcripts no turn can continue');
+      } catch (error) {
+        this.log?.warn({ sessionId, claudeSessionIds: ids, error: (error as Error).message }, 'could not delete transcripts no turn can continue');
+      }
     }
   }
 }

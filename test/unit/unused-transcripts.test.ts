@@ -50,10 +50,23 @@ describe('unused transcripts', () => {
   it('keep a session a done turn names, even beside a later failed one; delete one that only stopped or failed turns name', async () => {
     const record = session([turn('done', MAIN), turn('failed', MAIN), turn('cancelled', FORK), turn('failed', FORK), turn('interrupted', FORK)]);
     const { sweeper, removed } = setup(record);
-    await sweeper.check('chat', MAIN);
-    expect(removed).toEqual([]);
     await sweeper.check('chat', FORK);
     expect(removed).toEqual([{ ids: [FORK], cwd: '/work/chat' }]);
+    await sweeper.check('chat', MAIN);
+    expect(removed).toHaveLength(1);
+  });
+
+  it('the first look at a chat in a run takes in every session its turns name (what a stop or a crash left); later ones only the session named', async () => {
+    const record = session([turn('done', MAIN), turn('interrupted', FORK)]);
+    const { sweeper, removed } = setup(record);
+    await sweeper.check('chat', MAIN); // e.g. the chat's first turn after a restart, on its main line
+    expect(removed).toEqual([{ ids: [FORK], cwd: '/work/chat' }]);
+    const other = '44444444-4444-4444-8444-444444444444';
+    record.turns.push(turn('cancelled', other));
+    await sweeper.check('chat', MAIN);
+    expect(removed).toHaveLength(1);
+    await sweeper.check('chat', other);
+    expect(removed.at(-1)).toEqual({ ids: [other], cwd: '/work/chat' });
   });
 
   it('keep a session a turn in flight uses', async () => {
@@ -84,7 +97,7 @@ describe('unused transcripts', () => {
     const warnings: unknown[] = [];
     const failing = new UnusedTranscripts({ get: () => session([turn('failed', FORK)]) }, new LiveSessions(), () => Promise.reject(new Error('EACCES')), { warn: (fields: unknown) => warnings.push(fields), info: () => undefined } as never);
     await expect(failing.check('chat', FORK)).resolves.toBeUndefined();
-    expect(warnings).toEqual([expect.objectContaining({ claudeSessionId: FORK, error: 'EACCES' })]);
+    expect(warnings).toEqual([expect.objectContaining({ claudeSessionIds: [FORK], error: 'EACCES' })]);
   });
 });
 
@@ -92,22 +105,35 @@ describe('deleting transcripts', () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("looks in the folder's own project first, then in every project; another session's transcript stays", async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'helix-transcripts-'));
-    const cwd = '/home/me/my project.v2';
-    const own = path.join(dir, '-home-me-my-project-v2');
-    const elsewhere = path.join(dir, '-somewhere-else');
-    for (const folder of [own, elsewhere]) mkdirSync(folder, { recursive: true });
-    writeFileSync(path.join(own, `${MAIN}.jsonl`), '{}\n');
-    mkdirSync(path.join(own, MAIN)); // its sub-agents
-    writeFileSync(path.join(elsewhere, `${FORK}.jsonl`), '{}\n');
-    const kept = '33333333-3333-4333-8333-333333333333';
-    writeFileSync(path.join(own, `${kept}.jsonl`), '{}\n');
+  const KEPT = '33333333-3333-4333-8333-333333333333';
+  const transcript = (folder: string, id: string): string => {
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(path.join(folder, `${id}.jsonl`), '{}\n');
+    return path.join(folder, `${id}.jsonl`);
+  };
 
-    expect(await deleteTranscripts(dir, [MAIN, FORK, '../escape'], cwd)).toBe(3);
-    expect(existsSync(path.join(own, `${MAIN}.jsonl`))).toBe(false);
+  it("looks in the project folder of the folder they ran in, when there is one: one listing, another session's transcript stays", async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'helix-transcripts-'));
+    const own = path.join(dir, '-home-me-my-project-v2');
+    const main = transcript(own, MAIN);
+    mkdirSync(path.join(own, MAIN)); // its sub-agents
+    const kept = transcript(own, KEPT);
+    const elsewhere = transcript(path.join(dir, '-somewhere-else'), FORK);
+
+    expect(await deleteTranscripts(dir, [MAIN, FORK, '../escape'], '/home/me/my project.v2')).toBe(2);
+    expect(existsSync(main)).toBe(false);
     expect(existsSync(path.join(own, MAIN))).toBe(false);
-    expect(existsSync(path.join(elsewhere, `${FORK}.jsonl`))).toBe(false);
-    expect(existsSync(path.join(own, `${kept}.jsonl`))).toBe(true);
+    expect(existsSync(kept)).toBe(true);
+    expect(existsSync(elsewhere)).toBe(true); // not where sessions run in that folder are kept
+  });
+
+  it('looks in every project folder when that folder has none (a path Claude Code shortened or resolved), or none is given', async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'helix-transcripts-'));
+    const fork = transcript(path.join(dir, '-private-var-chat'), FORK);
+    const main = transcript(path.join(dir, '-other'), MAIN);
+    const kept = transcript(path.join(dir, '-other'), KEPT);
+    expect(await deleteTranscripts(dir, [FORK], '/var/chat')).toBe(1);
+    expect(await deleteTranscripts(dir, [MAIN])).toBe(1);
+    expect([fork, main, kept].map(existsSync)).toEqual([false, false, true]);
   });
 });
