@@ -20,7 +20,8 @@ import { RequestLog, type ProxyRequestEntry } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
 import { checkClaude } from '../runner/claude-setup';
 import { runTestChat } from '../control/setup-test-chat';
-import { claudeProjectsDir, deleteTranscripts } from '../runner/claude-transcripts';
+import { removeTranscripts } from '../runner/claude-transcripts';
+import { UnusedTranscripts } from '../turns/unused-transcripts';
 import { ApiRequestLog, type ApiRequestEntry } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
@@ -141,7 +142,9 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   config.watch();
   // Permission prompts wait here for a person; "allow always for this role" writes the config file.
   const approvals = new ApprovalService({ addRoleRule: (role, rule) => void config.addRoleAllowedTool(role, rule) });
-  const turns = new TurnService(sessions, runs, slots, proxyRequests, approvals);
+  // A chat's Claude Code sessions that no turn can continue any more (stopped or refused branches) are deleted.
+  const transcripts = new UnusedTranscripts(sessions, runs.live, (ids, cwd) => removeTranscripts(env, ids, cwd), diag.log.child({ component: 'transcripts' }));
+  const turns = new TurnService(sessions, runs, slots, { proxyRequests, approvals, transcripts });
   const tasks = new TaskService(sessions, keys, (provider, model) => runs.resolvedModels.apiModel(provider, model));
 
   const apiRequests = new ApiRequestLog();
@@ -222,10 +225,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
         if (change.from === 'starting' || change.to === 'closed' || change.to === 'crashed') listener();
       }),
     },
-    deleteTranscripts: async (ids) => {
-      const projects = claudeProjectsDir(env);
-      return projects ? deleteTranscripts(projects, ids) : 0;
-    },
+    deleteTranscripts: (ids) => removeTranscripts(env, ids),
     diagLog: (lines, level, text) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level, text) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
     // Built once from the session records loaded above; session changes keep it up to date.

@@ -8,22 +8,20 @@
  * refused at once. A prompt the CLI withdraws (`control_cancel_request`) or whose turn ends is
  * aborted, so nobody answers a question that is no longer asked.
  */
-import { randomUUID } from 'node:crypto';
 import { execa } from 'execa';
-import type { RunError, RunEvent, RunResult } from '../../common/run-event';
+import type { RunError, RunEvent } from '../../common/run-event';
 import { StorageError } from '../platform/data-dir';
 import { NO_LOG, type DiagLog } from '../platform/diag-log';
-import type { ClaudeRun } from './claude-run';
-import { CliEventMapper } from './event-mapper';
 import { loggableArgs } from './loggable-args';
 import { LiveStateMachine, type LiveState, type LiveStateChange } from './live-state';
 import { isAlive, killTreeWindows, listDescendants, signalAll } from '../platform/process-tree';
 import { answerFor, controlRequestLine, obj, residentBytes, str } from './control-protocol';
-import { PermissionPrompts, type AskPermission } from './permission-prompts';
+import { openTurn, type LiveTurn, type OpenTurn, type TurnInput } from './live-turn';
 import { StreamJsonParser, type CliEvent } from './stream-json';
 import { exitOutcome, resultOutcome, stoppedOutcome, type LiveOutcome, type ProcessExit } from './turn-outcome';
 
 export type { LiveOutcome } from './turn-outcome';
+export type { LiveTurn, TurnInput } from './live-turn';
 
 export interface LiveSpec {
   bin: string;
@@ -40,43 +38,12 @@ export interface LiveSpec {
   log?: DiagLog;
 }
 
-export interface TurnInput {
-  /** Builds the stdin line from the message's uuid. */
-  line: (uuid: string) => string;
-  timeoutMs: number;
-  /** Answers the turn's permission prompts; none: each is refused at once. */
-  onPermission?: AskPermission;
-}
-
-export interface LiveTurn extends ClaudeRun {
-  readonly done: Promise<LiveOutcome>;
-}
-
 const STDERR_TAIL = 4000;
 /** The CLI retries a rejected key for ~3 minutes; a 401/403 will not fix itself. */
 const AUTH_STATUSES = new Set([401, 403]);
 /** If no `idle` follows a result (a CLI without session state events), the process is taken as ready after this. */
 const IDLE_FALLBACK_MS = 1500;
 const CONTROL_TIMEOUT_MS = 10_000;
-
-interface OpenTurn {
-  uuid: string;
-  mapper: CliEventMapper;
-  onEvent: (event: RunEvent) => void;
-  result?: RunResult;
-  aborted: boolean;
-  stopReason?: RunError;
-  consumerFailed: boolean;
-  messageUuid?: string;
-  interruptSent: boolean;
-  /** Its line is on stdin (else it waits for the previous turn to end). */
-  written: boolean;
-  timers: NodeJS.Timeout[];
-  /** Its permission prompts waiting for an answer (none: each is refused at once). */
-  prompts?: PermissionPrompts;
-  settle: (outcome: LiveOutcome) => void;
-  settled: boolean;
-}
 
 export class LiveSession {
   private readonly machine = new LiveStateMachine();
@@ -153,37 +120,13 @@ export class LiveSession {
    */
   turn(input: TurnInput, onEvent: (event: RunEvent) => void): LiveTurn {
     if (this.turnOpen && !this.turnOpen.settled) throw new Error('a live session takes one turn at a time');
-    let settle!: (outcome: LiveOutcome) => void;
-    const startedAt = Date.now();
-    const done = new Promise<LiveOutcome>((resolve) => (settle = resolve));
-    const turn: OpenTurn = {
-      uuid: randomUUID(),
-      mapper: new CliEventMapper(this.spec.cwd),
-      onEvent,
-      aborted: false,
-      consumerFailed: false,
-      interruptSent: false,
-      written: false,
-      timers: [],
-      settled: false,
-      settle: (outcome) => {
-        if (turn.settled) return;
-        turn.settled = true;
-        for (const timer of turn.timers) clearTimeout(timer);
-        turn.prompts?.withdrawAll();
-        const fields = { pid: this.pid ?? null, ms: Date.now() - startedAt, outcome: outcome.ok ? 'ok' : outcome.error.code };
-        if (outcome.ok || outcome.error.code === 'cancelled') this.log.info(fields, 'turn ended');
-        else this.log.warn({ ...fields, detail: outcome.error.detail }, 'turn failed');
-        settle(outcome);
-      },
-    };
-    if (input.onPermission) {
-      turn.prompts = new PermissionPrompts(input.onPermission, {
-        write: (line) => this.child.stdin?.write(line),
-        alive: () => !this.machine.ended,
-        stopping: () => (turn.stopReason ??= { code: 'cancelled', detail: 'stopped at an approval prompt' }),
-      });
-    }
+    const { turn, done } = openTurn(input, onEvent, {
+      cwd: this.spec.cwd,
+      pid: () => this.pid,
+      log: this.log,
+      write: (line) => this.child.stdin?.write(line),
+      alive: () => !this.machine.ended,
+    });
     this.turnOpen = turn;
     const write = (): void => {
       if (turn.settled) return;

@@ -41,6 +41,7 @@ export class LiveSessions {
   /** Per chat, the exit of its latest process: a new one resuming the same session waits for it. */
   private readonly exits = new Map<string, Promise<void>>();
   private readonly listeners = new Set<(chat: string, change: LiveStateChange) => void>();
+  private readonly exitListeners = new Set<(chat: string, claudeSessionId: string) => void>();
   /** A process parked with --await-claim for the next new chat started the same way (`key`). */
   private spare: { key: string; warm: Warm } | undefined;
 
@@ -85,7 +86,20 @@ export class LiveSessions {
       this.all.delete(warm);
       if (this.byChat.get(warm.chat) === warm) this.byChat.delete(warm.chat);
       if (this.exits.get(warm.chat) === warm.live.exited) this.exits.delete(warm.chat);
+      const held = warm.live.sessionId;
+      if (held) for (const listener of this.exitListeners) listener(warm.chat, held);
     });
+  }
+
+  /** Whether a process of the chat that has not exited yet holds this Claude Code session (it may be writing its transcript). */
+  holds(chat: string, claudeSessionId: string): boolean {
+    return [...this.all].some((w) => w.chat === chat && w.live.sessionId === claudeSessionId);
+  }
+
+  /** Hears each process of a chat that has exited, with the Claude Code session it held (none: it never started one). */
+  onExit(listener: (chat: string, claudeSessionId: string) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
   }
 
   hasSpare(key: string): boolean {

@@ -2,7 +2,8 @@
  * One turn as clients see it: its events so far (replayed to whoever subscribes, so a client's
  * retry can pick up a run that continued without it) and the ones still to come.
  */
-import type { RunEvent } from '../../common/run-event';
+import type { RunEvent, RunResult } from '../../common/run-event';
+import type { TurnRecord } from '../../common/session';
 import type { RunOutcome } from '../runner/claude-run';
 
 export type TurnEvent =
@@ -19,6 +20,27 @@ export type TurnEvent =
 export type TurnListener = (event: TurnEvent) => void;
 
 export class TurnHandle {
+  /** A handle that serves a recorded answer no client received, without running anything. */
+  static replaying(turn: TurnRecord): TurnHandle {
+    const handle = new TurnHandle();
+    const result: RunResult = {
+      isError: false,
+      subtype: 'success',
+      text: turn.assistant,
+      errors: [],
+      sessionId: turn.claudeSessionId ?? '',
+      usage: turn.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 },
+      costUsd: turn.costUsd ?? 0,
+      durationMs: 0,
+      numTurns: 0,
+      apiErrorStatus: null,
+      apiFailed: false,
+    };
+    handle.emit({ type: 'text', text: turn.assistant });
+    handle.emit({ type: 'finished', outcome: { ok: true, result } });
+    return handle;
+  }
+
   private readonly events: TurnEvent[] = [];
   private readonly listeners = new Set<TurnListener>();
   private readonly abort = new AbortController();

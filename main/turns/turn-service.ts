@@ -14,12 +14,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { LogEntry } from '../../common/control';
-import type { RunEvent, RunResult } from '../../common/run-event';
+import type { RunEvent } from '../../common/run-event';
 import { exchangesOf, type SessionRecord, type TurnRecord } from '../../common/session';
 import type { ApprovalView } from '../../common/approval';
 import { chatAnswer, chatQuestion, type AskedInChat } from './in-chat';
 import { StorageError, writeOrWarn } from '../platform/data-dir';
-import type { ContinueFrom, RunService } from './run-service';
+import { SYSTEM_CLOCK, type Clock } from '../platform/clock';
+import type { RunService } from './run-service';
+import { continueFrom } from './continue-from';
 import type { RunSlots } from './run-slots';
 import type { HelixConfig, Role } from '../providers/load-config';
 import { ProviderError } from '../providers/run-target';
@@ -30,6 +32,7 @@ import { conversationKey, normalize, seededPrompt, type Conversation, type Excha
 import type { SessionStore } from '../sessions/session-store';
 import { TurnHandle } from './turn-handle';
 import { TurnLogger } from '../sessions/turn-logger';
+import type { UnusedTranscripts } from './unused-transcripts';
 
 /** How long an answer that no client received is kept for a retry; later, the same message is a new turn. */
 const RETRY_WINDOW_MS = 10 * 60 * 1000;
@@ -43,6 +46,17 @@ export interface TurnRequest {
   continues?: string;
 }
 
+export interface TurnServiceOptions {
+  /** The proxy's log: when a run through it fails, what the provider said is the best detail. */
+  proxyRequests?: Pick<RequestLog, 'lastError'>;
+  /** Who answers permission prompts; without it every prompt is refused at once. */
+  approvals?: ApprovalService;
+  /** When turns start and end, and how old an unreceived answer is (the retry window). */
+  clock?: Clock;
+  /** Told of each turn that ended, so a Claude Code session nothing can continue any more is deleted. */
+  transcripts?: Pick<UnusedTranscripts, 'check'>;
+}
+
 export class TurnService {
   private readonly live = new Map<string, TurnHandle>();
   /** Per session, the approval its chat was asked (settings.approvals.in_chat). */
@@ -53,15 +67,22 @@ export class TurnService {
   /** Per session, the end of the last turn queued on it. */
   private readonly sessionTails = new Map<string, Promise<void>>();
 
+  private readonly proxyRequests?: Pick<RequestLog, 'lastError'>;
+  private readonly approvals?: ApprovalService;
+  private readonly clock: Clock;
+  private readonly transcripts?: Pick<UnusedTranscripts, 'check'>;
+
   constructor(
     private readonly store: SessionStore,
-    private readonly runs: RunService,
-    private readonly slots: RunSlots,
-    /** The proxy's log: when a run through it fails, what the provider said is the best detail. */
-    private readonly proxyRequests?: RequestLog,
-    /** Who answers permission prompts; without it every prompt is refused at once. */
-    private readonly approvals?: ApprovalService,
-  ) {}
+    private readonly runs: Pick<RunService, 'start'>,
+    private readonly slots: Pick<RunSlots, 'acquire'>,
+    options: TurnServiceOptions = {},
+  ) {
+    this.proxyRequests = options.proxyRequests;
+    this.approvals = options.approvals;
+    this.clock = options.clock ?? SYSTEM_CLOCK;
+    this.transcripts = options.transcripts;
+  }
 
   begin(request: TurnRequest): { handle: TurnHandle; session: SessionRecord; turn: TurnRecord } {
     const { conversation } = request;
@@ -79,13 +100,14 @@ export class TurnService {
       assistant: '',
       status: 'queued',
       delivered: false,
-      startedAt: new Date().toISOString(),
+      startedAt: new Date(this.clock.now()).toISOString(),
     };
     session.turns.push(turn);
     const logger = new TurnLogger(this.store.log(session.id), turn.id);
     try {
-      this.store.touch(session);
+      // Logged first: a turn the log cannot take leaves the session as it was, its place in the list too.
       logger.turn(turn);
+      this.store.touch(session);
     } catch (error) {
       // Not recorded (e.g. the disk is full), so not taken: the request fails, the session stays as it was.
       session.turns.splice(session.turns.indexOf(turn), 1);
@@ -164,7 +186,7 @@ export class TurnService {
     if (!turn) return undefined;
     const live = this.live.get(turn.id);
     if (live) return live.detached && !live.signal.aborted ? turn : undefined;
-    const recent = turn.endedAt !== undefined && Date.now() - Date.parse(turn.endedAt) < RETRY_WINDOW_MS;
+    const recent = turn.endedAt !== undefined && this.clock.now() - Date.parse(turn.endedAt) < RETRY_WINDOW_MS;
     return turn.status === 'done' && recent ? turn : undefined;
   }
 
@@ -313,7 +335,7 @@ export class TurnService {
   ): void {
     turn.status = outcome.ok ? 'done' : outcome.error.code === 'cancelled' ? 'cancelled' : 'failed';
     turn.assistant = normalize(answer);
-    turn.endedAt = new Date().toISOString();
+    turn.endedAt = new Date(this.clock.now()).toISOString();
     delete turn.pid;
     const result = outcome.result;
     if (result) {
@@ -331,26 +353,13 @@ export class TurnService {
       logger.turn(turn);
     });
     writeOrWarn(() => this.store.touch(session));
+    // A branch this turn started and did not complete is of no use once its process is gone.
+    void this.transcripts?.check(session.id, turn.claudeSessionId);
   }
 
   /** Serves a recorded answer that no client received, without running anything. */
   private replay(session: SessionRecord, turn: TurnRecord): TurnHandle {
-    const handle = new TurnHandle();
-    const result: RunResult = {
-      isError: false,
-      subtype: 'success',
-      text: turn.assistant,
-      errors: [],
-      sessionId: turn.claudeSessionId ?? '',
-      usage: turn.usage ?? { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 },
-      costUsd: turn.costUsd ?? 0,
-      durationMs: 0,
-      numTurns: 0,
-      apiErrorStatus: null,
-      apiFailed: false,
-    };
-    handle.emit({ type: 'text', text: turn.assistant });
-    handle.emit({ type: 'finished', outcome: { ok: true, result } });
+    const handle = TurnHandle.replaying(turn);
     turn.delivered = true;
     writeOrWarn(() => this.store.log(session.id).append({ type: 'replayed', turnId: turn.id }));
     writeOrWarn(() => this.store.touch(session));
@@ -376,21 +385,6 @@ export class TurnService {
 }
 
 export type TurnEventListener = (sessionId: string, turnId: string, seq: number, event: RunEvent) => void;
-
-/**
- * Where a turn that follows `parent` picks up its conversation: the parent's Claude Code session,
- * at the parent's last message. In place when the parent is the session's tip (turns after it
- * there did not complete: they were interrupted or failed, and the session goes on after them),
- * else forked at that message; undefined when neither is possible (a parent recorded without its
- * message that is no longer the tip), so the transcript seeds a new session.
- */
-export function continueFrom(session: SessionRecord, parent: TurnRecord): ContinueFrom | undefined {
-  if (!parent.claudeSessionId) return undefined;
-  const after = session.turns.slice(session.turns.indexOf(parent) + 1);
-  const atTip = !after.some((t) => t.claudeSessionId === parent.claudeSessionId && t.status === 'done');
-  if (!atTip && !parent.claudeMessageUuid) return undefined;
-  return { sessionId: parent.claudeSessionId, messageUuid: parent.claudeMessageUuid, atTip };
-}
 
 function titleFrom(text: string): string {
   const line = text.split('\n').find((l) => l.trim()) ?? 'New chat';
