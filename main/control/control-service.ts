@@ -339,5 +339,6 @@ export function summarize(session: SessionRecord): SessionSummary {
     turns: earlier.turns + session.turns.length,
     tokens,
     costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
+    ...(last && (last.status === 'running' || last.status === 'queued') ? { runningSince: last.startedAt } : {}),
   };
 }

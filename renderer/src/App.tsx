@@ -1,10 +1,16 @@
-/** The control panel: sessions and their live log, providers per role, and the servers. */
+/** The control panel: a sidebar of screens with live status, and the screen shown beside it. */
+import { Boxes, ChartColumn, LayoutDashboard, MessagesSquare, Server, Settings, ShieldQuestion } from 'lucide-react';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
 import { formatBytes } from './format';
+import { Sidebar, type ScreenEntry } from './Sidebar';
+import { ThemeToggle } from './ui/ThemeToggle';
+import { ToastProvider } from './ui/Toast';
+import { usePanelStatus } from './use-panel-status';
 
 // Each screen is its own chunk, loaded when first shown (Markdown rendering comes with Sessions only).
+const OverviewView = lazy(() => import('./views/OverviewView').then((m) => ({ default: m.OverviewView })));
 const SessionsView = lazy(() => import('./views/SessionsView').then((m) => ({ default: m.SessionsView })));
 const ProvidersView = lazy(() => import('./views/ProvidersView').then((m) => ({ default: m.ProvidersView })));
 const ServerView = lazy(() => import('./views/ServerView').then((m) => ({ default: m.ServerView })));
@@ -12,13 +18,32 @@ const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ de
 const ApprovalsView = lazy(() => import('./views/ApprovalCard').then((m) => ({ default: m.ApprovalsView })));
 const UsageView = lazy(() => import('./views/UsageView').then((m) => ({ default: m.UsageView })));
 
-const TABS = ['Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Settings'] as const;
-type Tab = (typeof TABS)[number];
+const ICON = { size: 18, strokeWidth: 1.8 } as const;
+/** The screens in the sidebar's order; the first is the start screen. */
+const SCREENS = [
+  { name: 'Overview', icon: <LayoutDashboard {...ICON} /> },
+  { name: 'Sessions', icon: <MessagesSquare {...ICON} /> },
+  { name: 'Approvals', icon: <ShieldQuestion {...ICON} /> },
+  { name: 'Providers', icon: <Boxes {...ICON} /> },
+  { name: 'Usage', icon: <ChartColumn {...ICON} /> },
+  { name: 'Server', icon: <Server {...ICON} /> },
+  { name: 'Settings', icon: <Settings {...ICON} /> },
+] as const satisfies ReadonlyArray<ScreenEntry<string>>;
+export type ScreenName = (typeof SCREENS)[number]['name'];
 
 export function App({ client }: { client: ControlClient }): React.JSX.Element {
-  const [tab, setTab] = useState<Tab>('Sessions');
+  return (
+    <ToastProvider>
+      <Panel client={client} />
+    </ToastProvider>
+  );
+}
+
+function Panel({ client }: { client: ControlClient }): React.JSX.Element {
+  const [screen, setScreen] = useState<ScreenName>('Overview');
   const [snapshot, setSnapshot] = useState<ControlSnapshot | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const status = usePanelStatus(client);
 
   const refresh = useCallback(() => {
     client.invoke('state:get').then(
@@ -37,7 +62,7 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
     // The free space of the disk changes with no event: looked at again now and then.
     const every = setInterval(refresh, 60_000);
     const unsubscribe = client.subscribe((event) => {
-      if (event.type === 'show') setTab('Approvals');
+      if (event.type === 'show') setScreen('Approvals');
       else if (event.type === 'state-changed' || event.type === 'approval-added' || event.type === 'approval-answered') refresh();
     });
     return () => {
@@ -48,37 +73,40 @@ export function App({ client }: { client: ControlClient }): React.JSX.Element {
 
   return (
     <div className="app">
-      <header>
-        <h1>Helix Desktop</h1>
-        <nav role="tablist">
-          {TABS.map((name) => (
-            <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
-              {name}
-              {name === 'Approvals' && (snapshot?.approvals.length ?? 0) > 0 && (
-                <span className="badge" aria-label={`${snapshot?.approvals.length} waiting`}>{snapshot?.approvals.length}</span>
-              )}
-            </button>
-          ))}
-        </nav>
-        <span className="version">{snapshot ? `v${snapshot.version}` : ''}</span>
-      </header>
-      {failure && <div className="banner error">Cannot reach Helix: {failure}</div>}
-      {snapshot?.config.error && (
-        <div className="banner error" role="alert">
-          The config file has an error and the last good config keeps serving: {snapshot.config.error.message}
-        </div>
-      )}
-      {snapshot && <LowDisk storage={snapshot.storage} />}
-      {!snapshot && !failure && <p className="empty">Loading…</p>}
-      {snapshot && <FirstRun snapshot={snapshot} />}
-      <Suspense fallback={<p className="empty">Loading…</p>}>
-        {snapshot && tab === 'Sessions' && <SessionsView client={client} />}
-        {snapshot && tab === 'Approvals' && <ApprovalsView client={client} approvals={snapshot.approvals} />}
-        {snapshot && tab === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
-        {snapshot && tab === 'Usage' && <UsageView client={client} />}
-        {snapshot && tab === 'Server' && <ServerView client={client} snapshot={snapshot} onChanged={refresh} />}
-        {snapshot && tab === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
-      </Suspense>
+      <Sidebar<ScreenName>
+        screens={SCREENS}
+        current={screen}
+        onOpen={setScreen}
+        api={snapshot?.components.find((c) => c.name === 'api')}
+        approvals={snapshot?.approvals.length ?? 0}
+        running={status.runningCount}
+        todayCostUsd={status.usage?.today.costUsd ?? null}
+      />
+      <div className="content">
+        <header className="topbar">
+          <h1>{screen}</h1>
+          <ThemeToggle />
+          <span className="version">{snapshot ? `v${snapshot.version}` : ''}</span>
+        </header>
+        {failure && <div className="banner error">Cannot reach Helix: {failure}</div>}
+        {snapshot?.config.error && (
+          <div className="banner error" role="alert">
+            The config file has an error and the last good config keeps serving: {snapshot.config.error.message}
+          </div>
+        )}
+        {snapshot && <LowDisk storage={snapshot.storage} />}
+        {!snapshot && !failure && <p className="empty">Loading…</p>}
+        {snapshot && <FirstRun snapshot={snapshot} />}
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          {snapshot && screen === 'Overview' && <OverviewView client={client} snapshot={snapshot} status={status} onOpen={setScreen} />}
+          {snapshot && screen === 'Sessions' && <SessionsView client={client} />}
+          {snapshot && screen === 'Approvals' && <ApprovalsView client={client} approvals={snapshot.approvals} />}
+          {snapshot && screen === 'Providers' && <ProvidersView client={client} config={snapshot.config} onChanged={refresh} />}
+          {snapshot && screen === 'Usage' && <UsageView client={client} />}
+          {snapshot && screen === 'Server' && <ServerView client={client} snapshot={snapshot} running={status.runningCount} onChanged={refresh} />}
+          {snapshot && screen === 'Settings' && <SettingsView client={client} config={snapshot.config} apiUrl={snapshot.connection.baseUrl} onChanged={refresh} />}
+        </Suspense>
+      </div>
     </div>
   );
 }

@@ -199,7 +199,7 @@ describe('the sessions list', () => {
     const live = listClient([summary('a', 'Alpha'), summary('b', 'Beta')]);
     render(<SessionsView client={live.client} />);
     await vi.waitFor(() => expect(titles()).toEqual(['Alpha', 'Beta']));
-    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete session Alpha' }));
     expect(live.calls).not.toContain('session:delete');
     fireEvent.click(screen.getByRole('button', { name: 'Delete the session' }));
     await vi.waitFor(() => expect(live.calls).toContain('session:delete'));

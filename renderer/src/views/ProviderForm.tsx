@@ -7,6 +7,7 @@ import { useId, useState } from 'react';
 import type { ProviderInput, ProviderView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { PROVIDER_PRESETS } from '../provider-presets';
+import { Button } from '../ui/Button';
 import { InlineError } from './InlineError';
 
 interface Props {
@@ -15,7 +16,8 @@ interface Props {
   editing?: ProviderView & { headers?: Record<string, string> };
   /** Names already taken (adding one of those would replace it). */
   taken: string[];
-  onDone(message: string | null): void;
+  /** What was saved and what Undo would take back (ConfigView.undo); null: closed without saving. */
+  onDone(message: string | null, undo?: string | null): void;
 }
 
 interface Fields {
@@ -66,10 +68,10 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
     setBusy(true);
     setError(null);
     try {
-      await client.invoke('provider:set', name, provider);
+      const config = await client.invoke('provider:set', name, provider);
       if (key && provider.api_key_env) await client.invoke('key:set', provider.api_key_env, key);
       setKey('');
-      onDone(`Provider ${name} ${editing ? 'saved' : 'added'}${key ? '; its key is stored' : ''}.`);
+      onDone(`Provider ${name} ${editing ? 'saved' : 'added'}${key ? '; its key is stored' : ''}.`, config.undo);
     } catch (e) {
       setError(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
@@ -145,12 +147,10 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
       </label>
       {!editing && hint && <p className="meta wide">{hint}</p>}
       <div className="form-actions wide">
-        <button type="submit" aria-disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save provider' : 'Add provider'}
-        </button>
-        <button type="button" onClick={() => onDone(null)}>
-          Cancel
-        </button>
+        <Button type="submit" variant="primary" busy={busy}>
+          {editing ? 'Save provider' : 'Add provider'}
+        </Button>
+        <Button onClick={() => onDone(null)}>Cancel</Button>
       </div>
       <InlineError message={error} />
     </form>
