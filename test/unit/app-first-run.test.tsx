@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlSnapshot } from '../../common/control';
 import { App } from '../../renderer/src/App';
 import type { ControlClient } from '../../renderer/src/control-client';
+import { panelClient } from '../support/panel-client';
 
 afterEach(cleanup);
 
@@ -28,10 +29,7 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
   };
 }
 
-const client = (state: ControlSnapshot): ControlClient => ({
-  invoke: (async (command: string) => (command === 'sessions:list' ? { sessions: [], total: 0, offset: 0 } : state)) as ControlClient['invoke'],
-  subscribe: () => () => undefined,
-});
+const client = (state: ControlSnapshot): ControlClient => panelClient({ snapshot: state }).client;
 
 describe('first run', () => {
   it('says what is missing before the first chat: the CLI, a key', async () => {
@@ -43,7 +41,7 @@ describe('first run', () => {
 
   it('says nothing once everything is there', async () => {
     render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.');
+    await screen.findByRole('heading', { name: 'Servers' }); // the Overview is shown
     expect(screen.queryByLabelText('Getting started')).toBeNull();
   });
 });

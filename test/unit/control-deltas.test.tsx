@@ -150,6 +150,7 @@ function listClient(sessions: SessionSummary[]) {
       if (command === 'session:get') return { session: { ...sessions[0], cwd: '/w', turns: [] }, log: [], start: 0, total: 0 };
       if (command === 'state:get') return snapshot;
       if (command === 'session:delete') return { deleted: true };
+      if (command === 'usage:get') return { since: '2026-12-01', days: [], byRole: [], byProvider: [], byAuth: [], topSessions: [], total: { costUsd: 0, tokens: 0, turns: 0 } };
       throw new Error(command);
     }) as ControlClient['invoke'],
     subscribe: (listener) => {
@@ -238,6 +239,7 @@ describe('the panel', () => {
   it('asks for its state again on a change of state, never on a change of a session', async () => {
     const live = listClient([summary('a', 'Alpha')]);
     render(<App client={live.client} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sessions' }));
     await vi.waitFor(() => expect(titles()).toEqual(['Alpha']));
     const states = (): number => live.calls.filter((c) => c === 'state:get').length;
     expect(states()).toBe(1);

@@ -1,17 +1,17 @@
 /**
- * Every command's outcome as a toast: a success fades after a few seconds, an error stays until
- * it is dismissed; either may carry one action (e.g. "Undo"). Radix Toast announces each one in a
- * live region and gives the stack a hotkey (F8) to reach it from the keyboard.
+ * Every command's outcome as a toast: a success fades after a few seconds (paused while the
+ * pointer or focus is on the toasts), an error stays until it is dismissed; either may carry one
+ * action (e.g. "Undo"). The stack is a live region, so each new toast is read out once; F8 moves
+ * focus to it from anywhere, Escape on a toast dismisses it.
  */
-import * as RadixToast from '@radix-ui/react-toast';
 import { CircleAlert, CircleCheck, Info, X } from 'lucide-react';
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 export interface ToastInput {
   tone: 'success' | 'error' | 'info';
   title: string;
   description?: string;
-  /** One action; `label` is also its accessible name, so it says what it does ("Undo: …" is fine). */
+  /** One action; `label` is its accessible name, its text before a colon is shown ("Undo: role x set" shows "Undo"). */
   action?: { label: string; run(): void };
 }
 
@@ -25,14 +25,15 @@ export interface Toaster {
   error(title: string, description?: string): void;
 }
 
-/** How long a success stays; errors stay until dismissed. */
+/** How long a success stays, and one with an action (time to reach it). Errors stay until dismissed. */
 const SUCCESS_MS = 5000;
+const ACTION_MS = 12_000;
 /** Older toasts give way so a burst of results never fills the screen. */
 const MAX_SHOWN = 4;
 
 const ToastContext = createContext<Toaster | null>(null);
 
-/** Toasts do nothing where no provider is (a view rendered alone, e.g. in a component test). */
+/** Toasts do nothing where no provider is (a view rendered alone). */
 const silent: Toaster = { show: () => undefined, success: () => undefined, error: () => undefined };
 
 export function useToast(): Toaster {
@@ -41,46 +42,92 @@ export function useToast(): Toaster {
 
 export function ToastProvider({ children }: { children: ReactNode }): React.JSX.Element {
   const [toasts, setToasts] = useState<Shown[]>([]);
+  const [paused, setPaused] = useState(false);
   const next = useRef(0);
+  const stack = useRef<HTMLOListElement>(null);
   const show = useCallback((toast: ToastInput) => setToasts((shown) => [...shown, { ...toast, id: ++next.current }].slice(-MAX_SHOWN)), []);
   const toaster = useMemo<Toaster>(
     () => ({ show, success: (title, description) => show({ tone: 'success', title, description }), error: (title, description) => show({ tone: 'error', title, description }) }),
     [show],
   );
-  const remove = (id: number): void => setToasts((shown) => shown.filter((t) => t.id !== id));
+  const dismiss = useCallback((id: number) => setToasts((shown) => shown.filter((t) => t.id !== id)), []);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'F8') return;
+      const first = stack.current?.querySelector<HTMLElement>('button');
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <ToastContext.Provider value={toaster}>
-      <RadixToast.Provider swipeDirection="right" label="Notification">
-        {children}
+      {children}
+      <ol
+        ref={stack}
+        className="toast-viewport"
+        aria-label="Notifications (F8)"
+        aria-live="polite"
+        onMouseEnter={() => setPaused(true)}
+        onMouseLeave={() => setPaused(false)}
+        onFocus={() => setPaused(true)}
+        onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setPaused(false)}
+      >
         {toasts.map((t) => (
-          <RadixToast.Root
-            key={t.id}
-            className={`toast tone-${t.tone}`}
-            type={t.tone === 'error' ? 'foreground' : 'background'}
-            duration={t.tone === 'error' ? Infinity : SUCCESS_MS}
-            onOpenChange={(open) => !open && remove(t.id)}
-          >
-            <span className="toast-icon" aria-hidden="true">
-              {t.tone === 'success' ? <CircleCheck size={18} /> : t.tone === 'error' ? <CircleAlert size={18} /> : <Info size={18} />}
-            </span>
-            <div className="toast-text">
-              <RadixToast.Title className="toast-title">{t.title}</RadixToast.Title>
-              {t.description && <RadixToast.Description className="toast-description">{t.description}</RadixToast.Description>}
-            </div>
-            {t.action && (
-              <RadixToast.Action asChild altText={t.action.label}>
-                <button type="button" className="btn btn-secondary btn-sm" onClick={t.action.run}>
-                  {t.action.label.split(':')[0]}
-                </button>
-              </RadixToast.Action>
-            )}
-            <RadixToast.Close className="btn btn-ghost btn-sm toast-close" aria-label={`Dismiss: ${t.title}`}>
-              <X size={16} aria-hidden="true" />
-            </RadixToast.Close>
-          </RadixToast.Root>
+          <Toast key={t.id} toast={t} paused={paused} onDismiss={dismiss} />
         ))}
-        <RadixToast.Viewport className="toast-viewport" />
-      </RadixToast.Provider>
+      </ol>
     </ToastContext.Provider>
+  );
+}
+
+function Toast({ toast: t, paused, onDismiss }: { toast: Shown; paused: boolean; onDismiss(id: number): void }): React.JSX.Element {
+  const lasts = t.tone === 'error' ? null : t.action ? ACTION_MS : SUCCESS_MS;
+  useEffect(() => {
+    if (lasts === null || paused) return;
+    const timer = setTimeout(() => onDismiss(t.id), lasts);
+    return () => clearTimeout(timer);
+  }, [lasts, paused, onDismiss, t.id]);
+  return (
+    <li
+      className={`toast tone-${t.tone}`}
+      data-tone={t.tone}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onDismiss(t.id);
+        }
+      }}
+    >
+      <span className="toast-icon" aria-hidden="true">
+        {t.tone === 'success' ? <CircleCheck size={18} /> : t.tone === 'error' ? <CircleAlert size={18} /> : <Info size={18} />}
+      </span>
+      <div className="toast-text">
+        {t.tone === 'error' && <span className="sr-only">Error:</span>}
+        <div className="toast-title">{t.title}</div>
+        {t.description && <div className="toast-description">{t.description}</div>}
+      </div>
+      {t.action && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          aria-label={t.action.label}
+          onClick={() => {
+            onDismiss(t.id);
+            t.action?.run();
+          }}
+        >
+          {t.action.label.split(':')[0]}
+        </button>
+      )}
+      <button type="button" className="btn btn-ghost btn-sm toast-close" aria-label={`Dismiss: ${t.title}`} onClick={() => onDismiss(t.id)}>
+        <X size={16} aria-hidden="true" />
+      </button>
+    </li>
   );
 }

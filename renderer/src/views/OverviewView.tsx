@@ -117,11 +117,14 @@ export function OverviewView({ client, snapshot, status, onOpen }: Props): React
 function RunsCard({ status, action }: { status: PanelStatus; action: React.JSX.Element }): React.JSX.Element {
   const [now, setNow] = useState(() => Date.now());
   const going = status.running.length > 0;
+  // Ticks while runs go; a run that starts shows its time from its start at once, not from the last tick.
   useEffect(() => {
     if (!going) return;
-    const tick = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(tick);
-  }, [going]);
+    const tick = (): void => setNow(Date.now());
+    queueMicrotask(tick);
+    const every = setInterval(tick, 1000);
+    return () => clearInterval(every);
+  }, [going, status.running]);
   return (
     <Card title={`Runs in flight (${status.runningCount})`} action={action}>
       {!going ? (
