@@ -16,6 +16,7 @@ export function useConfigSaved(client: ControlClient, onChanged: () => void): Sa
       toast.show({
         tone: 'success',
         title: text,
+        group: 'config-undo',
         ...(undo
           ? {
               action: {

@@ -240,3 +240,21 @@ describe('ProvidersView editing', () => {
     expect(client.invoke).toHaveBeenCalledWith('provider:remove', 'openrouter');
   });
 });
+
+describe('ProvidersView: only the latest edit offers Undo', () => {
+  it('takes Undo off the toast of an earlier edit when a later one is saved', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ ...config, undo: 'provider deepseek added' });
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add provider…' }));
+    fireEvent.change(within(screen.getByRole('form', { name: 'Add a provider' })).getByLabelText('Preset'), { target: { value: 'deepseek' } });
+    fireEvent.click(within(screen.getByRole('form', { name: 'Add a provider' })).getByRole('button', { name: 'Add provider' }));
+    await screen.findByRole('button', { name: 'Undo: provider deepseek added' });
+    client.invoke.mockResolvedValueOnce({ ...switchedConfig, undo: 'helix-consultant set to openrouter:openai/gpt-4o' });
+    fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    await screen.findByRole('button', { name: 'Undo: helix-consultant set to openrouter:openai/gpt-4o' });
+    expect(screen.queryByRole('button', { name: 'Undo: provider deepseek added' })).toBeNull();
+    expect(screen.getByText('Provider deepseek added.')).toBeTruthy(); // what was said stays
+  });
+});

@@ -13,6 +13,11 @@ export interface ToastInput {
   description?: string;
   /** One action; `label` is its accessible name, its text before a colon is shown ("Undo: role x set" shows "Undo"). */
   action?: { label: string; run(): void };
+  /**
+   * Toasts whose actions supersede each other: a new one takes the action off the earlier ones of
+   * its group (only the latest config edit can be undone, so only its toast offers Undo).
+   */
+  group?: string;
 }
 
 interface Shown extends ToastInput {
@@ -45,7 +50,13 @@ export function ToastProvider({ children }: { children: ReactNode }): React.JSX.
   const [paused, setPaused] = useState(false);
   const next = useRef(0);
   const stack = useRef<HTMLOListElement>(null);
-  const show = useCallback((toast: ToastInput) => setToasts((shown) => [...shown, { ...toast, id: ++next.current }].slice(-MAX_SHOWN)), []);
+  const show = useCallback((toast: ToastInput) => {
+    const id = ++next.current;
+    setToasts((shown) => {
+      const kept = toast.group ? shown.map((t) => (t.group === toast.group && t.action ? { ...t, action: undefined } : t)) : shown;
+      return [...kept, { ...toast, id }].slice(-MAX_SHOWN);
+    });
+  }, []);
   const toaster = useMemo<Toaster>(
     () => ({ show, success: (title, description) => show({ tone: 'success', title, description }), error: (title, description) => show({ tone: 'error', title, description }) }),
     [show],
