@@ -1,5 +1,5 @@
 /**
- * Every command's outcome as a toast: a success fades after a few seconds (paused while the
+ * Every command's outcome as a toast: a success fades after a few seconds (held while the
  * pointer or focus is on the toasts), an error stays until it is dismissed; either may carry one
  * action (e.g. "Undo"). The stack is a live region, so each new toast is read out once; F8 moves
  * focus to it from anywhere, Escape on a toast dismisses it.
@@ -47,7 +47,8 @@ export function useToast(): Toaster {
 
 export function ToastProvider({ children }: { children: ReactNode }): React.JSX.Element {
   const [toasts, setToasts] = useState<Shown[]>([]);
-  const [paused, setPaused] = useState(false);
+  // Hovered or focused toasts stay: read when a toast's time is up (a removed, focused button fires no blur to count on).
+  const hovered = useRef(false);
   const next = useRef(0);
   const stack = useRef<HTMLOListElement>(null);
   const show = useCallback((toast: ToastInput) => {
@@ -62,6 +63,7 @@ export function ToastProvider({ children }: { children: ReactNode }): React.JSX.
     [show],
   );
   const dismiss = useCallback((id: number) => setToasts((shown) => shown.filter((t) => t.id !== id)), []);
+  const held = useCallback(() => hovered.current || (stack.current?.contains(document.activeElement) ?? false), []);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -84,26 +86,32 @@ export function ToastProvider({ children }: { children: ReactNode }): React.JSX.
         className="toast-viewport"
         aria-label="Notifications (F8)"
         aria-live="polite"
-        onMouseEnter={() => setPaused(true)}
-        onMouseLeave={() => setPaused(false)}
-        onFocus={() => setPaused(true)}
-        onBlur={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setPaused(false)}
+        onMouseEnter={() => (hovered.current = true)}
+        onMouseLeave={() => (hovered.current = false)}
       >
         {toasts.map((t) => (
-          <Toast key={t.id} toast={t} paused={paused} onDismiss={dismiss} />
+          <Toast key={t.id} toast={t} held={held} onDismiss={dismiss} />
         ))}
       </ol>
     </ToastContext.Provider>
   );
 }
 
-function Toast({ toast: t, paused, onDismiss }: { toast: Shown; paused: boolean; onDismiss(id: number): void }): React.JSX.Element {
+/** While the toasts are hovered or focused, a toast whose time is up waits this much longer. */
+const HELD_MS = 1000;
+
+function Toast({ toast: t, held, onDismiss }: { toast: Shown; held(): boolean; onDismiss(id: number): void }): React.JSX.Element {
   const lasts = t.tone === 'error' ? null : t.action ? ACTION_MS : SUCCESS_MS;
   useEffect(() => {
-    if (lasts === null || paused) return;
-    const timer = setTimeout(() => onDismiss(t.id), lasts);
+    if (lasts === null) return;
+    let timer: ReturnType<typeof setTimeout>;
+    const end = (): void => {
+      if (held()) timer = setTimeout(end, HELD_MS);
+      else onDismiss(t.id);
+    };
+    timer = setTimeout(end, lasts);
     return () => clearTimeout(timer);
-  }, [lasts, paused, onDismiss, t.id]);
+  }, [lasts, held, onDismiss, t.id]);
   return (
     <li
       className={`toast tone-${t.tone}`}
