@@ -112,7 +112,7 @@ describe('the tray', () => {
     const listeners: Array<(event: ControlEvent) => void> = [];
     const built: TrayState[] = [];
     const source = {
-      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount, approvals: [] }),
+      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount, approvals: [], todayCostUsd: 0 }),
       get runningCount() {
         return runningCount;
       },

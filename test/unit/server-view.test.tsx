@@ -93,7 +93,9 @@ describe('ServerView', () => {
       await act(() => vi.advanceTimersByTimeAsync(60_000));
       expect(success.isConnected).toBe(false);
       expect(error.isConnected).toBe(true);
-      fireEvent.click(within(error).getByRole('button', { name: 'Dismiss: Restart of the API server failed' }));
+      const dismiss = within(error).getByRole('button', { name: 'Dismiss' });
+      expect(dismiss.getAttribute('aria-describedby')).toBe(error.querySelector('.toast-title')?.id);
+      fireEvent.click(dismiss);
       expect(error.isConnected).toBe(false);
     } finally {
       vi.useRealTimers();

@@ -129,6 +129,18 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(client.invoke).toHaveBeenCalledWith('settings:set', 'permission_mode', 'bypassPermissions');
   });
 
+  it('gives focus back to the button that opened the question when it is cancelled with Escape', async () => {
+    render(view(fakeClient(), configWith()));
+    fireEvent.change(field('Permission mode'), { target: { value: 'bypassPermissions' } });
+    const apply = screen.getByRole('button', { name: 'Apply Permission mode' });
+    apply.focus();
+    fireEvent.click(apply);
+    const dialog = screen.getByRole('alertdialog');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Apply Permission mode' })));
+  });
+
   it('shows a refused write next to its field and keeps the value typed', async () => {
     const client = fakeClient();
     client.invoke.mockRejectedValueOnce(new Error('llm-providers.yaml:3:24: settings.max_retries: Too big: expected number to be <=10'));

@@ -8,7 +8,7 @@
 import * as AlertDialog from '@radix-ui/react-alert-dialog';
 import * as RadixDialog from '@radix-ui/react-dialog';
 import { X } from 'lucide-react';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Button } from './Button';
 
 export interface Confirmation {
@@ -25,13 +25,26 @@ interface ConfirmProps extends Confirmation {
   tone?: 'danger' | 'primary';
 }
 
+/**
+ * Where focus goes back to when a dialog closes: what had it when the dialog opened. (Radix gives
+ * it back to a Trigger; these dialogs are opened by code, after a check, not by a Trigger.)
+ */
+function useReturnFocus(): (event: Event) => void {
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
+  return (event) => {
+    event.preventDefault();
+    if (opener?.isConnected) opener.focus();
+  };
+}
+
 /** Shown while mounted: the caller renders it when it has something to ask. */
 export function ConfirmDialog({ title, body, confirmLabel, onConfirm, onCancel, tone = 'danger' }: ConfirmProps): React.JSX.Element {
+  const returnFocus = useReturnFocus();
   return (
     <AlertDialog.Root open onOpenChange={(open) => !open && onCancel()}>
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="dialog-overlay" />
-        <AlertDialog.Content className="dialog confirm">
+        <AlertDialog.Content className="dialog confirm" onCloseAutoFocus={returnFocus}>
           <AlertDialog.Title className="dialog-title">{title}</AlertDialog.Title>
           <AlertDialog.Description className="dialog-body">{body}</AlertDialog.Description>
           <div className="dialog-actions">
@@ -60,11 +73,12 @@ interface DialogProps {
 
 /** Shown while mounted; closed with Escape, the close button, or by the caller. */
 export function Dialog({ title, description, onClose, children }: DialogProps): React.JSX.Element {
+  const returnFocus = useReturnFocus();
   return (
     <RadixDialog.Root open onOpenChange={(open) => !open && onClose()}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog-overlay" />
-        <RadixDialog.Content className="dialog" {...(description ? {} : { 'aria-describedby': undefined })}>
+        <RadixDialog.Content className="dialog" onCloseAutoFocus={returnFocus} {...(description ? {} : { 'aria-describedby': undefined })}>
           <div className="dialog-head">
             <RadixDialog.Title className="dialog-title">{title}</RadixDialog.Title>
             <RadixDialog.Close asChild>

@@ -128,7 +128,9 @@ function Toast({ toast: t, held, onDismiss }: { toast: Shown; held(): boolean; o
       </span>
       <div className="toast-text">
         {t.tone === 'error' && <span className="sr-only">Error:</span>}
-        <div className="toast-title">{t.title}</div>
+        <div className="toast-title" id={`toast-${t.id}`}>
+          {t.title}
+        </div>
         {t.description && <div className="toast-description">{t.description}</div>}
       </div>
       {t.action && (
@@ -144,7 +146,7 @@ function Toast({ toast: t, held, onDismiss }: { toast: Shown; held(): boolean; o
           {t.action.label.split(':')[0]}
         </button>
       )}
-      <button type="button" className="btn btn-ghost btn-sm toast-close" aria-label={`Dismiss: ${t.title}`} onClick={() => onDismiss(t.id)}>
+      <button type="button" className="btn btn-ghost btn-sm toast-close" aria-label="Dismiss" aria-describedby={`toast-${t.id}`} onClick={() => onDismiss(t.id)}>
         <X size={16} aria-hidden="true" />
       </button>
     </li>
