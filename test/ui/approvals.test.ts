@@ -53,9 +53,17 @@ function chat(chatId: string, content: string): Promise<string> {
 const focused = (): Promise<string> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
 
 describe('approvals in the panel', () => {
-  it('a waiting Write shows a count in the tab bar; a click on "Allow Write once" in the inbox lets it run', async () => {
+  it('a waiting Write shows a count on the sidebar and its run on the Overview; a click on "Allow Write once" in the inbox lets it run', async () => {
     const answer = chat('ui-write', 'Write it');
     await screenButton(page, 'Approvals').getByLabel('1 waiting').waitFor({ timeout: 30_000 });
+    // The Overview, opened while the turn waits: the run in flight (its chat and time) and the question.
+    await openScreen(page, 'Overview');
+    const runs = page.getByRole('list', { name: 'Runs in flight' });
+    await runs.getByText('Write it').waitFor();
+    expect(await runs.locator('.elapsed').textContent()).toMatch(/running for \d+:\d\d/);
+    await page.getByRole('list', { name: 'Approvals waiting' }).getByText('Write from-ui.txt').waitFor();
+    expect(await page.getByRole('list', { name: 'Status' }).textContent()).toContain('1 run in flight');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'overview-live.png'), fullPage: true });
     await openScreen(page, 'Approvals');
     await page.getByText('Claude Code asks: Write from-ui.txt').waitFor();
     await page.getByText('allowed in the panel').first().waitFor();
