@@ -44,6 +44,9 @@ function Panel({ client }: { client: ControlClient }): React.JSX.Element {
   const [snapshot, setSnapshot] = useState<ControlSnapshot | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const status = usePanelStatus(client);
+  useEffect(() => {
+    document.title = `${screen} — Helix Desktop`;
+  }, [screen]);
 
   const refresh = useCallback(() => {
     client.invoke('state:get').then(

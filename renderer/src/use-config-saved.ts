@@ -9,6 +9,15 @@ import { useToast } from './ui/Toast';
 /** `undo`: the ConfigView.undo the change's command returned (what Undo would take back), or null. */
 export type SaySaved = (text: string, undo: string | null) => void;
 
+/** Says a refused write in an error toast (the field that asked says it too), then throws the refusal on to its caller. */
+export function useRefusalToast(): (what: string, error: unknown) => never {
+  const toast = useToast();
+  return (what, error) => {
+    toast.error(`${what} not saved`, error instanceof Error ? error.message : String(error));
+    throw error;
+  };
+}
+
 export function useConfigSaved(client: ControlClient, onChanged: () => void): SaySaved {
   const toast = useToast();
   return useCallback(

@@ -153,6 +153,10 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(field('Retries of a failed provider call').value).toBe('11');
     expect(field('Retries of a failed provider call').getAttribute('aria-invalid')).toBe('true');
     expect(field('Retries of a failed provider call').getAttribute('aria-describedby')).toBe(alert.id);
+    // Said in an error toast too, which stays.
+    const toast = screen.getByText('Retries of a failed provider call not saved').closest('li') as HTMLElement;
+    expect(toast.dataset.tone).toBe('error');
+    expect(toast.textContent).toContain('expected number to be <=10');
   });
 });
 

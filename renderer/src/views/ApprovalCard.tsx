@@ -9,12 +9,14 @@ import { answeredAs, type ApprovalDecision, type ApprovalQuestion, type Approval
 import type { ControlClient } from '../control-client';
 import { Button } from '../ui/Button';
 import { EmptyState } from '../ui/EmptyState';
+import { useToast } from '../ui/Toast';
 
 /** The client the cards answer with; none: a card shows its state only. */
 export const ApprovalClient = createContext<ControlClient | null>(null);
 
 export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JSX.Element {
   const client = useContext(ApprovalClient);
+  const toast = useToast();
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +29,13 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
     setError(null);
     client
       .invoke('approval:answer', approval.id, answers ? { decision, answers } : message.trim() ? { decision, message: message.trim() } : { decision })
-      .catch((e: Error) => setError(e.message))
+      .then(
+        () => toast.success(`${approval.tool} ${answeredAs(decision)}`, approval.summary),
+        (e: Error) => {
+          setError(e.message);
+          toast.error(`The answer to ${approval.tool} was not taken`, e.message);
+        },
+      )
       .finally(() => setBusy(false));
   };
 

@@ -8,6 +8,7 @@ import type { ProviderInput, ProviderView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { PROVIDER_PRESETS } from '../provider-presets';
 import { Button } from '../ui/Button';
+import { useToast } from '../ui/Toast';
 import { InlineError } from './InlineError';
 
 interface Props {
@@ -50,6 +51,7 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const toast = useToast();
   const set = (change: Partial<Fields>): void => setFields((f) => ({ ...f, ...change }));
   const hint = PROVIDER_PRESETS.find((p) => p.id === preset)?.hint;
 
@@ -73,7 +75,9 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
       setKey('');
       onDone(`Provider ${name} ${editing ? 'saved' : 'added'}${key ? '; its key is stored' : ''}.`, config.undo);
     } catch (e) {
-      setError(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = e instanceof Error ? e.message : String(e);
+      setError(`Not saved: ${reason}`);
+      toast.error(`Provider ${name} not saved`, reason);
     } finally {
       setBusy(false);
     }

@@ -10,7 +10,7 @@ import type { ControlClient } from '../control-client';
 import { Button } from '../ui/Button';
 import { StatusDot } from '../ui/Status';
 import { useToast } from '../ui/Toast';
-import { useConfigSaved } from '../use-config-saved';
+import { useConfigSaved, useRefusalToast } from '../use-config-saved';
 import { useFailures } from '../use-failures';
 import { EditableValue } from './EditableValue';
 import { ConfirmDialog } from '../ui/Dialog';
@@ -64,8 +64,13 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
 
   // What Undo would take back after a role's switch: the command's answer, read when the switch is said.
   const lastUndo = useRef<string | null>(null);
+  const refused = useRefusalToast();
   const switchRole = (role: string) => async (ref: string): Promise<void> => {
-    lastUndo.current = (await client.invoke('role:set-model', role, ref)).undo;
+    try {
+      lastUndo.current = (await client.invoke('role:set-model', role, ref)).undo;
+    } catch (error) {
+      refused(`Provider of helix-${role}`, error);
+    }
     onChanged();
   };
   const switched = (role: string) => (ref: string): void => saved(`helix-${role} now runs on ${ref}; the next run uses it.`, lastUndo.current);

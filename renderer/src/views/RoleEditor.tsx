@@ -7,6 +7,7 @@ import { useId, useState } from 'react';
 import { PERMISSION_MODES, type RoleOptions, type RoleView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { Button } from '../ui/Button';
+import { useToast } from '../ui/Toast';
 import { ConfirmDialog } from '../ui/Dialog';
 import { InlineError } from './InlineError';
 import { BYPASS } from './confirmations';
@@ -77,6 +78,7 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
+  const toast = useToast();
   const fields = draft ?? live;
   const dirty = draft !== null && JSON.stringify(draft) !== JSON.stringify(live);
   const set = (change: Partial<Fields>): void => {
@@ -98,7 +100,9 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
       setDraft(null);
       onApplied(`helix-${role.name}'s options saved; the next run uses them.`, config.undo);
     } catch (e) {
-      setError(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = e instanceof Error ? e.message : String(e);
+      setError(`Not saved: ${reason}`);
+      toast.error(`Options of helix-${role.name} not saved`, reason);
     } finally {
       setBusy(false);
     }

@@ -8,7 +8,7 @@ import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as 
 import type { ControlClient } from '../control-client';
 import type { Confirmation } from '../ui/Dialog';
 import { BYPASS } from './confirmations';
-import { useConfigSaved } from '../use-config-saved';
+import { useConfigSaved, useRefusalToast } from '../use-config-saved';
 import { EditableValue } from './EditableValue';
 
 interface Props {
@@ -38,9 +38,14 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
   const saved = useConfigSaved(client, onChanged);
   // What Undo would take back after a write: the command's answer, read when the write is said.
   const lastUndo = useRef<string | null>(null);
-  const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
+  const refused = useRefusalToast();
+  const write = (key: keyof Settings, label: string, number: boolean) => async (value: string): Promise<void> => {
     if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
-    lastUndo.current = (await client.invoke('settings:set', key, value)).undo;
+    try {
+      lastUndo.current = (await client.invoke('settings:set', key, value)).undo;
+    } catch (error) {
+      refused(label, error);
+    }
     onChanged();
   };
   const applied = (label: string) => (value: string): void => saved(`${label}: ${value} saved; the next run uses it.`, lastUndo.current);
@@ -49,7 +54,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, true)} same={sameNumber} onApplied={applied(label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, label, true)} same={sameNumber} onApplied={applied(label)}>
               {(control) => (
                 <label>
                   {label}
@@ -61,7 +66,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
         ))}
         {CHOICES.map(([key, label, values]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, false)} confirm={confirmation(key)} onApplied={applied(label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, label, false)} confirm={confirmation(key)} onApplied={applied(label)}>
               {(control) => (
                 <label>
                   {label}
