@@ -3,10 +3,14 @@
  * the Overview ask for from a state the test holds (and changes), records every call, and sends
  * events to the panel's listeners as the server would.
  */
-import { act } from '@testing-library/react';
+import { act, configure } from '@testing-library/react';
 import type { ControlEvent, ControlSnapshot, DiagLogEntry, SessionQuery, SessionSummary } from '../../common/control';
 import type { UsageReport } from '../../common/usage';
 import type { ControlClient } from '../../renderer/src/control-client';
+
+// Each screen is a lazy chunk: its first import, with the machine busy running other test files,
+// can take more than Testing Library's default second.
+configure({ asyncUtilTimeout: 5000 });
 
 export interface PanelState {
   snapshot: ControlSnapshot;

@@ -50,6 +50,9 @@ const asked = (id: string): ApprovalView => ({
   outsideWorkspace: false, suggestions: [], rule: 'Bash(ls)', projectRule: false, askedAt: '2026-12-01T10:00:00Z', deadline: '2026-12-01T10:05:00Z', status: 'pending',
 });
 
+/** Waits as long as a lazy screen's first import may take on a busy machine. */
+const eventually = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 5000 });
+
 const nav = (): HTMLElement => screen.getByRole('navigation', { name: 'Screens' });
 const status = (): HTMLElement => screen.getByRole('list', { name: 'Status' });
 
@@ -72,13 +75,13 @@ describe('the sidebar', () => {
     const panel = panelClient({ snapshot: snapshot([asked('a1')]) });
     render(<App client={panel.client} />);
     const approvals = (): HTMLElement => within(nav()).getByRole('button', { name: /^Approvals/ });
-    await vi.waitFor(() => expect(within(approvals()).getByLabelText('1 waiting')).toBeTruthy());
+    await eventually(() => expect(within(approvals()).getByLabelText('1 waiting')).toBeTruthy());
     panel.state.snapshot = snapshot([asked('a1'), asked('a2')]);
     panel.send({ type: 'approval-added', approval: asked('a2') });
-    await vi.waitFor(() => expect(within(approvals()).getByLabelText('2 waiting')).toBeTruthy());
+    await eventually(() => expect(within(approvals()).getByLabelText('2 waiting')).toBeTruthy());
     panel.state.snapshot = snapshot([]);
     panel.send({ type: 'approval-answered', approval: { ...asked('a1'), status: 'allowed' } });
-    await vi.waitFor(() => expect(within(approvals()).queryByLabelText(/waiting/)).toBeNull());
+    await eventually(() => expect(within(approvals()).queryByLabelText(/waiting/)).toBeNull());
     panel.send({ type: 'show', view: 'approvals' });
     expect(approvals().getAttribute('aria-current')).toBe('page');
   });
@@ -86,7 +89,7 @@ describe('the sidebar', () => {
   it("shows the API server's state, the runs in flight and today's cost, live", async () => {
     const panel = panelClient({ snapshot: snapshot(), usage: emptyUsage([{ day: '2026-12-01', costUsd: 0.5, tokens: 1000, turns: 2 }]) });
     render(<App client={panel.client} />);
-    await vi.waitFor(() => expect(status().textContent).toContain('$0.50 today'));
+    await eventually(() => expect(status().textContent).toContain('$0.50 today'));
     expect(status().textContent).toContain('API running');
     expect(status().textContent).toContain('0 runs in flight');
     panel.send({ type: 'session-changed', session: session('s1', 'Fix the build', 'running', new Date().toISOString()) });
@@ -95,7 +98,7 @@ describe('the sidebar', () => {
     panel.state.usage = emptyUsage([{ day: '2026-12-01', costUsd: 0.75, tokens: 1500, turns: 3 }]);
     panel.send({ type: 'session-changed', session: session('s1', 'Fix the build', 'done') });
     expect(status().textContent).toContain('0 runs in flight');
-    await vi.waitFor(() => expect(status().textContent).toContain('$0.75 today'), { timeout: 3000 });
+    await eventually(() => expect(status().textContent).toContain('$0.75 today'));
   });
 });
 
@@ -109,7 +112,7 @@ describe('the Overview', () => {
     const loads = panel.calls.filter((c) => c.command === 'sessions:list').length;
     panel.send({ type: 'session-changed', session: session('s1', 'Fix the build', 'running', new Date(Date.now() - 65_000).toISOString()) });
     const row = within(runs()).getByText('Fix the build').closest('li') as HTMLElement;
-    await vi.waitFor(() => expect(row.textContent).toMatch(/running for 1:0[5-6]/));
+    await eventually(() => expect(row.textContent).toMatch(/running for 1:0[5-6]/));
     expect(row.textContent).toContain('thinking…');
     panel.send({ type: 'run-event', sessionId: 's1', turnId: 't1', seq: 3, event: { type: 'tool_use', id: 'u1', name: 'Bash', title: 'Bash: npm test', input: { command: 'npm test' } } });
     expect(row.textContent).toContain('Bash: npm test');
@@ -138,7 +141,7 @@ describe('the Overview', () => {
     render(<App client={panel.client} />);
     const card = (name: string | RegExp): HTMLElement => screen.getByRole('region', { name });
     await screen.findByRole('region', { name: 'Usage' });
-    await vi.waitFor(() => expect(within(card('Usage')).getAllByText('$0.25')).toHaveLength(2)); // November is not this month
+    await eventually(() => expect(within(card('Usage')).getAllByText('$0.25')).toHaveLength(2)); // November is not this month
     expect(card('Usage').textContent).toContain('1,234 tokens');
     expect(card('Roles').textContent).toContain('helix-consultant');
     expect(card('Roles').textContent).toContain('anthropic:claude-sonnet-4-5');
