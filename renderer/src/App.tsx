@@ -1,6 +1,6 @@
 /** The control panel: a sidebar of screens with live status, and the screen shown beside it. */
 import { Boxes, ChartColumn, LayoutDashboard, MessagesSquare, Server, Settings, ShieldQuestion } from 'lucide-react';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useState } from 'react';
 import { LOW_DISK_BYTES, type ControlSnapshot, type StorageState } from '../../common/control';
 import type { ControlClient } from './control-client';
 import { formatBytes } from './format';
@@ -9,14 +9,20 @@ import { ThemeToggle } from './ui/ThemeToggle';
 import { ToastProvider } from './ui/Toast';
 import { usePanelStatus } from './use-panel-status';
 
-// Each screen is its own chunk, loaded when first shown (Markdown rendering comes with Sessions only).
-const OverviewView = lazy(() => import('./views/OverviewView').then((m) => ({ default: m.OverviewView })));
-const SessionsView = lazy(() => import('./views/SessionsView').then((m) => ({ default: m.SessionsView })));
-const ProvidersView = lazy(() => import('./views/ProvidersView').then((m) => ({ default: m.ProvidersView })));
-const ServerView = lazy(() => import('./views/ServerView').then((m) => ({ default: m.ServerView })));
-const SettingsView = lazy(() => import('./views/SettingsView').then((m) => ({ default: m.SettingsView })));
-const ApprovalsView = lazy(() => import('./views/ApprovalCard').then((m) => ({ default: m.ApprovalsView })));
-const UsageView = lazy(() => import('./views/UsageView').then((m) => ({ default: m.UsageView })));
+/**
+ * A screen is its own chunk, loaded when first shown (Markdown rendering comes with Sessions only),
+ * and memoised: the sidebar's live status (runs, tools, cost) re-renders the shell, not the screen.
+ */
+function lazyScreen<P extends object>(load: () => Promise<React.ComponentType<P>>): React.ComponentType<P> {
+  return lazy(() => load().then((screen) => ({ default: memo(screen) as unknown as React.ComponentType<P> })));
+}
+const OverviewView = lazyScreen(() => import('./views/OverviewView').then((m) => m.OverviewView));
+const SessionsView = lazyScreen(() => import('./views/SessionsView').then((m) => m.SessionsView));
+const ProvidersView = lazyScreen(() => import('./views/ProvidersView').then((m) => m.ProvidersView));
+const ServerView = lazyScreen(() => import('./views/ServerView').then((m) => m.ServerView));
+const SettingsView = lazyScreen(() => import('./views/SettingsView').then((m) => m.SettingsView));
+const ApprovalsView = lazyScreen(() => import('./views/ApprovalCard').then((m) => m.ApprovalsView));
+const UsageView = lazyScreen(() => import('./views/UsageView').then((m) => m.UsageView));
 
 const ICON = { size: 18, strokeWidth: 1.8 } as const;
 /** The screens in the sidebar's order; the first is the start screen. */
