@@ -211,6 +211,28 @@ describe('the panel screens in Chromium', () => {
     await usage.getByText(/[1-9][\d,]* tokens/).first().waitFor();
     await page.getByRole('region', { name: 'Roles' }).getByText('helix-consultant').waitFor();
     await checkScreen('overview');
+    // Narrow, the sidebar shows icons; a focused one shows its name beside it, over the page, not clipped.
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Usage' }).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const label = page.getByRole('navigation', { name: 'Screens' }).locator('.nav-label', { hasText: 'Usage' });
+    const shown = await label.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      // Clipped if a box it is in cuts it (overflow other than visible) and does not hold all of it.
+      let clipped = false;
+      for (let p = element.parentElement; p; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        const outer = p.getBoundingClientRect();
+        if (style.overflowX !== 'visible' && (box.left < outer.left || box.right > outer.right)) clipped = true;
+      }
+      const style = getComputedStyle(element);
+      return { visible: !clipped && style.opacity === '1' && style.clipPath === 'none', left: box.left };
+    });
+    expect(shown.visible).toBe(true);
+    expect(shown.left).toBeGreaterThan(56); // beside the icons, not over them
+    await page.screenshot({ path: path.join(ARTIFACTS, 'panel-sidebar-narrow-focus.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await openScreen(page, 'Approvals');
     await page.getByText('Nothing is waiting for an answer.').waitFor();
     await checkScreen('approvals');
