@@ -112,6 +112,8 @@ export interface SessionSummary {
   turns: number;
   tokens: number;
   costUsd: number;
+  /** When its running (or queued) turn started; absent while no turn runs. */
+  runningSince?: string;
 }
 
 export interface ConnectionDetails {

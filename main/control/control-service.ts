@@ -77,6 +77,8 @@ export interface TrayState {
   running: number;
   /** Approvals waiting for an answer. */
   approvals: ApprovalView[];
+  /** What today's (UTC) runs cost so far. */
+  todayCostUsd: number;
 }
 
 export class ControlService {
@@ -271,7 +273,7 @@ export class ControlService {
 
   /** The tray's state: no sessions, services or disk figures, so it is cheap to build again. */
   trayState(): TrayState {
-    return { components: this.components(), config: this.configView(), running: this.running.size, approvals: this.deps.approvals?.list() ?? [] };
+    return { components: this.components(), config: this.configView(), running: this.running.size, approvals: this.deps.approvals?.list() ?? [], todayCostUsd: this.deps.usage.report(1).total.costUsd };
   }
 
   /** How many sessions have a turn running now. */
@@ -401,5 +403,6 @@ export function summarize(session: SessionRecord): SessionSummary {
     turns: earlier.turns + session.turns.length,
     tokens,
     costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
+    ...(last && (last.status === 'running' || last.status === 'queued') ? { runningSince: last.startedAt } : {}),
   };
 }

@@ -14,6 +14,8 @@ export interface TrayActionDeps {
   /** The window, on its Approvals view. */
   showApprovals(): void;
   quit(): void;
+  /** Asks the user (a dialog); resolves true to go on. Without it, nothing is asked. */
+  confirm?(question: { title: string; body: string; confirmLabel: string }): Promise<boolean>;
   /** A desktop notification. */
   notify(title: string, body: string): void;
   log: DiagLog;
@@ -33,6 +35,7 @@ export function trayActionRunner(deps: TrayActionDeps): (action: TrayAction) => 
     try {
       if (action.type === 'switch-role') await deps.setRoleModel(action.role, action.ref);
       else if (action.type === 'restart-api') {
+        if (action.cuts && deps.confirm && !(await deps.confirm(cutRunsQuestion(action.cuts)))) return;
         const state = await deps.restartApi();
         if (state.state !== 'running') fail(action, 'the API server did not restart', state.lastError ?? `it is ${state.state}`);
       } else if (action.type === 'open-window') deps.showWindow();
@@ -42,6 +45,12 @@ export function trayActionRunner(deps: TrayActionDeps): (action: TrayAction) => 
       fail(action, titleOf(action), error instanceof Error ? error.message : String(error));
     }
   };
+}
+
+/** The question before a restart that cuts runs in flight (the panel's Server screen asks too). */
+export function cutRunsQuestion(runs: number): { title: string; body: string; confirmLabel: string } {
+  const count = `${runs} run${runs === 1 ? '' : 's'}`;
+  return { title: 'Restart the API server?', body: `${count} in flight will be cut: their chats lose the connection.`, confirmLabel: `Restart and cut ${count}` };
 }
 
 function titleOf(action: TrayAction): string {

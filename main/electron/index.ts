@@ -69,6 +69,9 @@ async function onReady(): Promise<void> {
     showWindow,
     showApprovals,
     quit: () => app.quit(),
+    // A restart that cuts runs in flight is asked about first, as in the panel; Cancel is the default.
+    confirm: async ({ title, body, confirmLabel }) =>
+      (await dialog.showMessageBox({ type: 'warning', title, message: title, detail: body, buttons: ['Cancel', confirmLabel], defaultId: 0, cancelId: 0 })).response === 1,
     notify,
     log: core.log.child({ component: 'tray' }),
   });

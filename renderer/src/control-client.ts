@@ -37,12 +37,23 @@ function controlToken(): string {
   return sessionStorage.getItem('helix-control-token') ?? '';
 }
 
+/**
+ * How long a command waits for the event stream to open. A view reads a list or a snapshot and
+ * then follows it by events: a read answered before the stream was open could miss an event sent
+ * in between (a run that started then would never show as running). Commands wait for the stream
+ * (bounded, so a stream that cannot open never blocks them).
+ */
+export const STREAM_OPEN_WAIT_MS = 3000;
+
 function httpControlClient(): ControlClient {
   const token = controlToken();
   const listeners = new Set<(event: ControlEvent) => void>();
   let source: EventSource | null = null;
+  // Settled once the event stream is open (or given up on); null while no stream is wanted.
+  let opened: Promise<void> | null = null;
   return {
     async invoke(command, ...args) {
+      if (opened) await opened;
       const response = await fetch(`/control/${command}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -55,7 +66,15 @@ function httpControlClient(): ControlClient {
     // One event stream for all subscribers: opened with the first, closed with the last.
     subscribe(listener) {
       if (!source) {
-        source = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
+        const stream = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
+        source = stream;
+        opened = new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STREAM_OPEN_WAIT_MS);
+          stream.onopen = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
         source.onmessage = (message) => {
           const event = JSON.parse(message.data as string) as ControlEvent;
           for (const heard of [...listeners]) {
@@ -74,6 +93,7 @@ function httpControlClient(): ControlClient {
         if (listeners.size === 0) {
           source?.close();
           source = null;
+          opened = null;
         }
       };
     },

@@ -32,3 +32,17 @@ export function turnTotals(item: Extract<TimelineItem, { kind: 'turn-end' }>): s
   const totals = `${item.status} · ${targetLabel(item.target, item.model)} · ${item.tokens.toLocaleString('en-US')} tokens · $${item.costUsd.toFixed(4)} · ${(item.durationMs / 1000).toFixed(1)} s`;
   return item.error ? `${totals} · ${item.error}` : totals;
 }
+
+/** A cost as people read it: "$0", "$0.0042" below a cent, "$1.25" above. */
+export const usd = (n: number): string => (n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
+
+/** A count of tokens with thousands separators: "12,345". */
+export const formatTokens = (n: number): string => n.toLocaleString('en-US');
+
+/** Time since an ISO timestamp as a clock: "0:42", "12:03", "1:02:03". */
+export function elapsed(since: string, now: number): string {
+  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return hms[0] ? `${hms[0]}:${pad(hms[1]!)}:${pad(hms[2]!)}` : `${hms[1]}:${pad(hms[2]!)}`;
+}

@@ -3,6 +3,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { controlClient } from './control-client';
 import './styles.css';
+import { applyTheme, storedTheme } from './ui/theme';
+
+// Before the first paint, so a dark choice never flashes light.
+applyTheme(storedTheme());
 
 const client = controlClient();
 

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { openScreen, screenButton } from '../support/browser';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -47,11 +48,11 @@ describe.skipIf('missing' in found)(title, () => {
     });
     try {
       const window = await app.firstWindow();
-      await window.getByRole('tab', { name: 'Providers' }).click();
+      await openScreen(window, 'Providers');
       await window.getByLabel('Provider for consultant').selectOption('a:m2');
       await window.getByText('helix-consultant now runs on a:m2').waitFor();
       expect(readFileSync(path.join(dir, 'llm-providers.yaml'), 'utf8')).toContain('"a:m2"   # kept');
-      await window.getByRole('tab', { name: 'Server' }).click();
+      await openScreen(window, 'Server');
       await window.locator('tr[data-component="api"] button', { hasText: 'Restart' }).click();
       await window.locator('tr[data-component="api"] td.state', { hasText: 'running' }).waitFor();
       const models = await fetch(`http://127.0.0.1:${port}/v1/models`, { headers: { authorization: 'Bearer k' } });
@@ -71,7 +72,7 @@ describe.skipIf('missing' in found)(title, () => {
     });
     try {
       const page = await app.firstWindow();
-      await page.getByRole('tab', { name: 'Sessions' }).waitFor();
+      await screenButton(page, 'Sessions').waitFor();
       const inside = await page.evaluate(async () => ({
         url: location.href,
         node: typeof (globalThis as { require?: unknown }).require + typeof (globalThis as { process?: unknown }).process,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasToolResults, text, type FakeRequest, type Reply } from '../support/fake-anthropic';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen, screenButton } from '../support/browser';
 import { startHarness, type Harness } from '../support/helix-harness';
 
 let h: Harness;
@@ -53,10 +53,18 @@ function chat(chatId: string, content: string): Promise<string> {
 const focused = (): Promise<string> => page.evaluate(() => (document.activeElement as HTMLElement | null)?.textContent?.trim() ?? '');
 
 describe('approvals in the panel', () => {
-  it('a waiting Write shows a count in the tab bar; a click on "Allow Write once" in the inbox lets it run', async () => {
+  it('a waiting Write shows a count on the sidebar and its run on the Overview; a click on "Allow Write once" in the inbox lets it run', async () => {
     const answer = chat('ui-write', 'Write it');
-    await page.getByRole('tab', { name: /Approvals/ }).getByLabel('1 waiting').waitFor({ timeout: 30_000 });
-    await page.getByRole('tab', { name: /Approvals/ }).click();
+    await screenButton(page, 'Approvals').getByLabel('1 waiting').waitFor({ timeout: 30_000 });
+    // The Overview, opened while the turn waits: the run in flight (its chat and time) and the question.
+    await openScreen(page, 'Overview');
+    const runs = page.getByRole('list', { name: 'Runs in flight' });
+    await runs.getByText('Write it').waitFor();
+    expect(await runs.locator('.elapsed').textContent()).toMatch(/running for \d+:\d\d/);
+    await page.getByRole('list', { name: 'Approvals waiting' }).getByText('Write from-ui.txt').waitFor();
+    expect(await page.getByRole('list', { name: 'Status' }).textContent()).toContain('1 run in flight');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'overview-live.png'), fullPage: true });
+    await openScreen(page, 'Approvals');
     await page.getByText('Claude Code asks: Write from-ui.txt').waitFor();
     await page.getByText('allowed in the panel').first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'approvals-inbox.png'), fullPage: true });
@@ -64,11 +72,11 @@ describe('approvals in the panel', () => {
     expect(await answer).toMatch(/^Tool said: File created successfully/);
     expect(readFileSync(path.join(project, 'from-ui.txt'), 'utf8')).toBe('allowed in the panel\n');
     await page.getByText('Nothing is waiting for an answer').waitFor();
-    expect(await page.getByRole('tab', { name: /Approvals/ }).getByLabel(/waiting/).count()).toBe(0);
+    expect(await screenButton(page, 'Approvals').getByLabel(/waiting/).count()).toBe(0);
   });
 
   it('a Bash call is denied inline in its timeline with the keyboard only, with a message Claude Code receives', async () => {
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await openScreen(page, 'Sessions');
     const answer = chat('ui-bash', 'Touch it');
     await page.getByText('Claude Code asks: Bash `touch keyboard.txt`').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'approvals-inline.png'), fullPage: true });

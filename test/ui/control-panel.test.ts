@@ -9,7 +9,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen } from '../support/browser';
 import { hasToolResults, text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
 import { filesUnder } from '../support/files-under';
@@ -54,6 +54,7 @@ const ROUTER_SECRET = 'sk-or-v1-typed-in-the-panel-0123456789';
 
 describe('control panel in Chromium', () => {
   it('shows an empty state, then a chat live with its tool call and answer', async () => {
+    await openScreen(page, 'Sessions');
     await page.getByText('No sessions yet').waitFor();
     await shot('sessions-empty');
     const chat = client().chat.completions.create({ model: 'helix-consultant', stream: false, messages: [{ role: 'user', content: 'Run echo ui-test' }] });
@@ -71,7 +72,7 @@ describe('control panel in Chromium', () => {
   });
 
   it('switches a role in the UI: the YAML changes with its comment kept, and the next turn goes to the new provider', async () => {
-    await page.getByRole('tab', { name: 'Providers' }).click();
+    await openScreen(page, 'Providers');
     await page.getByLabel('Provider for consultant').selectOption('router:vendor/model-x');
     await page.getByRole('button', { name: 'Apply Provider for consultant' }).click();
     await page.getByText('helix-consultant now runs on router:vendor/model-x').waitFor();
@@ -95,7 +96,7 @@ describe('control panel in Chromium', () => {
   });
 
   it('restarts the API server from the UI, and shows it back', async () => {
-    await page.getByRole('tab', { name: 'Server' }).click();
+    await openScreen(page, 'Server');
     const before = (await (await h.api('/health')).json()) as { uptime_seconds: number };
     expect(before.uptime_seconds).toBeGreaterThanOrEqual(0);
     await page.locator('tr[data-component="api"] button', { hasText: 'Restart' }).click();
@@ -129,7 +130,7 @@ describe('control panel in Chromium', () => {
   });
 
   it('changes a setting from the Settings tab, written into the YAML', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
+    await openScreen(page, 'Settings');
     await page.getByLabel('When a client leaves').selectOption('finish');
     await page.getByRole('button', { name: 'Apply When a client leaves' }).click();
     await page.getByText('When a client leaves: finish saved; the next run uses it.').waitFor();
@@ -150,7 +151,7 @@ describe('control panel in Chromium', () => {
   });
 
   it('exports a session as Markdown: prompts, tool calls with their output, answers', async () => {
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await openScreen(page, 'Sessions');
     await page.getByRole('button', { name: /^Run echo ui-test/ }).click();
     await page.getByText('The command printed ui-test.').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export as Markdown' }).click()]);

@@ -7,7 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPanel } from '../support/browser';
+import { openPanel, openScreen } from '../support/browser';
 import { lastUserText, text } from '../support/fake-anthropic';
 import { chatBody, contentOf, parseSse, startHarness, type Harness } from '../support/helix-harness';
 
@@ -78,6 +78,7 @@ async function chatUntil(chatId: string, prompt: string, chars: number): Promise
 
 describe('a running session in Chromium', () => {
   it('shows the answer growing delta by delta in the open session', async () => {
+    await openScreen(page, 'Sessions');
     await page.getByText('No sessions yet').waitFor();
     await recordAnswerStates();
     const chat = h.api('/v1/chat/completions', { method: 'POST', body: chatBody('Write slowly'), headers: { 'x-helix-chat-id': 'watched' } }).then((r) => r.text());
@@ -90,10 +91,10 @@ describe('a running session in Chromium', () => {
   });
 
   it('opened mid-answer, shows everything relayed so far, then the rest live', async () => {
-    await page.getByRole('tab', { name: 'Server' }).click(); // the timeline is closed while the answer starts
+    await openScreen(page, 'Server'); // the timeline is closed while the answer starts
     const { relayed, rest } = await chatUntil('opened-late', 'Open me midway', 40);
     await recordAnswerStates();
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await openScreen(page, 'Sessions');
     await page.getByRole('button', { name: /^Open me midway/ }).click();
     const states = await answerStatesUntil(OPENED_LATE);
     expect(await rest).toBe(OPENED_LATE);

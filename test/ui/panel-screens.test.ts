@@ -3,7 +3,8 @@
  * an OpenRouter provider added from its preset with the keyboard alone, its key stored, a role
  * switched to it and the switch undone (the file back byte for byte); the Usage screen after a
  * chat; and on every screen axe-core's audit (no serious or critical violation) and a walk with
- * Tab that reaches every control. Screenshots of each screen go to test-artifacts/.
+ * Tab that reaches every control, in the light and the dark theme, 1400 and 900 px wide, with nothing
+ * cut off at the right edge. Screenshots of each screen in each theme and width go to test-artifacts/.
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen } from '../support/browser';
 import { text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
@@ -71,24 +72,58 @@ async function unreachable(): Promise<string[]> {
   );
 }
 
-/** A screenshot, the axe audit and the keyboard walk of one screen. */
-async function checkScreen(name: string): Promise<void> {
-  // The screen scrolls inside <main>: the window is made tall enough to show all of it, then put back.
-  const height = await page.evaluate(() => {
-    const main = document.querySelector('main');
-    return main ? main.offsetTop + main.scrollHeight : 800;
+/** Visible controls and cells that reach past the window's right edge (cut off), outside a box that scrolls them. */
+async function cutOff(): Promise<string[]> {
+  return page.evaluate(() => {
+    const scrolls = (e: Element): boolean => {
+      for (let p = e.parentElement; p; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && p.scrollWidth > p.clientWidth) return true;
+      }
+      return false;
+    };
+    return [...document.querySelectorAll('button, input, select, textarea, th, td, h1, h2, code, .toast')]
+      .filter((e) => {
+        const box = e.getBoundingClientRect();
+        return box.width > 0 && box.right > window.innerWidth + 1 && !scrolls(e);
+      })
+      .map((e) => `${e.tagName.toLowerCase()} "${(e.getAttribute('aria-label') ?? e.textContent ?? '').trim().slice(0, 40)}"`);
   });
-  await page.setViewportSize({ width: 1280, height: Math.max(800, Math.min(height, 4000)) });
-  await page.screenshot({ path: path.join(ARTIFACTS, `panel-${name}.png`), fullPage: true });
+}
+
+const THEMES = ['light', 'dark'] as const;
+const WIDTHS = [1400, 900] as const;
+
+/**
+ * One screen in both themes at both widths: a screenshot of each, axe-core's audit (no serious or
+ * critical violation) and nothing cut off at the right edge; then the keyboard walk.
+ */
+async function checkScreen(name: string): Promise<void> {
+  for (const theme of THEMES) {
+    await page.getByRole('group', { name: 'Theme' }).getByRole('button', { name: theme === 'light' ? 'Light' : 'Dark' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+    for (const width of WIDTHS) {
+      // The screen scrolls inside <main>: the window is made tall enough to show all of it, then put back.
+      await page.setViewportSize({ width, height: 800 });
+      const height = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        return main ? main.offsetTop + main.scrollHeight : 800;
+      });
+      await page.setViewportSize({ width, height: Math.max(800, Math.min(height, 4000)) });
+      await page.screenshot({ path: path.join(ARTIFACTS, `panel-${name}-${theme}-${width}.png`), fullPage: true });
+      expect(await cutOff(), `cut off on ${name} (${theme}, ${width} px)`).toEqual([]);
+      expect(await axeViolations(), `axe on ${name} (${theme}, ${width} px)`).toEqual([]);
+    }
+  }
   await page.setViewportSize({ width: 1280, height: 800 });
-  expect(await axeViolations(), `axe on ${name}`).toEqual([]);
+  await page.getByRole('group', { name: 'Theme' }).getByRole('button', { name: 'System' }).click();
   expect(await unreachable(), `keyboard on ${name}`).toEqual([]);
 }
 
 describe('the panel screens in Chromium', () => {
   it('adds OpenRouter from its preset with the keyboard, stores its key, switches a role to it, and undoes the switch', async () => {
     const original = file();
-    await page.getByRole('tab', { name: 'Providers' }).click();
+    await openScreen(page, 'Providers');
     await page.getByRole('button', { name: 'Add provider…' }).focus();
     await page.keyboard.press('Enter');
     const form = page.getByRole('form', { name: 'Add a provider' });
@@ -149,14 +184,14 @@ describe('the panel screens in Chromium', () => {
 
   it('opens a session after a chat: Markdown answer, audited and reachable', async () => {
     await new OpenAI({ baseURL: h.core.apiBaseUrl, apiKey: API_KEY, maxRetries: 0 }).chat.completions.create({ model: 'helix-consultant', messages: [{ role: 'user', content: 'Say something' }] });
-    await page.getByRole('tab', { name: 'Sessions' }).click();
+    await openScreen(page, 'Sessions');
     await page.getByRole('button', { name: /^Say something/ }).click();
     await page.locator('.markdown strong', { hasText: 'Markdown' }).waitFor();
     await checkScreen('sessions');
   });
 
   it('shows usage: the chat above per day, role, provider and login, exported as CSV', async () => {
-    await page.getByRole('tab', { name: 'Usage' }).click();
+    await openScreen(page, 'Usage');
     const roles = page.getByRole('table', { name: 'Per role' });
     await roles.getByText('helix-consultant').waitFor();
     await page.getByRole('table', { name: 'Per provider' }).getByText('local').waitFor();
@@ -170,11 +205,44 @@ describe('the panel screens in Chromium', () => {
     await checkScreen('usage');
   });
 
+  it('audits the Overview and Approvals screens, the Overview showing the chats above in its usage', async () => {
+    await openScreen(page, 'Overview');
+    const usage = page.getByRole('region', { name: 'Usage' });
+    await usage.getByText(/[1-9][\d,]* tokens/).first().waitFor();
+    await page.getByRole('region', { name: 'Roles' }).getByText('helix-consultant').waitFor();
+    await checkScreen('overview');
+    // Narrow, the sidebar shows icons; a focused one shows its name beside it, over the page, not clipped.
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Usage' }).focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const label = page.getByRole('navigation', { name: 'Screens' }).locator('.nav-label', { hasText: 'Usage' });
+    const shown = await label.evaluate((element) => {
+      const box = element.getBoundingClientRect();
+      // Clipped if a box it is in cuts it (overflow other than visible) and does not hold all of it.
+      let clipped = false;
+      for (let p = element.parentElement; p; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        const outer = p.getBoundingClientRect();
+        if (style.overflowX !== 'visible' && (box.left < outer.left || box.right > outer.right)) clipped = true;
+      }
+      const style = getComputedStyle(element);
+      return { visible: !clipped && style.opacity === '1' && style.clipPath === 'none', left: box.left };
+    });
+    expect(shown.visible).toBe(true);
+    expect(shown.left).toBeGreaterThan(56); // beside the icons, not over them
+    await page.screenshot({ path: path.join(ARTIFACTS, 'panel-sidebar-narrow-focus.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await openScreen(page, 'Approvals');
+    await page.getByText('Nothing is waiting for an answer.').waitFor();
+    await checkScreen('approvals');
+  });
+
   it('audits the Server and Settings screens', async () => {
-    await page.getByRole('tab', { name: 'Server' }).click();
+    await openScreen(page, 'Server');
     await page.getByRole('table', { name: 'Request log' }).waitFor();
     await checkScreen('server');
-    await page.getByRole('tab', { name: 'Settings' }).click();
+    await openScreen(page, 'Settings');
     await page.getByLabel('Runs at once').waitFor();
     await checkScreen('settings');
   });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen } from '../support/browser';
 import { text } from '../support/fake-anthropic';
 import { startHarness, type Harness } from '../support/helix-harness';
 
@@ -43,7 +43,7 @@ const focusedLabel = (): Promise<string | null> => page.evaluate(() => document.
 
 describe('settings and pickers in Chromium, keyboard only', () => {
   it('shows a hand edit of the YAML live in the Settings fields, and tabbing through them writes nothing', async () => {
-    await page.getByRole('tab', { name: 'Settings' }).click();
+    await openScreen(page, 'Settings');
     const timeout = page.getByLabel('Run time limit (s)', { exact: true });
     expect(await timeout.inputValue()).toBe('600');
     const edited = yaml().replace('run_timeout_seconds: 600', 'run_timeout_seconds: 900');
@@ -128,7 +128,7 @@ describe('settings and pickers in Chromium, keyboard only', () => {
   });
 
   it('writes nothing while the arrow keys move a role picker, writes it on Apply, and follows a hand edit of the role', async () => {
-    await page.getByRole('tab', { name: 'Providers' }).click();
+    await openScreen(page, 'Providers');
     const picker = page.getByLabel('Provider for consultant', { exact: true });
     const before = yaml();
     await picker.focus();

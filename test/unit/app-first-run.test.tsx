@@ -4,8 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlSnapshot } from '../../common/control';
 import { App } from '../../renderer/src/App';
 import type { ControlClient } from '../../renderer/src/control-client';
+import { panelClient } from '../support/panel-client';
 
 afterEach(cleanup);
+
+const nav = (): HTMLElement => screen.getByRole('navigation', { name: 'Screens' });
 
 function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: number | null = 50 * 2 ** 30): ControlSnapshot {
   return {
@@ -28,15 +31,7 @@ function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: n
   };
 }
 
-const client = (state: ControlSnapshot): ControlClient => ({
-  invoke: (async (command: string) =>
-    command === 'sessions:list'
-      ? { sessions: [], total: 0, offset: 0 }
-      : command === 'setup:check'
-        ? { claude: { path: null, searched: ['PATH'], version: null, error: 'Claude Code was not found (looked at: PATH).', loggedIn: false, loginMethod: null }, apiBaseUrl: '' }
-        : state) as ControlClient['invoke'],
-  subscribe: () => () => undefined,
-});
+const client = (state: ControlSnapshot): ControlClient => panelClient({ snapshot: state }).client;
 
 describe('first run', () => {
   beforeEach(() => localStorage.clear());
@@ -45,27 +40,27 @@ describe('first run', () => {
   it('opens on the set-up guide while something is missing, and says what on the other screens until dismissed', async () => {
     render(<App client={client(snapshot(null, 'missing'))} />);
     await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
-    expect(screen.getByRole('tab', { name: 'Set-up' }).getAttribute('aria-selected')).toBe('true');
-    fireEvent.click(screen.getByRole('tab', { name: 'Sessions' }));
+    expect(within(nav()).getByRole('button', { name: 'Set-up' }).getAttribute('aria-current')).toBe('page');
+    fireEvent.click(within(nav()).getByRole('button', { name: 'Usage' }));
     const panel = await screen.findByLabelText('Getting started', undefined, { timeout: 5000 });
     expect(panel.textContent).toContain('npm install -g @anthropic-ai/claude-code');
     expect(panel.textContent).toContain('ANTHROPIC_API_KEY');
     fireEvent.click(within(panel).getByRole('button', { name: 'Open the set-up guide' }));
     await screen.findByRole('heading', { name: 'Set-up' }, { timeout: 5000 });
     fireEvent.click(screen.getByRole('button', { name: 'Hide the guide' }));
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
+    await screen.findByRole('heading', { name: 'Servers' }); // the Overview
     expect(screen.queryByLabelText('Getting started')).toBeNull();
-    // Hidden for good: the next start opens on Sessions, the guide still one tab away.
+    // Hidden for good: the next start opens on the Overview, the guide still one click away.
     cleanup();
     render(<App client={client(snapshot(null, 'missing'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
+    await screen.findByRole('heading', { name: 'Servers' });
     expect(screen.queryByLabelText('Getting started')).toBeNull();
-    screen.getByRole('tab', { name: 'Set-up' });
+    within(nav()).getByRole('button', { name: 'Set-up' });
   }, 20_000);
 
-  it('says nothing once everything is there, and opens on Sessions', async () => {
+  it('says nothing once everything is there, and opens on the Overview', async () => {
     render(<App client={client(snapshot('/usr/bin/claude', 'set'))} />);
-    await screen.findByText('No sessions yet. Chat with a helix-… model to start one.', undefined, { timeout: 5000 });
+    await screen.findByRole('heading', { name: 'Servers' }); // the Overview is shown
     expect(screen.queryByLabelText('Getting started')).toBeNull();
   });
 });

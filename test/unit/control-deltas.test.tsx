@@ -112,7 +112,7 @@ describe('the tray', () => {
     const listeners: Array<(event: ControlEvent) => void> = [];
     const built: TrayState[] = [];
     const source = {
-      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount, approvals: [] }),
+      trayState: (): TrayState => ({ components: [], config: {} as TrayState['config'], running: runningCount, approvals: [], todayCostUsd: 0 }),
       get runningCount() {
         return runningCount;
       },
@@ -150,6 +150,7 @@ function listClient(sessions: SessionSummary[]) {
       if (command === 'session:get') return { session: { ...sessions[0], cwd: '/w', turns: [] }, log: [], start: 0, total: 0 };
       if (command === 'state:get') return snapshot;
       if (command === 'session:delete') return { deleted: true };
+      if (command === 'usage:get') return { since: '2026-12-01', days: [], byRole: [], byProvider: [], byAuth: [], topSessions: [], total: { costUsd: 0, tokens: 0, turns: 0 } };
       throw new Error(command);
     }) as ControlClient['invoke'],
     subscribe: (listener) => {
@@ -199,7 +200,7 @@ describe('the sessions list', () => {
     const live = listClient([summary('a', 'Alpha'), summary('b', 'Beta')]);
     render(<SessionsView client={live.client} />);
     await vi.waitFor(() => expect(titles()).toEqual(['Alpha', 'Beta']));
-    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete session Alpha' }));
     expect(live.calls).not.toContain('session:delete');
     fireEvent.click(screen.getByRole('button', { name: 'Delete the session' }));
     await vi.waitFor(() => expect(live.calls).toContain('session:delete'));
@@ -238,6 +239,7 @@ describe('the panel', () => {
   it('asks for its state again on a change of state, never on a change of a session', async () => {
     const live = listClient([summary('a', 'Alpha')]);
     render(<App client={live.client} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Sessions' }));
     await vi.waitFor(() => expect(titles()).toEqual(['Alpha']));
     const states = (): number => live.calls.filter((c) => c === 'state:get').length;
     expect(states()).toBe(1);

@@ -24,6 +24,7 @@ const snapshot = {
   },
   running: 1,
   approvals: [],
+  todayCostUsd: 0.4213,
 } as unknown as TrayState;
 
 describe('tray menu', () => {
@@ -40,6 +41,18 @@ describe('tray menu', () => {
     expect(role?.kind === 'submenu' && role.items[2]).toMatchObject({ action: { type: 'switch-role', role: 'consultant', ref: 'openrouter:openai/gpt-4o' } });
     expect(menu.filter((i) => i.kind === 'action').map((i) => (i.kind === 'action' ? i.action.type : ''))).toEqual(['restart-api', 'open-window', 'quit']);
     expect(trayTooltip(snapshot)).toBe('Helix — API running');
+  });
+
+  it("says today's cost, each role's provider:model with a missing key, and that a restart cuts the runs in flight", () => {
+    const keyless = { ...snapshot, config: { ...snapshot.config, providers: snapshot.config.providers.map((p) => ({ ...p, key: p.name === 'anthropic' ? 'missing' : 'set' })) } } as TrayState;
+    const menu = trayMenu(keyless);
+    expect(menu[2]).toEqual({ kind: 'label', label: 'Today: $0.42' });
+    expect(menu.find((i) => i.kind === 'submenu')?.label).toBe('helix-consultant — anthropic:claude-sonnet-4-5 (no key)');
+    const restart = menu.find((i) => i.kind === 'action' && i.action.type === 'restart-api');
+    expect(restart).toEqual({ kind: 'action', label: 'Restart API server (cuts 1 run)…', action: { type: 'restart-api', cuts: 1 } });
+    const idle = trayMenu({ ...snapshot, running: 0, todayCostUsd: 0 } as TrayState);
+    expect(idle.find((i) => i.kind === 'action' && i.action.type === 'restart-api')).toEqual({ kind: 'action', label: 'Restart API server', action: { type: 'restart-api' } });
+    expect(idle[2]).toEqual({ kind: 'label', label: 'Today: $0' });
   });
 });
 

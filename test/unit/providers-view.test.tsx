@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfigView } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { ProvidersView } from '../../renderer/src/views/ProvidersView';
+import { renderWithToasts as render } from '../support/panel-render';
 
 afterEach(cleanup);
 
@@ -58,17 +59,33 @@ describe('ProvidersView', () => {
     expect(screen.queryByRole('button', { name: 'Apply Provider for consultant' })).toBeNull();
   });
 
-  it('drops the switch message once the file says otherwise', async () => {
+  it("says a switch in a toast whose Undo takes back that switch, and says what was undone", async () => {
     const client = fakeClient();
     const changed = vi.fn();
-    const { rerender } = render(<ProvidersView client={client} config={config} onChanged={changed} />);
+    client.invoke.mockResolvedValueOnce({ ...switchedConfig, undo: 'helix-consultant set to openrouter:openai/gpt-4o' });
+    render(<ProvidersView client={client} config={config} onChanged={changed} />);
     fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
-    await vi.waitFor(() => expect(changed).toHaveBeenCalled());
-    rerender(<ProvidersView client={client} config={switchedConfig} onChanged={changed} />);
-    await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.');
-    rerender(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
-    expect(screen.getByRole('status').textContent).toBe('');
+    const toast = (await screen.findByText('helix-consultant now runs on openrouter:openai/gpt-4o; the next run uses it.')).closest('li') as HTMLElement;
+    client.invoke.mockResolvedValueOnce({ undone: 'helix-consultant set to openrouter:openai/gpt-4o', config });
+    fireEvent.click(within(toast).getByRole('button', { name: 'Undo: helix-consultant set to openrouter:openai/gpt-4o' }));
+    expect(client.invoke).toHaveBeenLastCalledWith('config:undo');
+    await screen.findByText('Undone: helix-consultant set to openrouter:openai/gpt-4o. The file is as it was before.');
+    expect(toast.isConnected).toBe(false); // the used toast is gone, with its Undo
+    expect(changed).toHaveBeenCalledTimes(2);
+  });
+
+  it('says a refused undo as an error that stays', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ ...switchedConfig, undo: 'helix-consultant set to openrouter:openai/gpt-4o' });
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    client.invoke.mockRejectedValueOnce(new Error('the file changed since: not undone'));
+    fireEvent.click(await screen.findByRole('button', { name: /^Undo: / }));
+    const error = (await screen.findByText('the file changed since: not undone')).closest('li') as HTMLElement;
+    expect(error.dataset.tone).toBe('error');
+    expect(within(error).getByText('Not undone')).toBeTruthy();
   });
 
   it('follows a role changed in the file, and Revert gives up a pending choice', () => {
@@ -126,7 +143,7 @@ describe('ProvidersView', () => {
     client.invoke.mockResolvedValueOnce(['openai/gpt-4o', 'vendor/new']);
     render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
     fireEvent.click(screen.getByRole('button', { name: 'Fetch models of openrouter' }));
-    expect((await screen.findByRole('status')).textContent).toBe('openrouter lists 2 models; they are in the role pickers below.');
+    await screen.findByText('openrouter lists 2 models; they are in the role pickers below.');
   });
 });
 
@@ -198,13 +215,19 @@ describe('ProvidersView editing', () => {
     expect(client.invoke).not.toHaveBeenCalled();
   });
 
-  it('offers Undo for the latest edit and says what was undone', async () => {
+  it('offers Undo of an added provider in the toast that says it was added', async () => {
     const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ ...config, undo: 'provider deepseek added' });
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add provider…' }));
+    const form = screen.getByRole('form', { name: 'Add a provider' });
+    fireEvent.change(within(form).getByLabelText('Preset'), { target: { value: 'deepseek' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Add provider' }));
+    await screen.findByText('Provider deepseek added.');
     client.invoke.mockResolvedValueOnce({ undone: 'provider deepseek added', config });
-    render(<ProvidersView client={client} config={{ ...config, undo: 'provider deepseek added' }} onChanged={() => undefined} />);
     fireEvent.click(screen.getByRole('button', { name: 'Undo: provider deepseek added' }));
     expect((await screen.findByText(/^Undone:/)).textContent).toBe('Undone: provider deepseek added. The file is as it was before.');
-    expect(client.invoke).toHaveBeenCalledWith('config:undo');
+    expect(client.invoke).toHaveBeenLastCalledWith('config:undo');
   });
 
   it('removes a provider only once confirmed, naming it on its row', async () => {
@@ -215,5 +238,23 @@ describe('ProvidersView editing', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove openrouter' }));
     await screen.findByText('Provider openrouter removed.');
     expect(client.invoke).toHaveBeenCalledWith('provider:remove', 'openrouter');
+  });
+});
+
+describe('ProvidersView: only the latest edit offers Undo', () => {
+  it('takes Undo off the toast of an earlier edit when a later one is saved', async () => {
+    const client = fakeClient();
+    client.invoke.mockResolvedValueOnce({ ...config, undo: 'provider deepseek added' });
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Add provider…' }));
+    fireEvent.change(within(screen.getByRole('form', { name: 'Add a provider' })).getByLabelText('Preset'), { target: { value: 'deepseek' } });
+    fireEvent.click(within(screen.getByRole('form', { name: 'Add a provider' })).getByRole('button', { name: 'Add provider' }));
+    await screen.findByRole('button', { name: 'Undo: provider deepseek added' });
+    client.invoke.mockResolvedValueOnce({ ...switchedConfig, undo: 'helix-consultant set to openrouter:openai/gpt-4o' });
+    fireEvent.change(screen.getByLabelText('Provider for consultant'), { target: { value: 'openrouter:openai/gpt-4o' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Provider for consultant' }));
+    await screen.findByRole('button', { name: 'Undo: helix-consultant set to openrouter:openai/gpt-4o' });
+    expect(screen.queryByRole('button', { name: 'Undo: provider deepseek added' })).toBeNull();
+    expect(screen.getByText('Provider deepseek added.')).toBeTruthy(); // what was said stays
   });
 });

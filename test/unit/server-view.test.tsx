@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ControlSnapshot, ServiceState } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
-import { ServerView } from '../../renderer/src/views/ServerView';
+import { cutRunsQuestion, ServerView } from '../../renderer/src/views/ServerView';
+import { renderWithToasts } from '../support/panel-render';
 
 afterEach(cleanup);
 
@@ -61,8 +62,8 @@ describe('ServerView', () => {
     expect(row.textContent).toContain('200 MiB');
     expect(row.textContent).toContain('1 min');
     const busy = within(table).getByText('s-2').closest('tr') as HTMLElement;
-    expect(within(busy).getByRole('button', { name: 'Close' }).hasAttribute('disabled')).toBe(true); // a turn is running in it
-    fireEvent.click(within(row).getByRole('button', { name: 'Close' }));
+    expect(within(busy).getByRole('button', { name: 'Close the warm process of s-2' }).hasAttribute('disabled')).toBe(true); // a turn is running in it
+    fireEvent.click(within(row).getByRole('button', { name: 'Close the warm process of Cats' }));
     await vi.waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(invoke).toHaveBeenCalledWith('live:close', 's-1');
   });
@@ -74,6 +75,51 @@ describe('ServerView', () => {
     render(<ServerView client={client} snapshot={snapshot} onChanged={() => undefined} />);
     const row = document.querySelector('tr[data-component="api"]') as HTMLElement;
     fireEvent.click(within(row).getByRole('button', { name: 'Restart the API server' }));
-    expect((await within(row).findByRole('alert')).textContent).toBe('Restart failed: port 8765 is in use');
+    expect((await within(row).findByRole('alert')).textContent).toBe('Restart of the API server failed: port 8765 is in use');
+  });
+
+  it('says a failed restart in an error toast that stays until dismissed, and a success in one that goes', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const invoke = vi.fn(async () => snapshot.components[0]);
+      invoke.mockRejectedValueOnce(new Error('port 8765 is in use'));
+      renderWithToasts(<ServerView client={withRequestLog(invoke)} snapshot={snapshot} onChanged={() => undefined} />);
+      fireEvent.click(screen.getByRole('button', { name: 'Restart the API server' }));
+      const error = (await screen.findByText('Restart of the API server failed', { selector: '.toast-title' })).closest('li') as HTMLElement;
+      expect(error.textContent).toContain('port 8765 is in use');
+      await vi.waitFor(() => expect(screen.getByRole('button', { name: 'Restart the API server' }).getAttribute('aria-busy')).toBeNull());
+      fireEvent.click(screen.getByRole('button', { name: 'Restart the API server' }));
+      const success = (await screen.findByText('The API server restarted.')).closest('li') as HTMLElement;
+      await act(() => vi.advanceTimersByTimeAsync(60_000));
+      expect(success.isConnected).toBe(false);
+      expect(error.isConnected).toBe(true);
+      const dismiss = within(error).getByRole('button', { name: 'Dismiss' });
+      expect(dismiss.getAttribute('aria-describedby')).toBe(error.querySelector('.toast-title')?.id);
+      fireEvent.click(dismiss);
+      expect(error.isConnected).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('asks before stopping or restarting a server while runs are in flight, saying how many are cut', async () => {
+    const invoke = vi.fn(async () => snapshot.components[0]);
+    render(<ServerView client={withRequestLog(invoke)} snapshot={snapshot} running={2} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Stop the API server' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Stop the API server?' });
+    expect(dialog.textContent).toContain('2 runs in flight will be cut');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(invoke).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Restart the API server' }));
+    fireEvent.click(within(screen.getByRole('alertdialog', { name: 'Restart the API server?' })).getByRole('button', { name: 'Restart and cut 2 runs' }));
+    await vi.waitFor(() => expect(invoke).toHaveBeenCalledWith('component:restart', 'api'));
+  });
+
+  it('asks nothing for a start or with no run in flight; the question names the server and the count', () => {
+    expect(cutRunsQuestion('component:restart', 'api', 0)).toBeNull();
+    expect(cutRunsQuestion('component:start', 'api', 3)).toBeNull();
+    expect(cutRunsQuestion('component:stop', 'proxy', 1)).toMatchObject({ title: 'Stop the translating proxy?', confirmLabel: 'Stop and cut 1 run' });
   });
 });

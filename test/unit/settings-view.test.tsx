@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfigView, SettingsView as Settings } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { SettingsView } from '../../renderer/src/views/SettingsView';
+import { renderWithToasts as render } from '../support/panel-render';
 
 afterEach(cleanup);
 
@@ -87,8 +88,6 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(screen.queryByRole('button', { name: 'Apply Retries of a failed provider call' })).toBeNull();
     rerender(view(client, configWith({ max_retries: 3 }), changed));
     expect(field('Retries of a failed provider call').value).toBe('3');
-    // A hand edit since: the message would no longer be true.
-    expect(screen.getByRole('status').textContent).toBe('');
   });
 
   it('applies a number with Enter and reverts it with Escape', () => {
@@ -130,6 +129,18 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(client.invoke).toHaveBeenCalledWith('settings:set', 'permission_mode', 'bypassPermissions');
   });
 
+  it('gives focus back to the button that opened the question when it is cancelled with Escape', async () => {
+    render(view(fakeClient(), configWith()));
+    fireEvent.change(field('Permission mode'), { target: { value: 'bypassPermissions' } });
+    const apply = screen.getByRole('button', { name: 'Apply Permission mode' });
+    apply.focus();
+    fireEvent.click(apply);
+    const dialog = screen.getByRole('alertdialog');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Apply Permission mode' })));
+  });
+
   it('shows a refused write next to its field and keeps the value typed', async () => {
     const client = fakeClient();
     client.invoke.mockRejectedValueOnce(new Error('llm-providers.yaml:3:24: settings.max_retries: Too big: expected number to be <=10'));
@@ -142,18 +153,26 @@ describe('SettingsView: only a value the user changed is written, and only when 
     expect(field('Retries of a failed provider call').value).toBe('11');
     expect(field('Retries of a failed provider call').getAttribute('aria-invalid')).toBe('true');
     expect(field('Retries of a failed provider call').getAttribute('aria-describedby')).toBe(alert.id);
+    // Said in an error toast too, which stays.
+    const toast = screen.getByText('Retries of a failed provider call not saved').closest('li') as HTMLElement;
+    expect(toast.dataset.tone).toBe('error');
+    expect(toast.textContent).toContain('expected number to be <=10');
   });
 });
 
 describe('SettingsView: undo', () => {
-  it('offers Undo for the latest config edit and says what was undone', async () => {
+  it('offers Undo of a saved setting in the toast that says it was saved, and says what was undone', async () => {
     const client = fakeClient();
-    client.invoke.mockResolvedValueOnce({ undone: 'max_retries set to 7', config: configWith() });
+    client.invoke.mockResolvedValueOnce({ ...configWith({ max_retries: 7 }), undo: 'max_retries set to 7' });
     const changed = vi.fn();
-    render(view(client, { ...configWith({ max_retries: 7 }), undo: 'max_retries set to 7' }, changed));
+    render(view(client, configWith(), changed));
+    fireEvent.change(field('Retries of a failed provider call'), { target: { value: '7' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Apply Retries of a failed provider call' }));
+    await screen.findByText('Retries of a failed provider call: 7 saved; the next run uses it.');
+    client.invoke.mockResolvedValueOnce({ undone: 'max_retries set to 7', config: configWith() });
     fireEvent.click(screen.getByRole('button', { name: 'Undo: max_retries set to 7' }));
     await screen.findByText('Undone: max_retries set to 7. The file is as it was before.');
-    expect(client.invoke).toHaveBeenCalledWith('config:undo');
-    expect(changed).toHaveBeenCalled();
+    expect(client.invoke).toHaveBeenLastCalledWith('config:undo');
+    expect(changed).toHaveBeenCalledTimes(2);
   });
 });

@@ -98,4 +98,29 @@ describe('tray commands', () => {
     await run({ type: 'quit' });
     expect(calls).toEqual(['show', 'approvals', 'quit']);
   });
+
+  it('asks before a restart that cuts runs in flight, and restarts only when the answer is yes', async () => {
+    const asked: string[] = [];
+    let answer = false;
+    const restarts: string[] = [];
+    const { run } = setUp({
+      confirm: async (question) => {
+        asked.push(`${question.title} | ${question.body} | ${question.confirmLabel}`);
+        return answer;
+      },
+      restartApi: async () => {
+        restarts.push('restart');
+        return { name: 'api', state: 'running', url: null, pid: 1, startedAt: null, lastError: null };
+      },
+    });
+    await run({ type: 'restart-api', cuts: 2 });
+    expect(asked).toEqual(['Restart the API server? | 2 runs in flight will be cut: their chats lose the connection. | Restart and cut 2 runs']);
+    expect(restarts).toEqual([]);
+    answer = true;
+    await run({ type: 'restart-api', cuts: 2 });
+    expect(restarts).toEqual(['restart']);
+    await run({ type: 'restart-api' }); // nothing in flight: no question
+    expect(asked).toHaveLength(2);
+    expect(restarts).toHaveLength(2);
+  });
 });

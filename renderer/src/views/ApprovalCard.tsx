@@ -3,15 +3,20 @@
  * timeline. Every button says what it does to which tool, so it reads right to a screen reader
  * and can be reached with Tab alone.
  */
+import { ShieldCheck } from 'lucide-react';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { answeredAs, type ApprovalDecision, type ApprovalQuestion, type ApprovalView } from '../../../common/approval';
 import type { ControlClient } from '../control-client';
+import { Button } from '../ui/Button';
+import { EmptyState } from '../ui/EmptyState';
+import { useToast } from '../ui/Toast';
 
 /** The client the cards answer with; none: a card shows its state only. */
 export const ApprovalClient = createContext<ControlClient | null>(null);
 
 export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JSX.Element {
   const client = useContext(ApprovalClient);
+  const toast = useToast();
   const [message, setMessage] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,7 +29,13 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
     setError(null);
     client
       .invoke('approval:answer', approval.id, answers ? { decision, answers } : message.trim() ? { decision, message: message.trim() } : { decision })
-      .catch((e: Error) => setError(e.message))
+      .then(
+        () => toast.success(`${approval.tool} ${answeredAs(decision)}`, approval.summary),
+        (e: Error) => {
+          setError(e.message);
+          toast.error(`The answer to ${approval.tool} was not taken`, e.message);
+        },
+      )
       .finally(() => setBusy(false));
   };
 
@@ -42,13 +53,13 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
             <div className="approval-actions">
               {!approval.questions && (
                 <>
-                  <button disabled={busy} onClick={() => answer('allow')}>Allow {tool} once</button>
-                  <button disabled={busy} onClick={() => answer('allow_chat')} title={approval.rule}>Always allow {approval.rule} in this chat</button>
-                  <button disabled={busy} onClick={() => answer('allow_role')} title={`Adds ${approval.rule} to the role's allowed_tools`}>Always allow {approval.rule} for role {approval.role}</button>
+                  <Button variant="primary" busy={busy} onClick={() => answer('allow')}>Allow {tool} once</Button>
+                  <Button disabled={busy} onClick={() => answer('allow_chat')} title={approval.rule}>Always allow {approval.rule} in this chat</Button>
+                  <Button disabled={busy} onClick={() => answer('allow_role')} title={`Adds ${approval.rule} to the role's allowed_tools`}>Always allow {approval.rule} for role {approval.role}</Button>
                 </>
               )}
               {approval.projectRule && !approval.questions && (
-                <button disabled={busy} onClick={() => answer('allow_project')}>Always allow {approval.rule} in the project</button>
+                <Button disabled={busy} onClick={() => answer('allow_project')}>Always allow {approval.rule} in the project</Button>
               )}
               <input
                 type="text"
@@ -57,8 +68,8 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }): React.JS
                 value={message}
                 onChange={(e) => setMessage(e.target.value)}
               />
-              <button disabled={busy} className="danger" onClick={() => answer('deny')}>Deny {tool}</button>
-              <button disabled={busy} className="danger" onClick={() => answer('stop')}>Deny {tool} and stop the turn</button>
+              <Button disabled={busy} variant="danger" onClick={() => answer('deny')}>Deny {tool}</Button>
+              <Button disabled={busy} variant="danger" onClick={() => answer('stop')}>Deny {tool} and stop the turn</Button>
             </div>
           )}
         </>
@@ -127,8 +138,11 @@ export function ApprovalsView({ client, approvals }: { client: ControlClient; ap
   return (
     <ApprovalClient.Provider value={client}>
       <main className="approvals">
-        <h2>Approvals</h2>
-        {approvals.length === 0 && <p className="empty">Nothing is waiting for an answer. When Claude Code asks before it acts, the question shows here.</p>}
+        {approvals.length === 0 && (
+          <EmptyState icon={<ShieldCheck size={24} />} title="Nothing is waiting for an answer.">
+            When Claude Code asks before it acts, the question shows here.
+          </EmptyState>
+        )}
         <ul>
           {approvals.map((a) => (
             <li key={a.id}>

@@ -5,7 +5,8 @@
  */
 import { useId, useRef, useState, type ChangeEvent, type KeyboardEvent, type RefObject } from 'react';
 import { useDraft } from '../use-draft';
-import { ConfirmDialog, type Confirmation } from './ConfirmDialog';
+import { Button } from '../ui/Button';
+import { ConfirmDialog, type Confirmation } from '../ui/Dialog';
 import { InlineError } from './InlineError';
 
 export interface ControlProps {
@@ -75,12 +76,12 @@ export function EditableValue({ live, label, write, same, confirm, onApplied, ch
       })}
       {draft.dirty && (
         <span className="pending-actions">
-          <button type="button" aria-label={`Apply ${label}`} aria-disabled={draft.busy} onClick={apply}>
-            {draft.busy ? 'Applying…' : 'Apply'}
-          </button>
-          <button type="button" aria-label={`Revert ${label}`} onClick={draft.revert} disabled={draft.busy}>
+          <Button size="sm" variant="primary" aria-label={`Apply ${label}`} busy={draft.busy} onClick={apply}>
+            Apply
+          </Button>
+          <Button size="sm" aria-label={`Revert ${label}`} onClick={draft.revert} disabled={draft.busy}>
             Revert
-          </button>
+          </Button>
         </span>
       )}
       {draft.changedUnderneath !== null && <span className="meta">The file now says {draft.changedUnderneath}.</span>}

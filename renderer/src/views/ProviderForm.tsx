@@ -7,6 +7,8 @@ import { useId, useState } from 'react';
 import type { ProviderInput, ProviderView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
 import { PROVIDER_PRESETS } from '../provider-presets';
+import { Button } from '../ui/Button';
+import { useToast } from '../ui/Toast';
 import { InlineError } from './InlineError';
 
 interface Props {
@@ -15,7 +17,8 @@ interface Props {
   editing?: ProviderView & { headers?: Record<string, string> };
   /** Names already taken (adding one of those would replace it). */
   taken: string[];
-  onDone(message: string | null): void;
+  /** What was saved and what Undo would take back (ConfigView.undo); null: closed without saving. */
+  onDone(message: string | null, undo?: string | null): void;
 }
 
 interface Fields {
@@ -48,6 +51,7 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
   const [key, setKey] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const toast = useToast();
   const set = (change: Partial<Fields>): void => setFields((f) => ({ ...f, ...change }));
   const hint = PROVIDER_PRESETS.find((p) => p.id === preset)?.hint;
 
@@ -66,12 +70,14 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
     setBusy(true);
     setError(null);
     try {
-      await client.invoke('provider:set', name, provider);
+      const config = await client.invoke('provider:set', name, provider);
       if (key && provider.api_key_env) await client.invoke('key:set', provider.api_key_env, key);
       setKey('');
-      onDone(`Provider ${name} ${editing ? 'saved' : 'added'}${key ? '; its key is stored' : ''}.`);
+      onDone(`Provider ${name} ${editing ? 'saved' : 'added'}${key ? '; its key is stored' : ''}.`, config.undo);
     } catch (e) {
-      setError(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = e instanceof Error ? e.message : String(e);
+      setError(`Not saved: ${reason}`);
+      toast.error(`Provider ${name} not saved`, reason);
     } finally {
       setBusy(false);
     }
@@ -145,12 +151,10 @@ export function ProviderForm({ client, editing, taken, onDone }: Props): React.J
       </label>
       {!editing && hint && <p className="meta wide">{hint}</p>}
       <div className="form-actions wide">
-        <button type="submit" aria-disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save provider' : 'Add provider'}
-        </button>
-        <button type="button" onClick={() => onDone(null)}>
-          Cancel
-        </button>
+        <Button type="submit" variant="primary" busy={busy}>
+          {editing ? 'Save provider' : 'Add provider'}
+        </Button>
+        <Button onClick={() => onDone(null)}>Cancel</Button>
       </div>
       <InlineError message={error} />
     </form>

@@ -1,19 +1,25 @@
 /**
  * Per role: which provider and model it runs on, and its run options; per provider: whether its
  * key is there, and adding, editing or removing one. The app's latest change of the file can be
- * undone from the status line.
+ * undone from the toast that says it was saved.
  */
-import { Fragment, useState } from 'react';
+import { Pencil, PlugZap, Plus, RefreshCw, SlidersHorizontal, Trash2 } from 'lucide-react';
+import { Fragment, useRef, useState } from 'react';
 import type { ConfigView, ConnectionTest } from '../../../common/control';
 import type { ControlClient } from '../control-client';
+import { Button } from '../ui/Button';
+import { StatusDot } from '../ui/Status';
+import { useToast } from '../ui/Toast';
+import { useConfigSaved, useRefusalToast } from '../use-config-saved';
 import { useFailures } from '../use-failures';
 import { EditableValue } from './EditableValue';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../ui/Dialog';
 import { InlineError } from './InlineError';
 import { ProviderForm } from './ProviderForm';
 import { RoleEditor } from './RoleEditor';
 import { TableHead } from './TableHead';
-import { UndoButton } from './UndoButton';
+
+const ICON = { size: 14, 'aria-hidden': true } as const;
 
 interface Props {
   client: ControlClient;
@@ -22,66 +28,77 @@ interface Props {
 }
 
 export function ProvidersView({ client, config, onChanged }: Props): React.JSX.Element {
-  // A switch's message is said only while the role still runs there (a hand edit since would make it untrue).
-  const [message, setMessage] = useState<{ text: string; role?: string; ref?: string } | null>(null);
-  const roleNow = (name: string): string | undefined => config.roles.filter((r) => r.name === name).map((r) => `${r.provider}:${r.model}`)[0];
-  const stillTrue = message && (message.role === undefined || roleNow(message.role) === message.ref);
+  const saved = useConfigSaved(client, onChanged);
+  const toast = useToast();
   const [fetched, setFetched] = useState<Record<string, string[]>>({});
   const [tests, setTests] = useState<Record<string, ConnectionTest | 'testing'>>({});
   const options = config.providers.flatMap((p) => [...new Set([...p.models, ...(fetched[p.name] ?? [])])].map((m) => `${p.name}:${m}`));
 
   const failures = useFailures();
   const fetchModels = (provider: string): void => {
-    void failures.run(`models:${provider}`, 'Fetching models', async () => {
-      const models = await client.invoke('provider:models', provider);
-      setFetched((previous) => ({ ...previous, [provider]: models }));
-      setMessage({ text: `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the role pickers below.` });
-    });
+    void failures.run(
+      `models:${provider}`,
+      'Fetching models',
+      async () => {
+        const models = await client.invoke('provider:models', provider);
+        setFetched((previous) => ({ ...previous, [provider]: models }));
+        return models;
+      },
+      (models) => `${provider} lists ${models.length} model${models.length === 1 ? '' : 's'}; they are in the role pickers below.`,
+    );
   };
   const test = (provider: string): void => {
     setTests((previous) => ({ ...previous, [provider]: 'testing' }));
     client.invoke('provider:test', provider).then(
-      (result) => setTests((previous) => ({ ...previous, [provider]: result })),
-      (e: Error) => setTests((previous) => ({ ...previous, [provider]: { ok: false, status: null, latencyMs: 0, message: e.message } })),
+      (result) => {
+        setTests((previous) => ({ ...previous, [provider]: result }));
+        if (result.ok) toast.success(`${provider}: ${result.message}`);
+        else toast.error(`${provider} is not reachable`, result.message);
+      },
+      (e: Error) => {
+        setTests((previous) => ({ ...previous, [provider]: { ok: false, status: null, latencyMs: 0, message: e.message } }));
+        toast.error(`Testing ${provider} failed`, e.message);
+      },
     );
   };
 
+  // What Undo would take back after a role's switch: the command's answer, read when the switch is said.
+  const lastUndo = useRef<string | null>(null);
+  const refused = useRefusalToast();
   const switchRole = (role: string) => async (ref: string): Promise<void> => {
-    await client.invoke('role:set-model', role, ref);
+    try {
+      lastUndo.current = (await client.invoke('role:set-model', role, ref)).undo;
+    } catch (error) {
+      refused(`Provider of helix-${role}`, error);
+    }
     onChanged();
   };
-  const switched = (role: string) => (ref: string): void => setMessage({ text: `helix-${role} now runs on ${ref}; the next run uses it.`, role, ref });
+  const switched = (role: string) => (ref: string): void => saved(`helix-${role} now runs on ${ref}; the next run uses it.`, lastUndo.current);
   const [editingRole, setEditingRole] = useState<string | null>(null);
   /** The provider form: 'new' to add one, or the name of the one edited. */
   const [form, setForm] = useState<string | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
-  const said = (text: string | null): void => {
+  const said = (text: string | null, undo: string | null = null): void => {
     setForm(null);
     if (text) {
-      setMessage({ text });
+      saved(text, undo);
       onChanged();
     }
   };
   const remove = (name: string): void => {
     setRemoving(null);
     void failures.run(`remove:${name}`, 'Removing', async () => {
-      await client.invoke('provider:remove', name);
-      setMessage({ text: `Provider ${name} removed.` });
+      const result = await client.invoke('provider:remove', name);
+      saved(`Provider ${name} removed.`, result.undo);
       onChanged();
     });
   };
 
   return (
     <main className="providers">
-      <p className="meta">Config: {config.file}</p>
-      {/* Always there, so that what is written into it is announced. */}
-      <div className="banner ok status-line" role="status">
-        {stillTrue && <span>{message.text}</span>}
-        <UndoButton client={client} undo={config.undo} onUndone={(text) => {
-          setMessage({ text });
-          onChanged();
-        }} />
-      </div>
+      <p className="meta">
+        Config: <code>{config.file}</code>
+      </p>
       <h2>Roles</h2>
       <table>
         <TableHead columns={['Model id', 'Provider and model', 'Options']} />
@@ -105,18 +122,23 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
                   </EditableValue>
                 </td>
                 <td>
-                  <button type="button" aria-expanded={open} aria-label={`Edit options of helix-${role.name}`} onClick={() => setEditingRole(open ? null : role.name)}>
+                  <Button size="sm" icon={<SlidersHorizontal {...ICON} />} aria-expanded={open} aria-label={`Edit options of helix-${role.name}`} onClick={() => setEditingRole(open ? null : role.name)}>
                     Edit options
-                  </button>
+                  </Button>
                 </td>
               </tr>
               {open && (
                 <tr className="editor-row">
                   <td colSpan={3}>
-                    <RoleEditor client={client} role={role} models={options} onApplied={(text) => {
-                      setMessage({ text });
-                      onChanged();
-                    }} />
+                    <RoleEditor
+                      client={client}
+                      role={role}
+                      models={options}
+                      onApplied={(text, undo) => {
+                        saved(text, undo);
+                        onChanged();
+                      }}
+                    />
                   </td>
                 </tr>
               )}
@@ -127,9 +149,9 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
       </table>
       <div className="section-head">
         <h2>Providers</h2>
-        <button type="button" aria-expanded={form === 'new'} onClick={() => setForm(form === 'new' ? null : 'new')}>
+        <Button variant="primary" icon={<Plus {...ICON} />} aria-expanded={form === 'new'} onClick={() => setForm(form === 'new' ? null : 'new')}>
           Add provider…
-        </button>
+        </Button>
       </div>
       {form === 'new' && <ProviderForm client={client} taken={config.providers.map((p) => p.name)} onDone={said} />}
       <table>
@@ -142,14 +164,24 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
               <td>{p.type}</td>
               <td>{p.baseUrl ?? '—'}</td>
               <td>
-                <span className={`key ${p.key.replace(' ', '-')}`}>{p.key}</span>
+                <StatusDot state={p.key} tone={p.key === 'not needed' ? 'muted' : undefined} />
                 {p.keyEnv && <KeyInput client={client} name={p.keyEnv} onSaved={onChanged} />}
               </td>
               <td className="actions" data-provider={p.name}>
-                <button type="button" aria-label={`Test connection to ${p.name}`} onClick={() => test(p.name)}>Test connection</button>
-                {p.type === 'openai' && <button type="button" aria-label={`Fetch models of ${p.name}`} onClick={() => fetchModels(p.name)}>Fetch models</button>}
-                <button type="button" aria-label={`Edit provider ${p.name}`} aria-expanded={form === p.name} onClick={() => setForm(form === p.name ? null : p.name)}>Edit</button>
-                <button type="button" aria-label={`Remove provider ${p.name}`} onClick={() => setRemoving(p.name)}>Remove</button>
+                <Button size="sm" icon={<PlugZap {...ICON} />} busy={tests[p.name] === 'testing'} aria-label={`Test connection to ${p.name}`} onClick={() => test(p.name)}>
+                  Test connection
+                </Button>
+                {p.type === 'openai' && (
+                  <Button size="sm" icon={<RefreshCw {...ICON} />} aria-label={`Fetch models of ${p.name}`} onClick={() => fetchModels(p.name)}>
+                    Fetch models
+                  </Button>
+                )}
+                <Button size="sm" icon={<Pencil {...ICON} />} aria-label={`Edit provider ${p.name}`} aria-expanded={form === p.name} onClick={() => setForm(form === p.name ? null : p.name)}>
+                  Edit
+                </Button>
+                <Button size="sm" variant="danger" icon={<Trash2 {...ICON} />} aria-label={`Remove provider ${p.name}`} onClick={() => setRemoving(p.name)}>
+                  Remove
+                </Button>
                 <TestResult result={tests[p.name]} />
                 <InlineError message={failures.of(`models:${p.name}`)} />
                 <InlineError message={failures.of(`remove:${p.name}`)} />
@@ -181,33 +213,44 @@ export function ProvidersView({ client, config, onChanged }: Props): React.JSX.E
 
 function TestResult({ result }: { result: ConnectionTest | 'testing' | undefined }): React.JSX.Element | null {
   if (!result) return null;
-  if (result === 'testing') return <span className="meta"> testing…</span>;
-  return <span className={result.ok ? 'good' : 'bad'}> {result.message}</span>;
+  if (result === 'testing') return <span className="meta test-result">testing…</span>;
+  return <span className={`test-result ${result.ok ? 'good' : 'bad'}`}>{result.message}</span>;
 }
 
 function KeyInput({ client, name, onSaved }: { client: ControlClient; name: string; onSaved(): void }): React.JSX.Element {
   const [value, setValue] = useState('');
   const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const toast = useToast();
   return (
     <form
       className="key-form"
       onSubmit={(e) => {
         e.preventDefault();
+        if (busy) return;
         setFailure(null);
+        setBusy(true);
         // What was typed stays in the field when it could not be stored, to try again.
-        client.invoke('key:set', name, value).then(
-          () => {
-            setValue('');
-            onSaved();
-          },
-          (error: Error) => setFailure(`The key was not saved: ${error.message}`),
-        );
+        client
+          .invoke('key:set', name, value)
+          .then(
+            () => {
+              setValue('');
+              toast.success(`The key for ${name} is stored.`);
+              onSaved();
+            },
+            (error: Error) => {
+              setFailure(`The key was not saved: ${error.message}`);
+              toast.error('The key was not saved', error.message);
+            },
+          )
+          .finally(() => setBusy(false));
       }}
     >
       <input type="password" placeholder={name} aria-label={`Key for ${name}`} value={value} onChange={(e) => setValue(e.target.value)} />
-      <button type="submit" disabled={!value} aria-label={`Save key (${name})`}>
+      <Button type="submit" size="sm" busy={busy} disabled={!value} aria-label={`Save key (${name})`}>
         Save key
-      </button>
+      </Button>
       <InlineError message={failure} />
     </form>
   );

@@ -6,7 +6,9 @@
 import { useId, useState } from 'react';
 import { PERMISSION_MODES, type RoleOptions, type RoleView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
-import { ConfirmDialog } from './ConfirmDialog';
+import { Button } from '../ui/Button';
+import { useToast } from '../ui/Toast';
+import { ConfirmDialog } from '../ui/Dialog';
 import { InlineError } from './InlineError';
 import { BYPASS } from './confirmations';
 
@@ -15,7 +17,8 @@ interface Props {
   role: RoleView;
   /** Every provider:model the pickers offer. */
   models: string[];
-  onApplied(message: string): void;
+  /** What was saved, and what Undo would take back (ConfigView.undo). */
+  onApplied(message: string, undo: string | null): void;
 }
 
 /** The form's fields as text; lists one entry a line, env entries NAME=value. */
@@ -75,6 +78,7 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
+  const toast = useToast();
   const fields = draft ?? live;
   const dirty = draft !== null && JSON.stringify(draft) !== JSON.stringify(live);
   const set = (change: Partial<Fields>): void => {
@@ -92,11 +96,13 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
     setBusy(true);
     setError(null);
     try {
-      await client.invoke('role:set', role.name, options);
+      const config = await client.invoke('role:set', role.name, options);
       setDraft(null);
-      onApplied(`helix-${role.name}'s options saved; the next run uses them.`);
+      onApplied(`helix-${role.name}'s options saved; the next run uses them.`, config.undo);
     } catch (e) {
-      setError(`Not saved: ${e instanceof Error ? e.message : String(e)}`);
+      const reason = e instanceof Error ? e.message : String(e);
+      setError(`Not saved: ${reason}`);
+      toast.error(`Options of helix-${role.name} not saved`, reason);
     } finally {
       setBusy(false);
     }
@@ -159,12 +165,12 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
       {field('append_system_prompt', 'System prompt (appended)', area('append_system_prompt', 'Answer briefly.'))}
       {field('env', 'Environment (NAME=value, one a line)', area('env', 'GH_TOKEN=${GITHUB_TOKEN}'))}
       <div className="form-actions wide">
-        <button type="submit" aria-disabled={busy || !dirty}>
-          {busy ? 'Applying…' : `Apply options of helix-${role.name}`}
-        </button>
-        <button type="button" aria-label={`Revert options of helix-${role.name}`} onClick={revert} disabled={!dirty || busy}>
+        <Button type="submit" variant="primary" busy={busy} aria-disabled={!dirty || undefined}>
+          Apply options of helix-{role.name}
+        </Button>
+        <Button aria-label={`Revert options of helix-${role.name}`} onClick={revert} disabled={!dirty || busy}>
           Revert
-        </button>
+        </Button>
       </div>
       <InlineError message={error} />
       {asking && (

@@ -7,7 +7,8 @@ import type { ControlClient } from '../control-client';
 import { sessionFacts, turnTotals } from '../format';
 import { exportFileName, sessionMarkdown } from '../session-export';
 import { useSessionList } from '../use-session-list';
-import { ConfirmDialog } from './ConfirmDialog';
+import { Button } from '../ui/Button';
+import { ConfirmDialog } from '../ui/Dialog';
 import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 import { ApprovalCard, ApprovalClient } from './ApprovalCard';
 import { CopyButton } from './CopyButton';
@@ -253,9 +254,9 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           </button>
         )}
         <button onClick={() => void exportSession(client, session).catch((e: Error) => setError(e.message))}>Export as Markdown</button>
-        <button disabled={running} title={running ? 'Cancel the running turn first' : undefined} onClick={() => setConfirming(true)}>
+        <Button variant="danger" disabled={running} aria-label={`Delete session ${session.title}`} title={running ? 'Cancel the running turn first' : undefined} onClick={() => setConfirming(true)}>
           Delete
-        </button>
+        </Button>
       </div>
       {confirming && (
         <ConfirmDialog

@@ -3,13 +3,13 @@
  * Each field shows the live config (a hand edit of the file shows at once) and writes only a
  * value the user changed and applied.
  */
-import { useState } from 'react';
+import { useRef } from 'react';
 import { ON_DISCONNECT, PERMISSION_MODES, type ConfigView, type SettingsView as Settings } from '../../../common/control';
 import type { ControlClient } from '../control-client';
-import type { Confirmation } from './ConfirmDialog';
+import type { Confirmation } from '../ui/Dialog';
 import { BYPASS } from './confirmations';
+import { useConfigSaved, useRefusalToast } from '../use-config-saved';
 import { EditableValue } from './EditableValue';
-import { UndoButton } from './UndoButton';
 
 interface Props {
   client: ControlClient;
@@ -35,38 +35,26 @@ const sameNumber = (a: string, b: string): boolean => a.trim() !== '' && Number(
 const confirmation = (key: keyof Settings) => (value: string): Confirmation | null => (key === 'permission_mode' && value === 'bypassPermissions' ? BYPASS : null);
 
 export function SettingsView({ client, config, apiUrl, onChanged }: Props): React.JSX.Element {
-  // What was saved, said only while the config still holds it (a hand edit since would make it untrue).
-  const [saved, setSaved] = useState<{ key: keyof Settings; label: string; value: string } | null>(null);
-  const [undone, setUndone] = useState<string | null>(null);
-  const stillSaved = saved && (NUMBERS.some(([key]) => key === saved.key) ? sameNumber : Object.is)(String(config.settings[saved.key]), saved.value);
-  const write = (key: keyof Settings, number: boolean) => async (value: string): Promise<void> => {
+  const saved = useConfigSaved(client, onChanged);
+  // What Undo would take back after a write: the command's answer, read when the write is said.
+  const lastUndo = useRef<string | null>(null);
+  const refused = useRefusalToast();
+  const write = (key: keyof Settings, label: string, number: boolean) => async (value: string): Promise<void> => {
     if (number && (value.trim() === '' || !Number.isFinite(Number(value)))) throw new Error('Enter a number.');
-    setSaved(null);
-    setUndone(null);
-    await client.invoke('settings:set', key, value);
+    try {
+      lastUndo.current = (await client.invoke('settings:set', key, value)).undo;
+    } catch (error) {
+      refused(label, error);
+    }
     onChanged();
   };
-  const applied = (key: keyof Settings, label: string) => (value: string): void => setSaved({ key, label, value });
+  const applied = (label: string) => (value: string): void => saved(`${label}: ${value} saved; the next run uses it.`, lastUndo.current);
   return (
     <main className="settings">
-      {/* Always there, so that what is written into it is announced. */}
-      <div className="banner ok status-line" role="status">
-        {saved && stillSaved && <span>{`${saved.label}: ${saved.value} saved; the next run uses it.`}</span>}
-        {undone && !(saved && stillSaved) && <span>{undone}</span>}
-        <UndoButton
-          client={client}
-          undo={config.undo}
-          onUndone={(text) => {
-            setSaved(null);
-            setUndone(text);
-            onChanged();
-          }}
-        />
-      </div>
       <form className="settings-form" onSubmit={(e) => e.preventDefault()}>
         {NUMBERS.map(([key, label]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, true)} same={sameNumber} onApplied={applied(key, label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, label, true)} same={sameNumber} onApplied={applied(label)}>
               {(control) => (
                 <label>
                   {label}
@@ -78,7 +66,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
         ))}
         {CHOICES.map(([key, label, values]) => (
           <div className="field" key={key}>
-            <EditableValue live={String(config.settings[key])} label={label} write={write(key, false)} confirm={confirmation(key)} onApplied={applied(key, label)}>
+            <EditableValue live={String(config.settings[key])} label={label} write={write(key, label, false)} confirm={confirmation(key)} onApplied={applied(label)}>
               {(control) => (
                 <label>
                   {label}

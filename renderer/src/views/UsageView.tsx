@@ -3,9 +3,12 @@
  * table), per role, per provider, per login (Claude Code's own login or an API key), and the
  * chats that cost the most; exported as CSV. Fetched again as sessions change.
  */
+import { Download } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { UsageReport, UsageTotals } from '../../../common/usage';
 import type { ControlClient } from '../control-client';
+import { formatTokens, usd } from '../format';
+import { Button } from '../ui/Button';
 import { usageCsv } from '../usage-csv';
 import { TableHead } from './TableHead';
 
@@ -13,8 +16,6 @@ const DAYS = 30;
 /** Session changes come in bursts while a turn runs; one fetch per second is enough for a report of days. */
 const REFETCH_MS = 1000;
 
-const formatTokens = (n: number): string => n.toLocaleString('en-US');
-const usd = (n: number): string => (n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
 const LOGIN: Record<string, string> = { subscription: 'Claude Code login (subscription)', 'api-key': 'API key', unknown: 'not reported' };
 
 export function UsageView({ client }: { client: ControlClient }): React.JSX.Element {
@@ -64,9 +65,9 @@ export function UsageView({ client }: { client: ControlClient }): React.JSX.Elem
         <h2>
           Last {DAYS} days: {usd(report.total.costUsd)}, {formatTokens(report.total.tokens)} tokens, {report.total.turns} turn{report.total.turns === 1 ? '' : 's'}
         </h2>
-        <button type="button" onClick={download}>
+        <Button icon={<Download size={14} aria-hidden="true" />} onClick={download}>
           Export as CSV
-        </button>
+        </Button>
       </div>
       <DayChart days={report.days} />
       <details>

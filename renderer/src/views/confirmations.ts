@@ -1,5 +1,5 @@
 /** Questions asked before changes with consequences, shared by the views that can make them. */
-import type { Confirmation } from './ConfirmDialog';
+import type { Confirmation } from '../ui/Dialog';
 
 export const BYPASS: Confirmation = {
   title: 'Let Claude Code act without asking?',
