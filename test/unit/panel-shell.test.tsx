@@ -5,13 +5,17 @@
  */
 import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { render } from '@testing-library/react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApprovalView } from '../../common/approval';
 import type { ControlSnapshot, SessionSummary } from '../../common/control';
 import { App } from '../../renderer/src/App';
 import { elapsed } from '../../renderer/src/format';
 import { usageGlance } from '../../renderer/src/use-panel-status';
+import { hideSetup } from '../../renderer/src/views/SetupBanner';
 import { emptyUsage, panelClient } from '../support/panel-client';
+
+// A provider without a key opens the set-up guide first; this user hid it, so the panel opens on the Overview.
+beforeEach(() => hideSetup());
 
 afterEach(() => {
   cleanup();
@@ -62,7 +66,7 @@ describe('the sidebar', () => {
     render(<App client={panel.client} />);
     await screen.findByRole('heading', { name: 'Servers' });
     const buttons = within(nav()).getAllByRole('button');
-    expect(buttons.map((b) => b.textContent)).toEqual(['Overview', 'Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Settings']);
+    expect(buttons.map((b) => b.textContent)).toEqual(['Overview', 'Sessions', 'Approvals', 'Providers', 'Usage', 'Server', 'Logs', 'Settings', 'Set-up']);
     expect(within(nav()).getByRole('button', { name: 'Overview' }).getAttribute('aria-current')).toBe('page');
     fireEvent.click(within(nav()).getByRole('button', { name: 'Usage' }));
     expect(within(nav()).getByRole('button', { name: 'Usage' }).getAttribute('aria-current')).toBe('page');

@@ -164,12 +164,12 @@ describe('deleting the session', () => {
   it('asks first, naming the session; Cancel keeps it, confirming deletes it', async () => {
     const { client: c, calls } = client();
     render(<SessionsView client={c} />);
-    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete session Old title' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete the session "Old title"?' });
     expect(dialog.textContent).toContain("Claude Code's transcripts");
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(calls.some(([command]) => command === 'session:delete')).toBe(false);
-    fireEvent.click(screen.getByRole('button', { name: 'Delete' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Delete session Old title' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete the session' })));
     expect(calls).toContainEqual(['session:delete', 's1']);
   });
