@@ -23,7 +23,7 @@ export async function openPanel(url: string): Promise<{ browser: Browser; page: 
 }
 
 /** The panel's screens, as the sidebar names them. */
-export type ScreenName = 'Overview' | 'Sessions' | 'Approvals' | 'Providers' | 'Usage' | 'Server' | 'Settings' | (string & {});
+export type ScreenName = 'Overview' | 'Sessions' | 'Approvals' | 'Providers' | 'Usage' | 'Server' | 'Logs' | 'Settings' | 'Set-up';
 
 /**
  * A screen's button in the sidebar (its name may go on with a badge: "Approvals 2 waiting").

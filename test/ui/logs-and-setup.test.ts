@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen } from '../support/browser';
 import { FakeAnthropic, text } from '../support/fake-anthropic';
 import { buildServeIfMissing, serveReady, type ServeProcess } from '../support/serve-process';
 
@@ -101,7 +101,7 @@ describe('the set-up guide and the Logs screen, against serve', () => {
 
   it('opens a failed request\'s drill-down on the Logs screen, with the echoed key cut out', async () => {
     fake.setScript((req) => ({ kind: 'error', status: 401, message: `Invalid API key: ${String(req.headers['x-api-key'])}` }));
-    await page.getByRole('tab', { name: 'Logs' }).click();
+    await openScreen(page, 'Logs');
     const table = page.getByRole('table', { name: 'Requests' });
     await table.getByText('/v1/chat/completions').first().waitFor();
     const rowsBefore = await table.locator('tbody tr').count();
@@ -136,7 +136,7 @@ describe('the set-up guide and the Logs screen, against serve', () => {
   }, 60_000);
 
   it('searches the diagnostic log on the server and shows new records while following', async () => {
-    await page.getByRole('tab', { name: 'Logs' }).click();
+    await openScreen(page, 'Logs');
     await page.getByRole('tab', { name: 'Requests' }).focus();
     await page.keyboard.press('ArrowRight');
     expect(await page.getByRole('tab', { name: 'Diagnostic log' }).getAttribute('aria-selected')).toBe('true');

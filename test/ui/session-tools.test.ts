@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ARTIFACTS, openPanel } from '../support/browser';
+import { ARTIFACTS, openPanel, openScreen } from '../support/browser';
 import { text, type FakeRequest, type Reply } from '../support/fake-anthropic';
 import { chatBody, readSse, startHarness, type Harness } from '../support/helix-harness';
 
@@ -91,10 +91,11 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
     expect(readFileSync(path.join(project, 'notes.md'), 'utf8')).toBe('First line\nThe second line\nThird line\n');
 
     await page.setViewportSize({ width: 1280, height: 1900 });
+    await openScreen(page, 'Sessions');
     await page.getByRole('button', { name: /^Fix the typo in notes\.md/ }).click();
     const bash = page.locator('.timeline article.tool-bash').first();
     await bash.waitFor({ timeout: 30_000 });
-    await expect.poll(() => bash.locator('.badge').textContent()).toBe('exit 0');
+    await expect.poll(() => bash.locator('.tool-badge').textContent()).toBe('exit 0');
     expect(await bash.locator('pre.command').textContent()).toContain("printf '");
     expect(await bash.locator('.cwd').textContent()).toBe(`in ${project}`);
     const output = bash.locator('pre.ansi');
@@ -105,7 +106,7 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
     expect(await read.locator('.tool-target').textContent()).toBe('notes.md');
     expect(await read.locator('.tool-target').getAttribute('title')).toBe(path.join(project, 'notes.md'));
     expect(await read.getByText('lines 1–3').count()).toBe(1);
-    expect(await read.locator('.badge').textContent()).toBe('3 lines');
+    expect(await read.locator('.tool-badge').textContent()).toBe('3 lines');
 
     const edit = page.locator('article.tool-edit');
     expect(await edit.locator('.diff .removed').textContent()).toContain('Teh second line');
@@ -115,7 +116,7 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
     // CLAUDE_CODE_ENABLE_TODO_TOOLS is set): the card shows the list the model wrote, and the refusal.
     const todos = page.locator('article.tool-todos');
     await expect.poll(() => todos.count()).toBe(2);
-    expect(await todos.first().locator('.badge.bad').textContent()).toBe('failed');
+    expect(await todos.first().locator('.tool-badge.bad').textContent()).toBe('failed');
     expect(await todos.first().locator('.error-text').textContent()).toMatch(/No such tool available: TodoWrite/);
     expect(await todos.last().locator('li.todo').evaluateAll((items) => items.map((li) => `${li.className}: ${li.querySelector('.todo-text')?.textContent}`))).toEqual([
       'todo completed: Look at the notes',
@@ -127,7 +128,7 @@ describe('tool calls on the Sessions screen, in Chromium', () => {
     expect(await task.locator(':scope > .tool-head .tool-target').textContent()).toBe('Find the notes · general-purpose');
     const nested = task.getByRole('group', { name: 'Tool calls of Agent: Find the notes' }).locator('article.tool-bash');
     expect(await nested.locator('pre.command').textContent()).toBe('$ ls *.md');
-    expect(await nested.locator('.badge').textContent()).toBe('exit 0');
+    expect(await nested.locator('.tool-badge').textContent()).toBe('exit 0');
     expect(await nested.locator('pre.ansi').textContent()).toBe('notes.md');
 
     await page.locator('.item.answer', { hasText: 'Fixed the typo' }).waitFor();

@@ -29,8 +29,8 @@ describe('a tool card', () => {
     const el = card(call({ name: 'Bash', title: 'Bash: npm test', input: { command: 'npm test', description: 'Run the tests' }, outcome: 'exit 1', isError: true, output: `Exit code 1\n${output}`, cwd: '/work/app' }));
     expect(el.querySelector('pre.command')?.textContent).toBe('$ npm test');
     expect(within(el).getByText('in /work/app')).toBeTruthy();
-    expect(el.querySelector('.badge')?.textContent).toBe('exit 1');
-    expect(el.querySelector('.badge')?.className).toContain('bad');
+    expect(el.querySelector('.tool-badge')?.textContent).toBe('exit 1');
+    expect(el.querySelector('.tool-badge')?.className).toContain('bad');
     const shown = el.querySelector('pre.ansi') as HTMLElement;
     expect(shown.querySelector('.ansi-fg-green')?.textContent).toBe('✓ passes');
     expect(shown.querySelector('.ansi-fg-red.ansi-bold')?.textContent).toBe('✗ fails');
@@ -44,16 +44,16 @@ describe('a tool card', () => {
   });
 
   it('Bash still running: a running badge and no output yet; exit 0 is a good badge', () => {
-    expect(card(call({ name: 'Bash', input: { command: 'sleep 5' } })).querySelector('.badge')?.textContent).toBe('running…');
+    expect(card(call({ name: 'Bash', input: { command: 'sleep 5' } })).querySelector('.tool-badge')?.textContent).toBe('running…');
     cleanup();
-    expect(card(call({ name: 'Bash', input: { command: 'ls' }, outcome: 'exit 0', output: 'a' })).querySelector('.badge.good')?.textContent).toBe('exit 0');
+    expect(card(call({ name: 'Bash', input: { command: 'ls' }, outcome: 'exit 0', output: 'a' })).querySelector('.tool-badge.good')?.textContent).toBe('exit 0');
   });
 
   it('Read: the path, the line range and the lines read', () => {
     const el = card(call({ name: 'Read', input: { file_path: '/work/app/src/a.ts', offset: 40, limit: 10 }, outcome: '10 lines', output: '40\tconst a = 1;' }));
     expect(el.querySelector('.tool-target')?.textContent).toBe('/work/app/src/a.ts');
     expect(within(el).getByText('lines 40–49')).toBeTruthy();
-    expect(el.querySelector('.badge')?.textContent).toBe('10 lines');
+    expect(el.querySelector('.tool-badge')?.textContent).toBe('10 lines');
   });
 
   it('Edit: removed and added lines; Write: its content added, collapsed when long', () => {
@@ -71,7 +71,7 @@ describe('a tool card', () => {
     const el = card(call({ name: 'Grep', input: { pattern: 'TODO', path: 'src' }, outcome: 'done', output: 'Found 2 files\nsrc/a.ts\nsrc/b.ts' }));
     expect(el.querySelector('.tool-target')?.textContent).toBe('TODO in src');
     expect(within(el).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['src/a.ts', 'src/b.ts']);
-    expect(el.querySelector('.badge')?.textContent).toBe('2 matches');
+    expect(el.querySelector('.tool-badge')?.textContent).toBe('2 matches');
   });
 
   it('TodoWrite: a checklist with each item and its status', () => {
@@ -86,7 +86,7 @@ describe('a tool card', () => {
       ['todo in_progress', 'Fix the bug', 'in progress'],
       ['todo pending', 'Run the tests', 'pending'],
     ]);
-    expect(el.querySelector('.badge')?.textContent).toBe('1 of 3 done');
+    expect(el.querySelector('.tool-badge')?.textContent).toBe('1 of 3 done');
   });
 
   it('WebFetch and WebSearch: the URL or the query; any other tool: its name and JSON input', () => {
@@ -126,8 +126,8 @@ describe('a tool card', () => {
     const nested = within(el).getByRole('group', { name: 'Tool calls of Agent: Survey' });
     const cards = nested.querySelectorAll(':scope > article');
     expect([...cards].map((c) => c.querySelector('.tool-name')?.textContent)).toEqual(['Bash', 'Read']);
-    expect(cards[0]?.querySelector('.badge')?.textContent).toBe('exit 0');
-    expect(cards[1]?.querySelector('.badge')?.textContent).toBe('running…');
+    expect(cards[0]?.querySelector('.tool-badge')?.textContent).toBe('exit 0');
+    expect(cards[1]?.querySelector('.tool-badge')?.textContent).toBe('running…');
     // The report comes after the sub-agent's calls.
     const report = el.querySelector(':scope > pre.report') as HTMLElement;
     expect(report.textContent).toBe('There is a.txt');
@@ -167,7 +167,7 @@ describe('tool cards in a live session', () => {
     const live = liveClient();
     const { container } = render(<SessionsView client={live.client} />);
     await screen.findByText('Fix it');
-    const cards = (): Array<[string, string]> => [...container.querySelectorAll('.timeline article.item.tool')].map((a) => [a.getAttribute('aria-label') ?? '', a.querySelector(':scope > .tool-head .badge')?.textContent ?? '']);
+    const cards = (): Array<[string, string]> => [...container.querySelectorAll('.timeline article.item.tool')].map((a) => [a.getAttribute('aria-label') ?? '', a.querySelector(':scope > .tool-head .tool-badge')?.textContent ?? '']);
 
     await live.emit({ type: 'started', sessionId: 'c', model: 'm', cwd: '/work/app' });
     await live.emit({ type: 'tool_use', id: 'b1', name: 'Bash', title: 'Bash: npm test', input: { command: 'npm test' } });

@@ -90,20 +90,20 @@ function Headline({ view, title }: { view: ToolView; title: string }): React.JSX
 
 /** How it ended: an exit code badge, a line or match count, a failure, or still running. */
 function Outcome({ view, outcome, failed }: { view: ToolView; outcome: string | undefined; failed: boolean }): React.JSX.Element {
-  if (outcome === undefined) return <span className="badge running">running…</span>;
+  if (outcome === undefined) return <span className="tool-badge running">running…</span>;
   if (view.kind === 'bash') {
-    if (view.interrupted) return <span className="badge bad">interrupted</span>;
-    if (view.exitCode !== null) return <span className={`badge ${view.exitCode === 0 ? 'good' : 'bad'}`}>exit {view.exitCode}</span>;
+    if (view.interrupted) return <span className="tool-badge bad">interrupted</span>;
+    if (view.exitCode !== null) return <span className={`tool-badge ${view.exitCode === 0 ? 'good' : 'bad'}`}>exit {view.exitCode}</span>;
   }
   // A failure's text is under the card's body; the badge says only that it failed (or was denied).
-  if (failed) return <span className="badge bad">{outcome.startsWith('failed') ? 'failed' : outcome}</span>;
-  if (view.kind === 'read' && view.lines !== null) return <span className="badge">{view.lines} lines</span>;
-  if (view.kind === 'search') return <span className="badge">{view.matches.length === 1 ? '1 match' : `${view.matches.length} matches`}</span>;
+  if (failed) return <span className="tool-badge bad">{outcome.startsWith('failed') ? 'failed' : outcome}</span>;
+  if (view.kind === 'read' && view.lines !== null) return <span className="tool-badge">{view.lines} lines</span>;
+  if (view.kind === 'search') return <span className="tool-badge">{view.matches.length === 1 ? '1 match' : `${view.matches.length} matches`}</span>;
   if (view.kind === 'todos' && view.todos.length > 1) {
     const done = view.todos.filter((t) => t.status === 'completed').length;
-    return <span className="badge">{`${done} of ${view.todos.length} done`}</span>;
+    return <span className="tool-badge">{`${done} of ${view.todos.length} done`}</span>;
   }
-  return <span className="badge">{outcome}</span>;
+  return <span className="tool-badge">{outcome}</span>;
 }
 
 function Body({ view, call, running }: { view: ToolView; call: ToolItem; running: boolean }): React.JSX.Element | null {
