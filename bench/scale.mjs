@@ -27,7 +27,7 @@ const LONG_CHAT = arg('turns', 500);
 const TURNS = 30;
 
 /** A data dir holding `count` finished sessions of `turns` turns each, in the files the app writes. */
-function dirWithSessions(count, turns = 10) {
+export function dirWithSessions(count, turns = 10) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'helix-scale-'));
   const answer = 'An answer of a few words. '.repeat(20);
   for (let i = 0; i < count; i++) {

@@ -200,8 +200,8 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     },
     diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
-    // Built once from the session records loaded above; session changes keep it up to date.
-    usage: new UsageIndex(sessions.list()),
+    // Built once from the sessions' index read above; session changes keep it up to date.
+    usage: new UsageIndex(sessions.entries()),
   });
   notify = () => controlService.notify();
 

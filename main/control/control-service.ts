@@ -3,7 +3,6 @@
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
 import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState } from '../../common/control';
-import { totalTokens } from '../../common/run-event';
 import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../platform/server-component';
@@ -15,6 +14,7 @@ import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLogPage } from '../sessions/event-log';
 import type { SessionStore } from '../sessions/session-store';
+import { summaryOf } from '../sessions/session-summary';
 import type { TurnService } from '../turns/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import type { UsageIndex } from '../usage/usage-index';
@@ -73,7 +73,7 @@ export class ControlService {
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
-    for (const session of deps.sessions.recent()) if (session.turns.at(-1)?.status === 'running') this.running.add(session.id);
+    for (const session of deps.sessions.recent()) if (session.status === 'running') this.running.add(session.id);
     deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     // A change is sent as the one session's summary, applied in place by whoever shows it.
     deps.sessions.onChange((session) => {
@@ -82,6 +82,14 @@ export class ControlService {
       if (summary.status === 'running') this.running.add(session.id);
       else this.running.delete(session.id);
       this.emit({ type: 'session-changed', session: summary });
+    });
+    // What the check of the sessions' index learns from their folders after the start: a session read again, or gone.
+    deps.sessions.onLine((sessionId, entry) => {
+      if (entry) deps.usage.set(entry);
+      else {
+        deps.usage.remove(sessionId);
+        this.emit({ type: 'session-deleted', sessionId });
+      }
     });
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
@@ -227,15 +235,14 @@ export class ControlService {
       let i = 0;
       for (const session of recent) {
         if (i >= offset + limit) break;
-        if (i++ >= offset) page.push(summarize(session));
+        if (i++ >= offset) page.push(session);
       }
       return { sessions: page, total: this.deps.sessions.size, offset };
     }
     let total = 0;
     for (const session of this.deps.sessions.recent()) {
-      const last = session.turns.at(-1);
-      if (!matchesSessionQuery({ title: session.title, role: session.role, target: last?.target, status: last?.status ?? 'new' }, query)) continue;
-      if (total >= offset && page.length < limit) page.push(summarize(session));
+      if (!matchesSessionQuery(session, query)) continue;
+      if (total >= offset && page.length < limit) page.push(session);
       total += 1;
     }
     return { sessions: page, total, offset };
@@ -323,21 +330,7 @@ export async function dispatch(service: ControlService, command: CommandName, ar
   }
 }
 
+/** A session as the list shows it. */
 export function summarize(session: SessionRecord): SessionSummary {
-  const last = session.turns.at(-1);
-  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
-  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens);
-  return {
-    id: session.id,
-    chatId: session.chatId,
-    title: session.title,
-    role: session.role,
-    target: last?.target,
-    status: last?.status ?? 'new',
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-    turns: earlier.turns + session.turns.length,
-    tokens,
-    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
-  };
+  return summaryOf(session);
 }

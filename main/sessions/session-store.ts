@@ -6,8 +6,16 @@
  * stops growing with the chat (the turns before are summed up in `earlier`). The file is written whole
  * (temp file + rename) off the event loop, at most one write in flight per session, the latest
  * state winning. A session whose file is behind its log (the app stopped before the file was
- * written) is brought up to date from the rest of the log at start; one whose file is missing or
+ * written) is brought up to date from the rest of the log when read; one whose file is missing or
  * damaged is rebuilt from the whole log.
+ *
+ * A start reads one file, the sessions' index (see session-index-file.ts): each session's summary
+ * and what its turns are found by, not its folder. A folder is read when its session is first
+ * asked for, and stays in memory from then on. The index is a cache: after the start, in the
+ * background, every folder not in it is read and every line is checked against its folder (the
+ * lengths of its two files), a stale line read again and a line without a folder dropped; a
+ * look-up that needs what is not checked yet finishes that work first, so it is never answered
+ * from a stale index.
  *
  * In memory, sessions are kept in the order of their latest change, and indexed: by chat id, and
  * their turns by id and by conversation key (more turn indexes can be added), so finding a
@@ -15,28 +23,44 @@
  * here and checked before they become paths; chat ids from clients never do.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { SessionSummary } from '../../common/control';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
 import { isAlive, signalAll } from '../platform/process-tree';
 import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
 import type { ImageInput } from './conversation';
+import { ColdRefs, idsIn } from './cold-refs';
 import { EventLog, readLog, readLogFrom } from './event-log';
 import { SessionFileWriter } from './session-files';
+import { IndexFileWriter, readIndexFile, type IndexEntry } from './session-index-file';
+import { inFlight, summaryOf, turnRefsOf, usageRowsOf, type TurnRefs } from './session-summary';
+import { folderSizes, folderSizesSync, type FolderSizes } from './folder-sizes';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type SessionFile = SessionRecord & { logBytes?: number };
 
+/** A session as the store holds it: read (the truth, its index line follows it), or known by its index line only. */
+interface Slot {
+  session?: SessionRecord;
+  entry?: IndexEntry;
+}
+
+/** Index files checked against their folders at once, after the start. */
+const CHECKS_AT_ONCE = 16;
+/** Folders read per turn of the event loop while the server serves. */
+const READS_PER_STEP = 50;
+
 export class SessionStore {
   /** Oldest change first: a change moves its session to the end. */
-  private readonly sessions = new Map<string, SessionRecord>();
+  private readonly slots = new Map<string, Slot>();
   /** Each session's place in that order, as a number that only grows. */
   private readonly stamps = new Map<string, number>();
   private clock = 0;
-  private readonly byChatId = new Map<string, SessionRecord>();
+  private readonly byChatId = new Map<string, string>();
   private readonly turnsById = new Map<string, TurnRef>();
   /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
   private readonly indexedTurns = new Map<string, string[]>();
@@ -45,15 +69,30 @@ export class SessionStore {
   private readonly byKey: TurnLookup;
   /** Turns no client received, by the conversation and message they answer (a retry is the same again). */
   private readonly undeliveredIndex: TurnLookup;
+  /** The turns of sessions known by their index line only. */
+  private readonly cold = new ColdRefs();
   private readonly logs = new Map<string, EventLog>();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
+  private readonly lineListeners = new Set<(id: string, entry: IndexEntry | undefined) => void>();
+  /** The text last given to each session's file, and its index line. */
+  private readonly lines = new Map<string, { text: string; entry: IndexEntry }>();
   private readonly files = new SessionFileWriter(
     (id) => this.sessionFile(id),
     (id) => {
-      const session = this.sessions.get(id);
+      const session = this.slots.get(id)?.session;
       return session && this.serialize(session);
     },
+    (id, text) => this.written(id, text),
   );
+  private index: IndexFileWriter | undefined;
+  /** After the start: folders not in the index, lines not checked, lines whose turns are not in `cold` yet. */
+  private listed = false;
+  private readonly unread = new Set<string>();
+  private readonly unchecked = new Set<string>();
+  private uncold: string[] = [];
+  private reorder = false;
+  private settled = false;
+  private background: Promise<void> = Promise.resolve();
   readonly dir: string;
 
   constructor(dataDir: string) {
@@ -62,79 +101,124 @@ export class SessionStore {
     this.undeliveredIndex = this.indexTurns((turn) => (turn.delivered ? undefined : `${turn.parentKey}\n${turn.user}`));
   }
 
+  get indexFile(): string {
+    return path.join(path.dirname(this.dir), 'sessions-index.ndjson');
+  }
+
   /**
-   * Loads every session (bringing one up to date from its log, or rebuilding it from the log if
-   * its file is missing or damaged) and marks turns that were in flight when the app stopped as
-   * interrupted, ending their processes if alive.
+   * Reads the index, settles the sessions it says had a turn in flight when the app stopped (marked
+   * interrupted, their processes ended if alive), and starts checking the rest in the background.
    */
   load(): void {
     mkdirSync(this.dir, { recursive: true });
-    const loaded: SessionRecord[] = [];
-    for (const id of readdirSync(this.dir)) {
-      if (!SESSION_ID.test(id)) continue;
-      const session = this.readSession(id) ?? this.rebuildFromLog(id);
-      if (session) loaded.push(session);
+    const read = readIndexFile(this.indexFile);
+    this.index = new IndexFileWriter(this.indexFile, read, (error) => console.error(`Helix: ${new StorageError(this.indexFile, error).message}`));
+    for (const entry of read?.entries.values() ?? []) {
+      this.slots.set(entry.id, { entry });
+      this.stamps.set(entry.id, ++this.clock);
+      if (entry.chatId !== undefined) this.byChatId.set(entry.chatId, entry.id);
+      this.unchecked.add(entry.id);
+      this.uncold.push(entry.id);
     }
-    // Once, at start: from then on a change moves its session to the end, so no sort is needed again.
-    loaded.sort((a, b) => a.updatedAt.localeCompare(b.updatedAt));
-    for (const session of loaded) {
-      this.place(session);
-      let interrupted = false;
-      for (const turn of session.turns) {
-        if (turn.status !== 'running' && turn.status !== 'queued') continue;
-        if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
-        turn.status = 'interrupted';
-        turn.endedAt = new Date().toISOString();
-        delete turn.pid;
-        this.log(session.id).append({ type: 'interrupted', turnId: turn.id });
-        interrupted = true;
-      }
-      if (interrupted) this.save(session);
-    }
+    for (const entry of read?.entries.values() ?? []) if (entry.inFlight) this.get(entry.id);
+    this.background = this.checkInBackground();
   }
 
-  /** Every session, the latest changed first. */
+  /** Resolves once the index is checked against every folder (and compacted if it had grown). */
+  async checked(): Promise<void> {
+    await this.background;
+  }
+
+  /** Every session, read, the latest changed first: reads every folder, so for tools and tests. */
   list(): SessionRecord[] {
-    return [...this.sessions.values()].reverse();
+    this.settle();
+    return [...this.slots.keys()].reverse().map((id) => this.get(id)).filter((s): s is SessionRecord => s !== undefined);
   }
 
-  /** Sessions from the latest changed back, one at a time: a page of them costs its length, not the whole list's. */
-  *recent(): Generator<SessionRecord> {
-    const all = [...this.sessions.values()];
-    for (let i = all.length - 1; i >= 0; i--) yield all[i] as SessionRecord;
+  /** Sessions' summaries from the latest changed back, one at a time: a page of them costs its length, not the whole list's. */
+  *recent(): Generator<SessionSummary> {
+    const ids = [...this.slots.keys()];
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const summary = this.summary(ids[i] as string);
+      if (summary) yield summary;
+    }
+  }
+
+  /** Sessions' index lines (summary, usage, turn refs), the oldest changed first, each as of now. */
+  *entries(): Generator<IndexEntry> {
+    for (const id of [...this.slots.keys()]) {
+      const slot = this.slots.get(id);
+      if (slot?.session) yield this.entryOf(slot.session, slot.entry?.logBytes ?? 0, slot.entry?.fileBytes ?? 0);
+      else if (slot?.entry) yield slot.entry;
+    }
+  }
+
+  summary(id: string): SessionSummary | undefined {
+    const slot = this.slots.get(id);
+    return slot?.session ? summaryOf(slot.session) : slot?.entry;
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.slots.size;
   }
 
+  /** The session, read from its folder the first time it is asked for. */
   get(id: string): SessionRecord | undefined {
-    return this.sessions.get(id);
+    const slot = this.slots.get(id);
+    if (slot?.session) return slot.session;
+    if (!slot) {
+      if (!this.unread.has(id)) return undefined;
+      this.readUnindexed(id, () => true);
+      return this.slots.get(id)?.session;
+    }
+    const read = this.readFolder(id);
+    if (!read) {
+      this.drop(id);
+      return undefined;
+    }
+    slot.session = read.session;
+    this.unchecked.delete(id);
+    this.indexSession(read.session);
+    this.settleTurns(read.session);
+    if (slot.entry?.logBytes !== read.logBytes || slot.entry.fileBytes !== read.fileBytes) this.putLine(this.entryOf(read.session, read.logBytes, read.fileBytes));
+    return read.session;
   }
 
   findByChatId(chatId: string): SessionRecord | undefined {
-    return this.byChatId.get(chatId);
+    let id = this.byChatId.get(chatId);
+    if (id === undefined && !this.settled) {
+      // Maybe in a folder the index does not list yet.
+      this.readAllUnindexed((session) => session.chatId === chatId);
+      id = this.byChatId.get(chatId);
+    }
+    return id === undefined ? undefined : this.get(id);
   }
 
   /** The session and finished turn whose conversation has this key (within one session, or the latest changed). */
   findByKey(key: string, within?: SessionRecord): TurnRef | undefined {
+    this.readCold(this.cold.byKey, key);
     const refs = this.byKey.get(key);
     return within ? refs.find((ref) => ref.session === within) : this.latest(refs);
   }
 
   /** The session a turn belongs to. */
   findTurn(turnId: string): TurnRef | undefined {
+    const warm = this.turnsById.get(turnId);
+    if (warm) return warm;
+    this.readCold(this.cold.byTurnId, turnId);
     return this.turnsById.get(turnId);
   }
 
   /** Turns of this conversation and message that no client received, the latest changed session first. */
   undelivered(parentKey: string, user: string): TurnRef[] {
+    this.readCold(this.cold.byUndelivered, parentKey);
     return this.undeliveredIndex.get(`${parentKey}\n${user}`).sort((a, b) => this.rank(b.session) - this.rank(a.session));
   }
 
   /**
    * Another way to find turns (an id given to a client, for instance): `keyOf` says what a turn
-   * is found by, and the index follows every change from then on.
+   * is found by, and the index follows every change from then on. It covers the sessions read
+   * (every one a turn ran in or was asked for since the start), not those known by their line only.
    */
   indexTurns(keyOf: TurnKeyOf): TurnLookup {
     const index = new TurnIndex(keyOf);
@@ -143,7 +227,6 @@ export class SessionStore {
     return index;
   }
 
-  /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
   /**
    * A session's turns with their prompts and answers, read back from its log: its file keeps no
    * text of the turns a client received. Reads the whole log, so only for what is rarely asked.
@@ -156,6 +239,7 @@ export class SessionStore {
     return scratch.turns;
   }
 
+  /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
   create(fields: { chatId?: string; role: string; title: string; cwd?: string }): SessionRecord {
     const id = randomUUID();
     const now = new Date().toISOString();
@@ -166,8 +250,12 @@ export class SessionStore {
       makeDir(dir);
       makeDir(cwd);
       this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
-      writeFileAtomic(this.sessionFile(id), this.serialize(session));
+      const text = this.serialize(session);
+      writeFileAtomic(this.sessionFile(id), text);
+      this.slots.set(id, { session });
+      this.written(id, text);
     } catch (error) {
+      this.slots.delete(id);
       this.log(id).close();
       this.logs.delete(id);
       rmSync(dir, { recursive: true, force: true });
@@ -188,7 +276,7 @@ export class SessionStore {
 
   /** Tells the app about a session as it is in memory. */
   changed(session: SessionRecord): void {
-    if (this.sessions.get(session.id) === session) this.index(session);
+    if (this.slots.get(session.id)?.session === session) this.indexSession(session);
     for (const listener of this.listeners) listener(session);
   }
 
@@ -197,15 +285,18 @@ export class SessionStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** Hears what the background check learns from the folders: a session's line read again, or a session gone (undefined). */
+  onLine(listener: (id: string, entry: IndexEntry | undefined) => void): () => void {
+    this.lineListeners.add(listener);
+    return () => this.lineListeners.delete(listener);
+  }
+
   /** Forgets a session and removes its folder: file, log, images and its own workspace. */
   async delete(id: string): Promise<boolean> {
-    const session = this.sessions.get(id);
-    if (!session) return false;
-    this.sessions.delete(id);
-    this.stamps.delete(id);
-    if (this.byChatId.get(session.chatId ?? '') === session) this.byChatId.delete(session.chatId ?? '');
-    for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
-    this.indexedTurns.delete(id);
+    if (!this.slots.has(id) && !this.unread.has(id)) return false;
+    this.unread.delete(id);
+    this.forget(id);
+    this.index?.remove(id);
     this.logs.get(id)?.close();
     this.logs.delete(id);
     await this.files.forget(id);
@@ -242,27 +333,30 @@ export class SessionStore {
   }
 
   /** Resolves once every change so far is in the files (or failed to be written). */
-  flush(): Promise<void> {
-    return this.files.flush();
+  async flush(): Promise<void> {
+    await this.files.flush();
+    await this.index?.flush();
   }
 
   /** Writes what is not written yet, at once: the app is stopping. */
   close(): void {
     this.files.close();
+    this.index?.close();
     this.logs.forEach((log) => log.close());
     this.logs.clear();
   }
 
   /** Puts a session last in the recency order and in the indexes. */
   private place(session: SessionRecord): void {
-    this.sessions.delete(session.id);
-    this.sessions.set(session.id, session);
+    const slot = this.slots.get(session.id) ?? { session };
+    this.slots.delete(session.id);
+    this.slots.set(session.id, slot);
     this.stamps.set(session.id, ++this.clock);
-    this.index(session);
+    this.indexSession(session);
   }
 
-  private index(session: SessionRecord): void {
-    if (session.chatId !== undefined) this.byChatId.set(session.chatId, session);
+  private indexSession(session: SessionRecord): void {
+    if (session.chatId !== undefined) this.byChatId.set(session.chatId, session.id);
     const before = this.indexedTurns.get(session.id);
     const now = session.turns.map((turn) => turn.id);
     for (const turn of session.turns) {
@@ -284,6 +378,27 @@ export class SessionStore {
     for (const index of this.turnIndexes) index.remove(turnId);
   }
 
+  /** Forgets a session in memory (its line and files are the caller's). */
+  private forget(id: string): void {
+    const slot = this.slots.get(id);
+    this.slots.delete(id);
+    this.stamps.delete(id);
+    this.lines.delete(id);
+    this.unchecked.delete(id);
+    const chatId = slot?.session?.chatId ?? slot?.entry?.chatId;
+    if (chatId !== undefined && this.byChatId.get(chatId) === id) this.byChatId.delete(chatId);
+    for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
+    this.indexedTurns.delete(id);
+  }
+
+  /** A session whose folder is gone: forgotten, and its line dropped. */
+  private drop(id: string): void {
+    if (!this.slots.has(id)) return;
+    this.forget(id);
+    this.index?.remove(id);
+    for (const listener of this.lineListeners) listener(id, undefined);
+  }
+
   /** How recently a session changed: higher is later. */
   private rank(session: SessionRecord): number {
     return this.stamps.get(session.id) ?? -1;
@@ -298,57 +413,254 @@ export class SessionStore {
   }
 
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
-  private serialize(session: SessionRecord): string {
-    const file = { ...sessionOnDisk(session), logBytes: this.log(session.id).size() };
-    return `${JSON.stringify(file)}\n`;
+  private serialize(session: SessionRecord, logBytes = this.log(session.id).size()): string {
+    const text = `${JSON.stringify({ ...sessionOnDisk(session), logBytes })}\n`;
+    this.lines.set(session.id, { text, entry: this.entryOf(session, logBytes, Buffer.byteLength(text)) });
+    return text;
+  }
+
+  /** A session's file now holds this text: its index line says so. */
+  private written(id: string, text: string): void {
+    const line = this.lines.get(id);
+    if (line?.text !== text || !this.slots.get(id)?.session) return;
+    this.lines.delete(id);
+    this.putLine(line.entry);
+  }
+
+  private putLine(entry: IndexEntry): void {
+    const slot = this.slots.get(entry.id);
+    if (slot) slot.entry = entry;
+    this.index?.put(entry);
+  }
+
+  private entryOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexEntry {
+    const entry: IndexEntry = { ...summaryOf(session), cwd: session.cwd, usage: usageRowsOf(session), refs: JSON.stringify(turnRefsOf(session)), logBytes, fileBytes };
+    if (inFlight(session)) entry.inFlight = true;
+    return entry;
   }
 
   private sessionFile(id: string): string {
     return path.join(this.sessionDir(id), 'session.json');
   }
 
-  private readSession(id: string): SessionRecord | undefined {
+  /** The log's length, without keeping a log open for a session that is only read. */
+  private logSize(id: string): number {
+    const log = this.logs.get(id);
+    if (log) return log.size();
+    try {
+      return statSync(this.logFile(id)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * A session from its folder, its file brought up to date with its log (or rebuilt from the log
+   * if missing or damaged), with the lengths its index line records.
+   */
+  private readFolder(id: string): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
     const file = this.sessionFile(id);
-    let text: string;
+    let text: string | undefined;
     try {
       text = readFileSync(file, 'utf8');
     } catch {
-      return undefined; // none: rebuilt from the log
+      // none: rebuilt from the log
     }
-    try {
-      const { logBytes, ...session } = JSON.parse(text) as SessionFile;
-      if (session?.id === id && Array.isArray(session.turns)) {
-        session.turns.forEach(turnFromDisk);
-        // Written before logBytes was kept: the file is the whole story, as it always was then.
-        if (logBytes !== undefined) this.catchUp(session, logBytes);
-        return session;
+    if (text !== undefined) {
+      try {
+        const { logBytes, ...session } = JSON.parse(text) as SessionFile;
+        if (session?.id === id && Array.isArray(session.turns)) {
+          session.turns.forEach(turnFromDisk);
+          // Written before logBytes was kept: the file is the whole story, as it always was then.
+          if (logBytes === undefined) return { session, logBytes: this.logSize(id), fileBytes: Buffer.byteLength(text) };
+          return this.catchUp(session, logBytes) ?? { session, logBytes, fileBytes: Buffer.byteLength(text) };
+        }
+      } catch {
+        // damaged: kept aside for inspection, and rebuilt from the log
       }
-    } catch {
-      // damaged: kept aside for inspection, and rebuilt from the log
+      renameSync(file, `${file}.damaged-${Date.now()}`);
     }
-    renameSync(file, `${file}.damaged-${Date.now()}`);
-    return undefined;
+    return this.rebuildFromLog(id);
   }
 
-  /** Applies what the log holds past the file's point: the changes made after its last write. */
-  private catchUp(session: SessionRecord, logBytes: number): void {
-    const size = this.log(session.id).size();
-    if (size <= logBytes) return;
+  /** Applies what the log holds past the file's point (the changes made after its last write), and writes the file. */
+  private catchUp(session: SessionRecord, logBytes: number): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
+    const size = this.logSize(session.id);
+    if (size <= logBytes) return undefined;
     const records = readLogFrom(this.logFile(session.id), logBytes);
-    if (records.length === 0) return;
+    if (records.length === 0) return undefined;
     replayRecords(session, records);
-    writeFileAtomic(this.sessionFile(session.id), this.serialize(session));
+    return this.rewrite(session, size);
   }
 
   /** A session as its log tells it: the log starts with the session and records every turn. */
-  private rebuildFromLog(id: string): SessionRecord | undefined {
+  private rebuildFromLog(id: string): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
     const records = readLog(this.logFile(id));
     const start = records.findLastIndex((record) => record.type === 'session');
     if (start === -1) return undefined;
     const session: SessionRecord = { ...(records[start]?.session as SessionRecord), turns: [] };
     replayRecords(session, records.slice(start + 1));
-    writeFileAtomic(this.sessionFile(id), this.serialize(session));
-    return session;
+    return this.rewrite(session, this.logSize(id));
+  }
+
+  private rewrite(session: SessionRecord, logBytes: number): { session: SessionRecord; logBytes: number; fileBytes: number } {
+    const text = `${JSON.stringify({ ...sessionOnDisk(session), logBytes })}\n`;
+    writeFileAtomic(this.sessionFile(session.id), text);
+    return { session, logBytes, fileBytes: Buffer.byteLength(text) };
+  }
+
+  /** Turns in flight in a session read from disk were in flight when the app stopped: interrupted, their processes ended. */
+  private settleTurns(session: SessionRecord): void {
+    let interrupted = false;
+    for (const turn of session.turns) {
+      if (turn.status !== 'running' && turn.status !== 'queued') continue;
+      if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
+      turn.status = 'interrupted';
+      turn.endedAt = new Date().toISOString();
+      delete turn.pid;
+      this.log(session.id).append({ type: 'interrupted', turnId: turn.id });
+      interrupted = true;
+    }
+    if (interrupted) {
+      this.indexSession(session);
+      this.save(session);
+    }
+  }
+
+  /** Reads the sessions named by a cold look-up (after finishing the checks, so that none is missed). */
+  private readCold(map: Map<string, string | string[]>, value: string): void {
+    this.settle();
+    for (const id of idsIn(map, value)) this.get(id);
+  }
+
+  // The check of the index against the folders, in the background after the start, or at once when a look-up needs it.
+
+  private async checkInBackground(): Promise<void> {
+    const step = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    try {
+      if (!this.listed) this.listFolders(await readdir(this.dir));
+      while (this.unread.size > 0 && !this.settled) {
+        for (const id of [...this.unread].slice(0, READS_PER_STEP)) this.readUnindexed(id);
+        await step();
+      }
+      const ids = [...this.unchecked];
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < ids.length && !this.settled) {
+          const id = ids[next++] as string;
+          if (!this.unchecked.has(id)) continue;
+          const sizes = await folderSizes(this.sessionDir(id));
+          if (this.unchecked.delete(id)) this.check(id, sizes);
+        }
+      };
+      await Promise.all(Array.from({ length: CHECKS_AT_ONCE }, worker));
+      while (this.uncold.length > 0 && !this.settled) {
+        this.indexCold(this.uncold.splice(0, 2000));
+        await step();
+      }
+      if (!this.settled) this.finish();
+      // Grown to more than twice what it needs (appends since the last compaction): rewritten.
+      if (this.index && this.index.length > 2 * this.slots.size + 100) await this.index.compact(() => [...this.slots.values()].flatMap((slot) => (slot.entry ? [slot.entry] : [])));
+    } catch (error) {
+      console.error(`Helix: the sessions' index could not be checked (${(error as Error).message}); it is checked at the next look-up`);
+      this.settled = false;
+    }
+  }
+
+  /** Does at once what the background check has not done yet. */
+  private settle(): void {
+    if (this.settled) return;
+    this.readAllUnindexed();
+    for (const id of [...this.unchecked]) {
+      this.unchecked.delete(id);
+      this.check(id, folderSizesSync(this.sessionDir(id)));
+    }
+    this.indexCold(this.uncold.splice(0));
+    this.finish();
+  }
+
+  private readAllUnindexed(keep?: (session: SessionRecord) => boolean): void {
+    if (!this.listed) {
+      try {
+        this.listFolders(readdirSync(this.dir));
+      } catch (error) {
+        // Nothing is dropped on a listing that failed: the lines stand as they are.
+        this.listed = true;
+        console.error(`Helix: cannot list ${this.dir} (${(error as Error).message})`);
+      }
+    }
+    for (const id of [...this.unread]) this.readUnindexed(id, keep);
+  }
+
+  /** The folders there are: the ones the index does not list are to be read, the lines without a folder dropped. */
+  private listFolders(names: string[]): void {
+    if (this.listed) return;
+    this.listed = true;
+    const folders = new Set(names.filter((name) => SESSION_ID.test(name)));
+    for (const id of folders) if (!this.slots.has(id)) this.unread.add(id);
+    for (const [id, slot] of [...this.slots]) if (!slot.session && !folders.has(id)) this.drop(id);
+  }
+
+  /** A folder the index does not list (written by an earlier version, or added while the app was stopped); `keep`: held in memory, as asked for. */
+  private readUnindexed(id: string, keep?: (session: SessionRecord) => boolean): void {
+    if (!this.unread.delete(id) || this.slots.has(id)) return;
+    const read = this.readFolder(id);
+    if (read) this.learn(read.session, read.logBytes, read.fileBytes, keep?.(read.session));
+  }
+
+  /** A line checked against the lengths of its folder's files: read again if they differ, dropped if the folder is gone. */
+  private check(id: string, sizes: FolderSizes | undefined): void {
+    const slot = this.slots.get(id);
+    if (!slot || slot.session || !slot.entry) return;
+    if (sizes && sizes.log === slot.entry.logBytes && sizes.file === slot.entry.fileBytes) return;
+    const read = sizes ? this.readFolder(id) : undefined;
+    if (read) this.learn(read.session, read.logBytes, read.fileBytes);
+    else this.drop(id);
+  }
+
+  /** A session read in the background: its line (the session kept in memory if asked for, or if it had a turn in flight). */
+  private learn(session: SessionRecord, logBytes: number, fileBytes: number, keep = false): void {
+    const entry = this.entryOf(session, logBytes, fileBytes);
+    const slot = this.slots.get(session.id) ?? {};
+    slot.entry = entry;
+    if (!this.slots.has(session.id)) {
+      this.slots.set(session.id, slot);
+      this.stamps.set(session.id, ++this.clock);
+    }
+    this.reorder = true;
+    const other = session.chatId === undefined ? undefined : this.summary(this.byChatId.get(session.chatId) ?? '');
+    if (session.chatId !== undefined && (!other || other.id === session.id || other.updatedAt <= session.updatedAt)) this.byChatId.set(session.chatId, session.id);
+    this.cold.add(session.id, JSON.parse(entry.refs) as TurnRefs);
+    this.index?.put(entry);
+    if (keep || entry.inFlight) {
+      slot.session = session;
+      this.indexSession(session);
+      this.settleTurns(session);
+    }
+    for (const listener of this.lineListeners) listener(session.id, entry);
+  }
+
+  private indexCold(ids: string[]): void {
+    for (const id of ids) {
+      const slot = this.slots.get(id);
+      if (slot?.entry && !slot.session) this.cold.add(id, JSON.parse(slot.entry.refs) as TurnRefs);
+    }
+  }
+
+  /** Every folder is known: sessions read in the background take their place in the order of their latest change. */
+  private finish(): void {
+    this.settled = true;
+    if (!this.reorder) return;
+    this.reorder = false;
+    const order = [...this.slots].sort(([a, x], [b, y]) => {
+      const at = (x.session?.updatedAt ?? x.entry?.updatedAt ?? '').localeCompare(y.session?.updatedAt ?? y.entry?.updatedAt ?? '');
+      return at || (this.stamps.get(a) ?? 0) - (this.stamps.get(b) ?? 0);
+    });
+    this.slots.clear();
+    for (const [id, slot] of order) {
+      this.slots.set(id, slot);
+      this.stamps.set(id, ++this.clock);
+    }
   }
 }
 

@@ -1,25 +1,18 @@
 /**
  * Usage kept up to date as sessions change: each session's finished turns are reduced to a few
- * numbers once (at start, from the session records, never from the event logs) and again only
- * when that session changes; a report adds those numbers up.
+ * rows (per day, provider and login) once (at start, from the sessions' index, never from the
+ * event logs) and again only when that session changes; a report adds those rows up.
  */
-import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import { authKind, type UsageReport, type UsageTotals } from '../../common/usage';
+import { usageRowsOf, type UsageRow } from '../sessions/session-summary';
 
-/** One finished turn, as usage counts it. */
-interface TurnUsage {
-  day: string;
-  provider: string;
-  source: string;
-  costUsd: number;
-  tokens: number;
-}
-
-interface SessionUsage {
+/** What usage needs of a session: the index line has it, and so does a session record (through usageRowsOf). */
+export interface SessionUsage {
+  id: string;
   title: string;
   role: string;
-  turns: TurnUsage[];
+  usage: UsageRow[];
 }
 
 const DAY_MS = 86_400_000;
@@ -28,23 +21,22 @@ const dayOf = (iso: string): string => iso.slice(0, 10);
 export class UsageIndex {
   private readonly sessions = new Map<string, SessionUsage>();
 
-  constructor(sessions: Iterable<SessionRecord> = []) {
-    for (const session of sessions) this.update(session);
+  constructor(sessions: Iterable<SessionUsage | SessionRecord> = []) {
+    for (const session of sessions) {
+      if (!('usage' in session)) this.update(session);
+      else this.set(session);
+    }
   }
 
   /** Takes a session's current turns in place of what was counted for it. */
   update(session: SessionRecord): void {
-    const turns = session.turns
-      .filter((t) => t.endedAt !== undefined && (t.usage !== undefined || t.costUsd !== undefined))
-      .map((t) => ({
-        day: dayOf(t.startedAt),
-        provider: t.target?.split(':')[0] || 'unknown',
-        source: t.apiKeySource ?? '',
-        costUsd: t.costUsd ?? 0,
-        tokens: t.usage ? totalTokens(t.usage) : 0,
-      }));
-    if (turns.length === 0) this.sessions.delete(session.id);
-    else this.sessions.set(session.id, { title: session.title, role: session.role, turns });
+    this.set({ id: session.id, title: session.title, role: session.role, usage: usageRowsOf(session) });
+  }
+
+  /** Takes a session's usage rows in place of what was counted for it. */
+  set({ id, title, role, usage }: SessionUsage): void {
+    if (usage.length === 0) this.sessions.delete(id);
+    else this.sessions.set(id, { id, title, role, usage });
   }
 
   remove(sessionId: string): void {
@@ -64,10 +56,10 @@ export class UsageIndex {
     const total = zero();
     for (const [id, session] of this.sessions) {
       const own = zero();
-      for (const turn of session.turns) {
-        const bucket = perDay.get(turn.day);
+      for (const row of session.usage) {
+        const bucket = perDay.get(row.day);
         if (!bucket) continue; // outside the period
-        for (const totals of [bucket, own, total, entry(perRole, session.role), entry(perProvider, turn.provider), entry(perSource, turn.source)]) add(totals, turn);
+        for (const totals of [bucket, own, total, entry(perRole, session.role), entry(perProvider, row.provider), entry(perSource, row.source)]) add(totals, row);
       }
       if (own.turns > 0) perSession.push({ id, title: session.title, role: session.role, ...own });
     }
@@ -92,8 +84,8 @@ function entry(map: Map<string, UsageTotals>, key: string): UsageTotals {
   return totals;
 }
 
-function add(totals: UsageTotals, turn: TurnUsage): void {
-  totals.costUsd += turn.costUsd;
-  totals.tokens += turn.tokens;
-  totals.turns += 1;
+function add(totals: UsageTotals, row: UsageRow): void {
+  totals.costUsd += row.costUsd;
+  totals.tokens += row.tokens;
+  totals.turns += row.turns;
 }
