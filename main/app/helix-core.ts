@@ -200,8 +200,8 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     },
     diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
-    // Built once from the sessions' index read above; session changes keep it up to date.
-    usage: new UsageIndex(sessions.entries()),
+    // Built from the sessions' index when first asked for; session changes keep it up to date.
+    usage: new UsageIndex(() => sessions.entries()),
   });
   notify = () => controlService.notify();
 
@@ -243,6 +243,8 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
     lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
+    // Serving: the sessions' index is checked against their folders in the background from now on.
+    setImmediate(() => void sessions.startChecking());
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');
     await close();

@@ -73,7 +73,8 @@ export class ControlService {
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
-    for (const session of deps.sessions.recent()) if (session.status === 'running') this.running.add(session.id);
+    // A turn runs only in a session read since the start (one read from disk has none running).
+    for (const session of deps.sessions.loaded()) if (session.turns.at(-1)?.status === 'running') this.running.add(session.id);
     deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     // A change is sent as the one session's summary, applied in place by whoever shows it.
     deps.sessions.onChange((session) => {

@@ -3,8 +3,7 @@
  * lengths differ from the folder's is stale (the app stopped before writing it, or the folder was
  * changed or restored while it was stopped). -1 stands for a file that is missing or unreadable.
  */
-import { statSync, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 
 export interface FolderSizes {
@@ -12,25 +11,20 @@ export interface FolderSizes {
   file: number;
 }
 
-/** Undefined when the folder itself is gone. */
-export async function folderSizes(dir: string): Promise<FolderSizes | undefined> {
-  const [folder, log, file] = await Promise.all([dir, path.join(dir, 'events.ndjson'), path.join(dir, 'session.json')].map((p) => stat(p).catch((error: NodeJS.ErrnoException) => error)));
-  return sizesOf(folder, log, file);
+/**
+ * Undefined when neither file is there (the folder is gone, or holds nothing to read). Two stat
+ * calls, synchronous: the store calls it in short slices, and a promise per call costs more than it.
+ */
+export function folderSizes(dir: string): FolderSizes | undefined {
+  const log = sizeOf(path.join(dir, 'events.ndjson'));
+  const file = sizeOf(path.join(dir, 'session.json'));
+  return log === -1 && file === -1 ? undefined : { log, file };
 }
 
-export function folderSizesSync(dir: string): FolderSizes | undefined {
-  const statOrError = (p: string): Stats | NodeJS.ErrnoException => {
-    try {
-      return statSync(p);
-    } catch (error) {
-      return error as NodeJS.ErrnoException;
-    }
-  };
-  return sizesOf(statOrError(dir), statOrError(path.join(dir, 'events.ndjson')), statOrError(path.join(dir, 'session.json')));
-}
-
-function sizesOf(...[folder, log, file]: Array<Stats | NodeJS.ErrnoException | undefined>): FolderSizes | undefined {
-  if (folder instanceof Error && folder.code === 'ENOENT') return undefined;
-  const size = (s: Stats | NodeJS.ErrnoException | undefined): number => (s && !(s instanceof Error) ? s.size : -1);
-  return { log: size(log), file: size(file) };
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return -1;
+  }
 }

@@ -1,13 +1,20 @@
 /**
- * The sessions' index file (`<data dir>/sessions-index.ndjson`): one line per session with what the app needs
- * before it reads the session's folder (its summary, usage, and what its turns are found by), so a
- * start reads this one file, not every session's. A header line names the format; each change
- * appends the session's line (the latest line of a session wins, a `deleted` line drops it), and
- * the file is rewritten whole, compacted, when it has grown to more than twice the lines it needs.
+ * The sessions' index file (`<data dir>/sessions-index.ndjson`): one line per session with what
+ * the app needs before it reads the session's folder, so a start reads this one file, not every
+ * session's. A line is five tab-separated fields:
  *
- * It is a cache of the folders: lines that do not parse (a write torn by a crash) are skipped, and
- * the store checks every line against its folder after the start (see SessionStore), so a missing,
- * torn or stale file costs a re-read of the folders concerned, never a session.
+ *     <session id> TAB <chat id as JSON, or empty> TAB <flags> TAB <entry as JSON> TAB <turn refs>
+ *
+ * A start takes only the first three (the chat id index, and `i` for a session that had a turn in
+ * flight) and keeps where the rest is; the entry (summary, usage, file lengths) is parsed when
+ * first needed, the refs (see refsText) when the turn look-ups are built, after the start. So a
+ * start costs a scan of the file, not a parse of it. A header line names the format; each change
+ * appends the session's line (the latest line of a session wins, flags `d` drop it), and the file
+ * is rewritten whole, compacted, when it has grown to more than twice the lines it needs.
+ *
+ * It is a cache of the folders: a line that does not parse, or whose refs are not as long as its
+ * entry says (a write torn by a crash), is taken as unknown and its folder read instead; and the
+ * store checks every line against its folder after the start (see SessionStore).
  */
 import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,54 +23,107 @@ import type { SessionSummary } from '../../common/control';
 import type { UsageRow } from './session-summary';
 
 const HEADER = { index: 'helix-sessions', version: 1 };
+const NEWLINE = 0x0a;
+const TAB = 0x09;
+const ID_LENGTH = 36;
 
 export interface IndexEntry extends SessionSummary {
-  cwd: string;
-  /** A turn was queued or running when the line was written: the start settles it. */
-  inFlight?: boolean;
   usage: UsageRow[];
-  /** The held turns' TurnRefs as JSON text: read only when the turn look-ups are built, after the start. */
-  refs: string;
   /** The session file's own `logBytes` and its length: a folder whose files differ has changed since. */
   logBytes: number;
   fileBytes: number;
+  /** The length in bytes of the line's refs: a line torn in its refs is not taken. */
+  refsBytes: number;
+}
+
+/** A session's line to write: its entry, whether a turn is in flight, and its turn refs as text. */
+export interface IndexLine {
+  entry: IndexEntry;
+  inFlight: boolean;
+  refs: string;
+}
+
+/** A line as read: the chat id and flags, and where its entry and refs are in the file's bytes. */
+export interface ReadLine {
+  chatId: string | undefined;
+  inFlight: boolean;
+  entryAt: number;
+  refsAt: number;
+  end: number;
 }
 
 export interface IndexRead {
-  entries: Map<string, IndexEntry>;
-  lines: number;
+  /** The file's bytes, which the lines' entries and refs are in. */
+  bytes: Buffer;
+  lines: Map<string, ReadLine>;
+  /** Lines in the file (the header left out), including those a later one replaces. */
+  count: number;
   /** The file ends with a whole line (a torn last line is ended before appending after it). */
   whole: boolean;
 }
 
-/** The entries of an index file, the latest changed last; undefined if there is none or it is not one. */
+/** The lines of an index file, the latest changed last; undefined if there is none or it is not one. */
 export function readIndexFile(file: string): IndexRead | undefined {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const lines = text.split('\n');
-  if (lines.length === 0 || !isHeader(lines[0] ?? '')) return undefined;
-  const entries = new Map<string, IndexEntry>();
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    if (line.length === 0) continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      continue; // torn by a crash: the folder check finds what it held
-    }
-    if (!parsed || typeof parsed !== 'object') continue;
-    const record = parsed as Partial<IndexEntry> & { deleted?: boolean };
-    if (typeof record.id !== 'string') continue;
-    // Deleted, or changed: it goes last either way (the order of changes is the order of recency).
-    entries.delete(record.id);
-    if (record.deleted !== true && isEntry(record)) entries.set(record.id, record);
+  const headerEnd = bytes.indexOf(NEWLINE);
+  if (headerEnd === -1 || !isHeader(bytes.toString('utf8', 0, headerEnd))) return undefined;
+  const lines = new Map<string, ReadLine>();
+  let count = 0;
+  for (let start = headerEnd + 1; start < bytes.length; ) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end === -1) end = bytes.length;
+    count += 1;
+    scanLine(bytes, start, end, lines);
+    start = end + 1;
   }
-  return { entries, lines: lines.length - 1, whole: text.endsWith('\n') };
+  return { bytes, lines, count, whole: bytes[bytes.length - 1] === NEWLINE };
+}
+
+/** Takes a line's first fields; a line torn before its entry is skipped (the folder check finds what it held). */
+function scanLine(bytes: Buffer, start: number, end: number, lines: Map<string, ReadLine>): void {
+  const idEnd = start + ID_LENGTH;
+  if (idEnd >= end || bytes[idEnd] !== TAB) return;
+  const id = bytes.toString('latin1', start, idEnd);
+  const chatEnd = bytes.indexOf(TAB, idEnd + 1);
+  if (chatEnd === -1 || chatEnd >= end) return;
+  const flagsEnd = bytes.indexOf(TAB, chatEnd + 1);
+  if (flagsEnd === -1 || flagsEnd >= end) {
+    // `<id> TAB TAB d`: deleted.
+    if (bytes[chatEnd + 1] === 0x64 /* d */) lines.delete(id);
+    return;
+  }
+  const entryEnd = bytes.indexOf(TAB, flagsEnd + 1);
+  if (entryEnd === -1 || entryEnd >= end) return;
+  let chatId: string | undefined;
+  if (chatEnd > idEnd + 1) {
+    try {
+      chatId = JSON.parse(bytes.toString('utf8', idEnd + 1, chatEnd)) as string;
+    } catch {
+      return;
+    }
+    if (typeof chatId !== 'string') return;
+  }
+  // Changed: it goes last (the order of changes is the order of recency).
+  lines.delete(id);
+  lines.set(id, { chatId, inFlight: bytes[chatEnd + 1] === 0x69 /* i */, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end });
+}
+
+/** A read line's entry, or undefined if it does not parse or its refs are torn. */
+export function parseEntry(bytes: Buffer, line: ReadLine): IndexEntry | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8', line.entryAt, line.refsAt - 1));
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const entry = parsed as Partial<IndexEntry>;
+  return isEntry(entry) && entry.refsBytes === line.end - line.refsAt ? entry : undefined;
 }
 
 function isHeader(line: string): boolean {
@@ -77,20 +137,26 @@ function isHeader(line: string): boolean {
 
 function isEntry(record: Partial<IndexEntry>): record is IndexEntry {
   return (
+    typeof record.id === 'string' &&
     typeof record.title === 'string' &&
     typeof record.role === 'string' &&
-    typeof record.cwd === 'string' &&
     typeof record.createdAt === 'string' &&
     typeof record.updatedAt === 'string' &&
     typeof record.status === 'string' &&
-    typeof record.refs === 'string' &&
+    typeof record.refsBytes === 'number' &&
     typeof record.logBytes === 'number' &&
     typeof record.fileBytes === 'number' &&
     Array.isArray(record.usage)
   );
 }
 
-/** Entries turned into text per slice, between which other work runs: a compaction never holds the loop long. */
+/** A line's text, its refs' length stated in its entry. */
+function lineText({ entry, inFlight, refs }: IndexLine): string {
+  const chatId = entry.chatId === undefined ? '' : JSON.stringify(entry.chatId);
+  return `${entry.id}\t${chatId}\t${inFlight ? 'i' : ''}\t${JSON.stringify({ ...entry, refsBytes: Buffer.byteLength(refs) })}\t${refs}`;
+}
+
+/** Lines turned into text per slice, between which other work runs: a compaction never holds the loop long. */
 const SLICE = 2000;
 
 /**
@@ -111,38 +177,41 @@ export class IndexFileWriter {
     read: IndexRead | undefined,
     private readonly onError: (error: Error) => void,
   ) {
-    this.lines = read?.lines ?? 0;
+    this.lines = read?.count ?? 0;
     this.torn = read ? !read.whole : false;
     if (!read) {
       // A new (or unreadable) index starts with its header; what it lacks is read from the folders.
-      writeFileSync(this.file, `${JSON.stringify(HEADER)}\n`);
+      try {
+        writeFileSync(this.file, `${JSON.stringify(HEADER)}\n`);
+      } catch (error) {
+        this.onError(error as Error);
+      }
     }
   }
 
-  /** Lines in the file (the header left out). */
+  /** Lines in the file (the header left out), and those about to be. */
   get length(): number {
     return this.lines + this.pending.size;
   }
 
-  put(entry: IndexEntry): void {
-    this.add(entry.id, JSON.stringify(entry));
+  put(line: IndexLine): void {
+    this.add(line.entry.id, lineText(line));
   }
 
   remove(id: string): void {
-    this.add(id, JSON.stringify({ id, deleted: true }));
+    this.add(id, `${id}\t\td`);
   }
 
-  /** Rewrites the file with these entries only, in this order (text made a slice at a time, written to a temp file, renamed). */
-  compact(entries: () => IndexEntry[]): Promise<void> {
+  /** Rewrites the file with these lines only, in this order (text made a slice at a time, written to a temp file, renamed). */
+  compact(lines: () => IndexLine[]): Promise<void> {
     return this.enqueue(async () => {
-      const list = entries();
+      const list = lines();
       const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const handle = await open(temp, 'w');
       try {
         await handle.write(`${JSON.stringify(HEADER)}\n`);
         for (let i = 0; i < list.length; i += SLICE) {
-          const text = list.slice(i, i + SLICE).map((e) => `${JSON.stringify(e)}\n`).join('');
-          await handle.write(text);
+          await handle.write(list.slice(i, i + SLICE).map((line) => `${lineText(line)}\n`).join(''));
         }
         await handle.close();
         await rename(temp, this.file);
@@ -158,7 +227,7 @@ export class IndexFileWriter {
 
   /** Resolves once every line so far is written (or failed to be). */
   async flush(): Promise<void> {
-    if (this.pending.size > 0) this.enqueue(() => this.appendPending());
+    if (this.pending.size > 0) void this.enqueue(() => this.appendPending());
     await this.queue;
   }
 
@@ -175,12 +244,8 @@ export class IndexFileWriter {
 
   private add(id: string, line: string): void {
     if (this.closed) {
-      try {
-        appendFileSync(this.file, `${this.torn ? '\n' : ''}${line}\n`);
-        this.torn = false;
-      } catch (error) {
-        this.onError(error as Error);
-      }
+      this.pending.set(id, line);
+      this.close();
       return;
     }
     this.pending.delete(id);

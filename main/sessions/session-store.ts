@@ -25,6 +25,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
 import type { SessionRecord, TurnRecord } from '../../common/session';
@@ -35,9 +36,9 @@ import type { ImageInput } from './conversation';
 import { ColdRefs, idsIn } from './cold-refs';
 import { EventLog, readLog, readLogFrom } from './event-log';
 import { SessionFileWriter } from './session-files';
-import { IndexFileWriter, readIndexFile, type IndexEntry } from './session-index-file';
-import { inFlight, summaryOf, turnRefsOf, usageRowsOf, type TurnRefs } from './session-summary';
-import { folderSizes, folderSizesSync, type FolderSizes } from './folder-sizes';
+import { IndexFileWriter, parseEntry, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
+import { inFlight, parseRefs, refsText, summaryOf, turnRefsOf, usageRowsOf } from './session-summary';
+import { folderSizes } from './folder-sizes';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -46,20 +47,29 @@ type SessionFile = SessionRecord & { logBytes?: number };
 /** A session as the store holds it: read (the truth, its index line follows it), or known by its index line only. */
 interface Slot {
   session?: SessionRecord;
+  /** Its entry, once parsed from the line read, or as last written. */
   entry?: IndexEntry;
+  /** Its line as read at the start, until one is written: its entry and refs are parsed from it when needed. */
+  read?: ReadLine;
+  /** Its turn refs (see refsText) and in-flight flag, as last written. */
+  refs?: string;
+  inFlight?: boolean;
+  /** Its place in the order of changes, as a number that only grows. */
+  stamp: number;
+  /** Its line as read was found to match its folder; its refs are in the cold look-ups. */
+  checked?: boolean;
+  cold?: boolean;
 }
 
-/** Index files checked against their folders at once, after the start. */
-const CHECKS_AT_ONCE = 16;
-/** Folders read per turn of the event loop while the server serves. */
-const READS_PER_STEP = 50;
+/** The background check works in slices this long, between which the server serves. */
+const SLICE_MS = 8;
 
 export class SessionStore {
   /** Oldest change first: a change moves its session to the end. */
   private readonly slots = new Map<string, Slot>();
-  /** Each session's place in that order, as a number that only grows. */
-  private readonly stamps = new Map<string, number>();
   private clock = 0;
+  /** The index file as read at the start, which holds the refs of the sessions not changed since. */
+  private indexBytes: Buffer | undefined;
   private readonly byChatId = new Map<string, string>();
   private readonly turnsById = new Map<string, TurnRef>();
   /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
@@ -75,7 +85,7 @@ export class SessionStore {
   private readonly listeners = new Set<(session: SessionRecord) => void>();
   private readonly lineListeners = new Set<(id: string, entry: IndexEntry | undefined) => void>();
   /** The text last given to each session's file, and its index line. */
-  private readonly lines = new Map<string, { text: string; entry: IndexEntry }>();
+  private readonly lines = new Map<string, { text: string; line: IndexLine }>();
   private readonly files = new SessionFileWriter(
     (id) => this.sessionFile(id),
     (id) => {
@@ -88,11 +98,9 @@ export class SessionStore {
   /** After the start: folders not in the index, lines not checked, lines whose turns are not in `cold` yet. */
   private listed = false;
   private readonly unread = new Set<string>();
-  private readonly unchecked = new Set<string>();
-  private uncold: string[] = [];
   private reorder = false;
   private settled = false;
-  private background: Promise<void> = Promise.resolve();
+  private background: Promise<void> | undefined;
   readonly dir: string;
 
   constructor(dataDir: string) {
@@ -106,27 +114,32 @@ export class SessionStore {
   }
 
   /**
-   * Reads the index, settles the sessions it says had a turn in flight when the app stopped (marked
-   * interrupted, their processes ended if alive), and starts checking the rest in the background.
+   * Reads the index, and settles the sessions it says had a turn in flight when the app stopped
+   * (marked interrupted, their processes ended if alive). The rest is checked by startChecking.
    */
   load(): void {
     mkdirSync(this.dir, { recursive: true });
     const read = readIndexFile(this.indexFile);
     this.index = new IndexFileWriter(this.indexFile, read, (error) => console.error(`Helix: ${new StorageError(this.indexFile, error).message}`));
-    for (const entry of read?.entries.values() ?? []) {
-      this.slots.set(entry.id, { entry });
-      this.stamps.set(entry.id, ++this.clock);
-      if (entry.chatId !== undefined) this.byChatId.set(entry.chatId, entry.id);
-      this.unchecked.add(entry.id);
-      this.uncold.push(entry.id);
+    this.indexBytes = read?.bytes;
+    const inFlight: string[] = [];
+    for (const [id, line] of read?.lines ?? []) {
+      this.slots.set(id, { read: line, stamp: ++this.clock });
+      if (line.chatId !== undefined) this.byChatId.set(line.chatId, id);
+      if (line.inFlight) inFlight.push(id);
     }
-    for (const entry of read?.entries.values() ?? []) if (entry.inFlight) this.get(entry.id);
-    this.background = this.checkInBackground();
+    for (const id of inFlight) this.get(id);
+  }
+
+  /** Checks the index against the folders in the background, in short slices: once the app serves. */
+  startChecking(): Promise<void> {
+    this.background ??= this.checkInBackground();
+    return this.background;
   }
 
   /** Resolves once the index is checked against every folder (and compacted if it had grown). */
   async checked(): Promise<void> {
-    await this.background;
+    await this.startChecking();
   }
 
   /** Every session, read, the latest changed first: reads every folder, so for tools and tests. */
@@ -144,18 +157,23 @@ export class SessionStore {
     }
   }
 
-  /** Sessions' index lines (summary, usage, turn refs), the oldest changed first, each as of now. */
+  /** Sessions' index entries (summary, usage), the oldest changed first, each as of now. */
   *entries(): Generator<IndexEntry> {
-    for (const id of [...this.slots.keys()]) {
-      const slot = this.slots.get(id);
-      if (slot?.session) yield this.entryOf(slot.session, slot.entry?.logBytes ?? 0, slot.entry?.fileBytes ?? 0);
-      else if (slot?.entry) yield slot.entry;
+    for (const [id, slot] of [...this.slots]) {
+      const entry = slot.session ? this.lineOf(slot.session, 0, 0).entry : (this.entryOf(slot) ?? this.lineOfFolder(id)?.entry);
+      if (entry) yield entry;
     }
+  }
+
+  /** The sessions read since the start (every one a turn ran in is). */
+  *loaded(): Generator<SessionRecord> {
+    for (const slot of this.slots.values()) if (slot.session) yield slot.session;
   }
 
   summary(id: string): SessionSummary | undefined {
     const slot = this.slots.get(id);
-    return slot?.session ? summaryOf(slot.session) : slot?.entry;
+    if (!slot) return undefined;
+    return slot.session ? summaryOf(slot.session) : (this.entryOf(slot) ?? this.lineOfFolder(id)?.entry);
   }
 
   get size(): number {
@@ -177,10 +195,10 @@ export class SessionStore {
       return undefined;
     }
     slot.session = read.session;
-    this.unchecked.delete(id);
     this.indexSession(read.session);
     this.settleTurns(read.session);
-    if (slot.entry?.logBytes !== read.logBytes || slot.entry.fileBytes !== read.fileBytes) this.putLine(this.entryOf(read.session, read.logBytes, read.fileBytes));
+    const entry = this.entryOf(slot);
+    if (entry?.logBytes !== read.logBytes || entry.fileBytes !== read.fileBytes) this.putLine(this.lineOf(read.session, read.logBytes, read.fileBytes));
     return read.session;
   }
 
@@ -252,7 +270,7 @@ export class SessionStore {
       this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
       const text = this.serialize(session);
       writeFileAtomic(this.sessionFile(id), text);
-      this.slots.set(id, { session });
+      this.slots.set(id, { session, stamp: ++this.clock });
       this.written(id, text);
     } catch (error) {
       this.slots.delete(id);
@@ -348,10 +366,10 @@ export class SessionStore {
 
   /** Puts a session last in the recency order and in the indexes. */
   private place(session: SessionRecord): void {
-    const slot = this.slots.get(session.id) ?? { session };
+    const slot = this.slots.get(session.id) ?? { session, stamp: 0 };
     this.slots.delete(session.id);
     this.slots.set(session.id, slot);
-    this.stamps.set(session.id, ++this.clock);
+    slot.stamp = ++this.clock;
     this.indexSession(session);
   }
 
@@ -382,10 +400,8 @@ export class SessionStore {
   private forget(id: string): void {
     const slot = this.slots.get(id);
     this.slots.delete(id);
-    this.stamps.delete(id);
     this.lines.delete(id);
-    this.unchecked.delete(id);
-    const chatId = slot?.session?.chatId ?? slot?.entry?.chatId;
+    const chatId = slot?.session?.chatId ?? slot?.entry?.chatId ?? slot?.read?.chatId;
     if (chatId !== undefined && this.byChatId.get(chatId) === id) this.byChatId.delete(chatId);
     for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
     this.indexedTurns.delete(id);
@@ -401,7 +417,7 @@ export class SessionStore {
 
   /** How recently a session changed: higher is later. */
   private rank(session: SessionRecord): number {
-    return this.stamps.get(session.id) ?? -1;
+    return this.slots.get(session.id)?.stamp ?? -1;
   }
 
   private latest(refs: TurnRef[]): TurnRef | undefined {
@@ -415,28 +431,57 @@ export class SessionStore {
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
   private serialize(session: SessionRecord, logBytes = this.log(session.id).size()): string {
     const text = `${JSON.stringify({ ...sessionOnDisk(session), logBytes })}\n`;
-    this.lines.set(session.id, { text, entry: this.entryOf(session, logBytes, Buffer.byteLength(text)) });
+    this.lines.set(session.id, { text, line: this.lineOf(session, logBytes, Buffer.byteLength(text)) });
     return text;
   }
 
   /** A session's file now holds this text: its index line says so. */
   private written(id: string, text: string): void {
-    const line = this.lines.get(id);
-    if (line?.text !== text || !this.slots.get(id)?.session) return;
+    const held = this.lines.get(id);
+    if (held?.text !== text || !this.slots.get(id)?.session) return;
     this.lines.delete(id);
-    this.putLine(line.entry);
+    this.putLine(held.line);
   }
 
-  private putLine(entry: IndexEntry): void {
-    const slot = this.slots.get(entry.id);
-    if (slot) slot.entry = entry;
-    this.index?.put(entry);
+  private putLine(line: IndexLine): void {
+    const slot = this.slots.get(line.entry.id);
+    if (slot) this.setLine(slot, line);
+    this.index?.put(line);
   }
 
-  private entryOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexEntry {
-    const entry: IndexEntry = { ...summaryOf(session), cwd: session.cwd, usage: usageRowsOf(session), refs: JSON.stringify(turnRefsOf(session)), logBytes, fileBytes };
-    if (inFlight(session)) entry.inFlight = true;
-    return entry;
+  private setLine(slot: Slot, line: IndexLine): void {
+    slot.entry = line.entry;
+    slot.refs = line.refs;
+    slot.inFlight = line.inFlight;
+    slot.read = undefined;
+  }
+
+  /** A slot's entry, parsed from its line as read if need be; undefined if that line is torn (its folder is the truth then). */
+  private entryOf(slot: Slot): IndexEntry | undefined {
+    if (!slot.entry && slot.read && this.indexBytes) slot.entry = parseEntry(this.indexBytes, slot.read);
+    return slot.entry;
+  }
+
+  private refsOf(slot: Slot): string {
+    if (slot.refs !== undefined) return slot.refs;
+    return slot.read && this.indexBytes ? this.indexBytes.toString('utf8', slot.read.refsAt, slot.read.end) : '';
+  }
+
+  /** The line of a session whose own line is torn, read from its folder (and written). */
+  private lineOfFolder(id: string): IndexLine | undefined {
+    const read = this.readFolder(id);
+    if (!read) {
+      this.drop(id);
+      return undefined;
+    }
+    this.learn(read.session, read.logBytes, read.fileBytes);
+    const slot = this.slots.get(id);
+    return slot?.entry ? { entry: slot.entry, inFlight: Boolean(slot.inFlight), refs: this.refsOf(slot) } : undefined;
+  }
+
+  private lineOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexLine {
+    const entry: IndexEntry = { ...summaryOf(session), usage: usageRowsOf(session), logBytes, fileBytes, refsBytes: 0 };
+    return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session)) };
   }
 
   private sessionFile(id: string): string {
@@ -536,34 +581,35 @@ export class SessionStore {
   // The check of the index against the folders, in the background after the start, or at once when a look-up needs it.
 
   private async checkInBackground(): Promise<void> {
-    const step = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    // Each slice does what it can in SLICE_MS, then lets the server serve.
+    const slices = async (more: () => boolean, work: () => void): Promise<void> => {
+      while (!this.settled && more()) {
+        const until = performance.now() + SLICE_MS;
+        while (!this.settled && more() && performance.now() < until) work();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     try {
       if (!this.listed) this.listFolders(await readdir(this.dir));
-      while (this.unread.size > 0 && !this.settled) {
-        for (const id of [...this.unread].slice(0, READS_PER_STEP)) this.readUnindexed(id);
-        await step();
-      }
-      const ids = [...this.unchecked];
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < ids.length && !this.settled) {
-          const id = ids[next++] as string;
-          if (!this.unchecked.has(id)) continue;
-          const sizes = await folderSizes(this.sessionDir(id));
-          if (this.unchecked.delete(id)) this.check(id, sizes);
-        }
-      };
-      await Promise.all(Array.from({ length: CHECKS_AT_ONCE }, worker));
-      while (this.uncold.length > 0 && !this.settled) {
-        this.indexCold(this.uncold.splice(0, 2000));
-        await step();
-      }
+      // Walked as lists: taking the first of a Set that many were deleted from costs as many steps.
+      const unread = [...this.unread];
+      await slices(() => unread.length > 0, () => this.readUnindexed(unread.pop() as string));
+      let ids = [...this.slots.keys()];
+      await slices(() => ids.length > 0, () => this.checkOne(ids.pop() as string));
+      ids = [...this.slots.keys()];
+      await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
       if (!this.settled) this.finish();
       // Grown to more than twice what it needs (appends since the last compaction): rewritten.
-      if (this.index && this.index.length > 2 * this.slots.size + 100) await this.index.compact(() => [...this.slots.values()].flatMap((slot) => (slot.entry ? [slot.entry] : [])));
+      if (this.index && this.index.length > 2 * this.slots.size + 100) {
+        await this.index.compact(() =>
+          [...this.slots.values()].flatMap((slot) => {
+            const entry = this.entryOf(slot);
+            return entry ? [{ entry, inFlight: Boolean(slot.inFlight ?? slot.read?.inFlight), refs: this.refsOf(slot) }] : [];
+          }),
+        );
+      }
     } catch (error) {
       console.error(`Helix: the sessions' index could not be checked (${(error as Error).message}); it is checked at the next look-up`);
-      this.settled = false;
     }
   }
 
@@ -571,11 +617,8 @@ export class SessionStore {
   private settle(): void {
     if (this.settled) return;
     this.readAllUnindexed();
-    for (const id of [...this.unchecked]) {
-      this.unchecked.delete(id);
-      this.check(id, folderSizesSync(this.sessionDir(id)));
-    }
-    this.indexCold(this.uncold.splice(0));
+    for (const id of [...this.slots.keys()]) this.checkOne(id);
+    for (const id of [...this.slots.keys()]) this.indexCold(id);
     this.finish();
   }
 
@@ -609,10 +652,15 @@ export class SessionStore {
   }
 
   /** A line checked against the lengths of its folder's files: read again if they differ, dropped if the folder is gone. */
-  private check(id: string, sizes: FolderSizes | undefined): void {
+  private checkOne(id: string): void {
     const slot = this.slots.get(id);
-    if (!slot || slot.session || !slot.entry) return;
-    if (sizes && sizes.log === slot.entry.logBytes && sizes.file === slot.entry.fileBytes) return;
+    if (!slot?.read || slot.checked || slot.session) return;
+    const entry = this.entryOf(slot);
+    const sizes = folderSizes(this.sessionDir(id));
+    if (entry && sizes && sizes.log === entry.logBytes && sizes.file === entry.fileBytes) {
+      slot.checked = true;
+      return;
+    }
     const read = sizes ? this.readFolder(id) : undefined;
     if (read) this.learn(read.session, read.logBytes, read.fileBytes);
     else this.drop(id);
@@ -620,19 +668,18 @@ export class SessionStore {
 
   /** A session read in the background: its line (the session kept in memory if asked for, or if it had a turn in flight). */
   private learn(session: SessionRecord, logBytes: number, fileBytes: number, keep = false): void {
-    const entry = this.entryOf(session, logBytes, fileBytes);
-    const slot = this.slots.get(session.id) ?? {};
-    slot.entry = entry;
-    if (!this.slots.has(session.id)) {
-      this.slots.set(session.id, slot);
-      this.stamps.set(session.id, ++this.clock);
-    }
+    const line = this.lineOf(session, logBytes, fileBytes);
+    const { entry } = line;
+    let slot = this.slots.get(session.id);
+    if (!slot) this.slots.set(session.id, (slot = { stamp: ++this.clock }));
+    this.setLine(slot, line);
     this.reorder = true;
     const other = session.chatId === undefined ? undefined : this.summary(this.byChatId.get(session.chatId) ?? '');
     if (session.chatId !== undefined && (!other || other.id === session.id || other.updatedAt <= session.updatedAt)) this.byChatId.set(session.chatId, session.id);
-    this.cold.add(session.id, JSON.parse(entry.refs) as TurnRefs);
-    this.index?.put(entry);
-    if (keep || entry.inFlight) {
+    this.cold.add(session.id, parseRefs(line.refs));
+    slot.cold = true;
+    this.index?.put(line);
+    if (keep || line.inFlight) {
       slot.session = session;
       this.indexSession(session);
       this.settleTurns(session);
@@ -640,11 +687,11 @@ export class SessionStore {
     for (const listener of this.lineListeners) listener(session.id, entry);
   }
 
-  private indexCold(ids: string[]): void {
-    for (const id of ids) {
-      const slot = this.slots.get(id);
-      if (slot?.entry && !slot.session) this.cold.add(id, JSON.parse(slot.entry.refs) as TurnRefs);
-    }
+  private indexCold(id: string): void {
+    const slot = this.slots.get(id);
+    if (!slot || slot.cold || slot.session) return;
+    slot.cold = true;
+    this.cold.add(id, parseRefs(this.refsOf(slot)));
   }
 
   /** Every folder is known: sessions read in the background take their place in the order of their latest change. */
@@ -652,14 +699,15 @@ export class SessionStore {
     this.settled = true;
     if (!this.reorder) return;
     this.reorder = false;
-    const order = [...this.slots].sort(([a, x], [b, y]) => {
-      const at = (x.session?.updatedAt ?? x.entry?.updatedAt ?? '').localeCompare(y.session?.updatedAt ?? y.entry?.updatedAt ?? '');
-      return at || (this.stamps.get(a) ?? 0) - (this.stamps.get(b) ?? 0);
+    const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? this.entryOf(slot)?.updatedAt ?? '';
+    const order = [...this.slots].sort(([, x], [, y]) => {
+      const [p, q] = [updatedAt(x), updatedAt(y)];
+      return p < q ? -1 : p > q ? 1 : x.stamp - y.stamp;
     });
     this.slots.clear();
     for (const [id, slot] of order) {
       this.slots.set(id, slot);
-      this.stamps.set(id, ++this.clock);
+      slot.stamp = ++this.clock;
     }
   }
 }

@@ -58,10 +58,39 @@ export function usageRowsOf(session: SessionRecord): UsageRow[] {
  * What each held turn is found by, as the store's lookups need it before the session is read:
  * its id, its key once done, the conversation it answers while undelivered, its Claude Code session.
  */
-export type TurnRefs = Array<[turnId: string, key: string, undeliveredParentKey: string, claudeSessionId: string]>;
+export type TurnRefValues = [turnId: string, key: string, undeliveredParentKey: string, claudeSessionId: string];
+export type TurnRefs = TurnRefValues[];
 
 export function turnRefsOf(session: SessionRecord): TurnRefs {
   return session.turns.map((t) => [t.id, t.status === 'done' ? (t.key ?? '') : '', t.delivered ? '' : t.parentKey, t.claudeSessionId ?? '']);
+}
+
+/**
+ * Refs as the index line's plain-text tail (not JSON, so that a start need not parse it): turns
+ * separated by commas, their four values by spaces; a value holding either (or %) is %-encoded.
+ */
+export function refsText(refs: TurnRefs): string {
+  return refs.map((ref) => ref.map(encodeValue).join(' ')).join(',');
+}
+
+export function parseRefs(text: string): TurnRefs {
+  if (text.length === 0) return [];
+  return text.split(',').map((turn) => {
+    const [id = '', key = '', undelivered = '', claude = ''] = turn.split(' ').map(decodeValue);
+    return [id, key, undelivered, claude];
+  });
+}
+
+const SPECIAL = /[\s,%$]/;
+const encodeValue = (value: string): string => (SPECIAL.test(value) ? encodeURIComponent(value) : value);
+const decodeValue = (value: string): string => (value.includes('%') ? safeDecode(value) : value);
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 export const inFlight = (session: SessionRecord): boolean => session.turns.some((t) => t.status === 'running' || t.status === 'queued');

@@ -19,28 +19,47 @@ const DAY_MS = 86_400_000;
 const dayOf = (iso: string): string => iso.slice(0, 10);
 
 export class UsageIndex {
-  private readonly sessions = new Map<string, SessionUsage>();
+  private held: Map<string, SessionUsage> | undefined;
+  /** Changes heard before the first report, applied over the initial sessions then (null: removed). */
+  private readonly early = new Map<string, SessionUsage | null>();
 
-  constructor(sessions: Iterable<SessionUsage | SessionRecord> = []) {
-    for (const session of sessions) {
-      if (!('usage' in session)) this.update(session);
-      else this.set(session);
+  /** `initial`: the sessions to count, or a function giving them, called at the first report (not at the start). */
+  constructor(private initial: Iterable<SessionUsage | SessionRecord> | (() => Iterable<SessionUsage | SessionRecord>) = []) {}
+
+  private get sessions(): Map<string, SessionUsage> {
+    if (!this.held) {
+      const held = new Map<string, SessionUsage>();
+      const initial = typeof this.initial === 'function' ? this.initial() : this.initial;
+      this.initial = [];
+      for (const session of initial) {
+        const usage = 'usage' in session ? session : usageOf(session);
+        if (usage.usage.length > 0) held.set(usage.id, usage);
+      }
+      for (const [id, usage] of this.early) {
+        if (usage && usage.usage.length > 0) held.set(id, usage);
+        else held.delete(id);
+      }
+      this.early.clear();
+      this.held = held;
     }
+    return this.held;
   }
 
   /** Takes a session's current turns in place of what was counted for it. */
   update(session: SessionRecord): void {
-    this.set({ id: session.id, title: session.title, role: session.role, usage: usageRowsOf(session) });
+    this.set(usageOf(session));
   }
 
   /** Takes a session's usage rows in place of what was counted for it. */
   set({ id, title, role, usage }: SessionUsage): void {
-    if (usage.length === 0) this.sessions.delete(id);
-    else this.sessions.set(id, { id, title, role, usage });
+    if (!this.held) this.early.set(id, { id, title, role, usage });
+    else if (usage.length === 0) this.held.delete(id);
+    else this.held.set(id, { id, title, role, usage });
   }
 
   remove(sessionId: string): void {
-    this.sessions.delete(sessionId);
+    if (!this.held) this.early.set(sessionId, null);
+    else this.held.delete(sessionId);
   }
 
   /** The last `days` days up to and including `now`'s (UTC) day. */
@@ -75,6 +94,8 @@ export class UsageIndex {
     };
   }
 }
+
+const usageOf = (session: SessionRecord): SessionUsage => ({ id: session.id, title: session.title, role: session.role, usage: usageRowsOf(session) });
 
 const zero = (): UsageTotals => ({ costUsd: 0, tokens: 0, turns: 0 });
 
