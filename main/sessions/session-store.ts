@@ -23,7 +23,7 @@
  * here and checked before they become paths; chat ids from clients never do.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -31,10 +31,11 @@ import type { SessionSummary } from '../../common/control';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
 import { isAlive, signalAll } from '../platform/process-tree';
-import { isClaude, replayRecords, sessionOnDisk, turnFromDisk } from './session-recovery';
+import { isClaude, replayRecords } from './session-recovery';
+import { fileText, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { ColdRefs, idsIn } from './cold-refs';
-import { EventLog, readLog, readLogFrom } from './event-log';
+import { EventLog, readLog } from './event-log';
 import { SessionFileWriter } from './session-files';
 import { IndexFileWriter, parseEntry, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
 import { inFlight, parseRefs, refsText, summaryOf, turnRefsOf, usageRowsOf } from './session-summary';
@@ -42,7 +43,6 @@ import { folderSizes } from './folder-sizes';
 import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-type SessionFile = SessionRecord & { logBytes?: number };
 
 /** A session as the store holds it: read (the truth, its index line follows it), or known by its index line only. */
 interface Slot {
@@ -189,7 +189,7 @@ export class SessionStore {
       this.readUnindexed(id, () => true);
       return this.slots.get(id)?.session;
     }
-    const read = this.readFolder(id);
+    const read = this.folders.read(id);
     if (!read) {
       this.drop(id);
       return undefined;
@@ -430,7 +430,7 @@ export class SessionStore {
 
   /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
   private serialize(session: SessionRecord, logBytes = this.log(session.id).size()): string {
-    const text = `${JSON.stringify({ ...sessionOnDisk(session), logBytes })}\n`;
+    const text = fileText(session, logBytes);
     this.lines.set(session.id, { text, line: this.lineOf(session, logBytes, Buffer.byteLength(text)) });
     return text;
   }
@@ -469,7 +469,7 @@ export class SessionStore {
 
   /** The line of a session whose own line is torn, read from its folder (and written). */
   private lineOfFolder(id: string): IndexLine | undefined {
-    const read = this.readFolder(id);
+    const read = this.folders.read(id);
     if (!read) {
       this.drop(id);
       return undefined;
@@ -484,74 +484,14 @@ export class SessionStore {
     return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session)) };
   }
 
+  private readonly folders = new SessionFolders(
+    (id) => this.sessionFile(id),
+    (id) => this.logFile(id),
+    (id) => this.logs.get(id),
+  );
+
   private sessionFile(id: string): string {
     return path.join(this.sessionDir(id), 'session.json');
-  }
-
-  /** The log's length, without keeping a log open for a session that is only read. */
-  private logSize(id: string): number {
-    const log = this.logs.get(id);
-    if (log) return log.size();
-    try {
-      return statSync(this.logFile(id)).size;
-    } catch {
-      return 0;
-    }
-  }
-
-  /**
-   * A session from its folder, its file brought up to date with its log (or rebuilt from the log
-   * if missing or damaged), with the lengths its index line records.
-   */
-  private readFolder(id: string): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
-    const file = this.sessionFile(id);
-    let text: string | undefined;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // none: rebuilt from the log
-    }
-    if (text !== undefined) {
-      try {
-        const { logBytes, ...session } = JSON.parse(text) as SessionFile;
-        if (session?.id === id && Array.isArray(session.turns)) {
-          session.turns.forEach(turnFromDisk);
-          // Written before logBytes was kept: the file is the whole story, as it always was then.
-          if (logBytes === undefined) return { session, logBytes: this.logSize(id), fileBytes: Buffer.byteLength(text) };
-          return this.catchUp(session, logBytes) ?? { session, logBytes, fileBytes: Buffer.byteLength(text) };
-        }
-      } catch {
-        // damaged: kept aside for inspection, and rebuilt from the log
-      }
-      renameSync(file, `${file}.damaged-${Date.now()}`);
-    }
-    return this.rebuildFromLog(id);
-  }
-
-  /** Applies what the log holds past the file's point (the changes made after its last write), and writes the file. */
-  private catchUp(session: SessionRecord, logBytes: number): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
-    const size = this.logSize(session.id);
-    if (size <= logBytes) return undefined;
-    const records = readLogFrom(this.logFile(session.id), logBytes);
-    if (records.length === 0) return undefined;
-    replayRecords(session, records);
-    return this.rewrite(session, size);
-  }
-
-  /** A session as its log tells it: the log starts with the session and records every turn. */
-  private rebuildFromLog(id: string): { session: SessionRecord; logBytes: number; fileBytes: number } | undefined {
-    const records = readLog(this.logFile(id));
-    const start = records.findLastIndex((record) => record.type === 'session');
-    if (start === -1) return undefined;
-    const session: SessionRecord = { ...(records[start]?.session as SessionRecord), turns: [] };
-    replayRecords(session, records.slice(start + 1));
-    return this.rewrite(session, this.logSize(id));
-  }
-
-  private rewrite(session: SessionRecord, logBytes: number): { session: SessionRecord; logBytes: number; fileBytes: number } {
-    const text = `${JSON.stringify({ ...sessionOnDisk(session), logBytes })}\n`;
-    writeFileAtomic(this.sessionFile(session.id), text);
-    return { session, logBytes, fileBytes: Buffer.byteLength(text) };
   }
 
   /** Turns in flight in a session read from disk were in flight when the app stopped: interrupted, their processes ended. */
@@ -647,7 +587,7 @@ export class SessionStore {
   /** A folder the index does not list (written by an earlier version, or added while the app was stopped); `keep`: held in memory, as asked for. */
   private readUnindexed(id: string, keep?: (session: SessionRecord) => boolean): void {
     if (!this.unread.delete(id) || this.slots.has(id)) return;
-    const read = this.readFolder(id);
+    const read = this.folders.read(id);
     if (read) this.learn(read.session, read.logBytes, read.fileBytes, keep?.(read.session));
   }
 
@@ -661,7 +601,7 @@ export class SessionStore {
       slot.checked = true;
       return;
     }
-    const read = sizes ? this.readFolder(id) : undefined;
+    const read = sizes ? this.folders.read(id) : undefined;
     if (read) this.learn(read.session, read.logBytes, read.fileBytes);
     else this.drop(id);
   }
