@@ -78,6 +78,15 @@ export interface SettingsView {
   on_disconnect: string;
 }
 
+/** Sessions deleted on their own (settings.retention): older than max_age_days, or the oldest beyond max_total_mb; 0 keeps them. */
+export interface RetentionView {
+  max_age_days: number;
+  max_total_mb: number;
+}
+
+/** A setting `settings:set` edits: a top-level one, or one of a group, dotted. */
+export type SettingKey = keyof SettingsView | `retention.${keyof RetentionView}`;
+
 export interface ConnectionTest {
   ok: boolean;
   status: number | null;
@@ -88,6 +97,8 @@ export interface ConnectionTest {
 export interface ConfigView {
   file: string;
   settings: SettingsView;
+  /** Absent from a config view made before retention existed: treated as 0 (kept). */
+  retention?: RetentionView;
   /** Why the file on disk is not in force (the last good config keeps serving). */
   error: { message: string; line?: number; column?: number } | null;
   roles: RoleView[];
@@ -146,6 +157,16 @@ export interface RequestEntry {
 export interface StorageState {
   dataDir: string;
   freeBytes: number | null;
+}
+
+/** The data dir's size by part, and the Claude Code transcripts of its sessions (kept outside it). */
+export interface StorageUsage {
+  dataDir: string;
+  /** Bytes: session logs and files (and their index), the sessions' own workspaces, their transcripts, the diagnostic log, the rest. */
+  parts: { sessions: number; workspaces: number; transcripts: number; logs: number; other: number };
+  total: number;
+  /** When it was measured (it is kept for a minute). */
+  measuredAt: string;
 }
 
 /** A chat's warm Claude Code process (see README, "How a turn runs"). */
@@ -272,7 +293,7 @@ export interface ControlCommands {
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'component:start': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'component:stop': { args: [name: 'api' | 'proxy']; result: ComponentState };
-  'settings:set': { args: [key: keyof SettingsView, value: string | number]; result: ConfigView };
+  'settings:set': { args: [key: SettingKey, value: string | number]; result: ConfigView };
   'provider:models': { args: [provider: string]; result: string[] };
   'provider:test': { args: [provider: string]; result: ConnectionTest };
   'service:start': { args: [name: string]; result: ServiceState };
@@ -286,6 +307,8 @@ export interface ControlCommands {
   'approval:answer': { args: [id: string, answer: ApprovalAnswer]; result: ApprovalView };
   /** The diagnostic log's latest `lines` records (default 200, at most 1000) at `level` or more severe (default: all). */
   'log:tail': { args: [lines?: number, level?: LogLevel]; result: DiagLogTail };
+  /** The data dir's size by part, measured off the event loop and kept for a minute (`fresh`: measured again now). */
+  'storage:usage': { args: [fresh?: boolean]; result: StorageUsage };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -320,6 +343,7 @@ export const COMMAND_NAMES = Object.keys({
   'approvals:list': true,
   'approval:answer': true,
   'log:tail': true,
+  'storage:usage': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */

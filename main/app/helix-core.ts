@@ -22,6 +22,9 @@ import { claudeProjectsDir, deleteTranscripts } from '../runner/claude-transcrip
 import { ApiRequestLog } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
+import { Retention } from '../sessions/retention';
+import { inFlight as sessionInFlight } from '../sessions/session-summary';
+import { StorageMeter } from './storage-usage';
 import { TurnService } from '../turns/turn-service';
 import { TaskService } from '../tasks/task-service';
 import { acquireDataDirLock, type DataDirLock } from '../platform/data-dir-lock';
@@ -116,6 +119,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   const claudeBin = findClaudeBin(env);
   const sessions = new SessionStore(options.dataDir);
   sessions.load();
+  const storage = new StorageMeter(options.dataDir, claudeProjectsDir(env), sessions);
   const keyStore = new KeyStore(options.dataDir);
   const keys = keyStore.lookup(env);
 
@@ -198,12 +202,28 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       const projects = claudeProjectsDir(env);
       return projects ? deleteTranscripts(projects, ids) : 0;
     },
+    storageUsage: (fresh) => storage.usage(fresh),
     diagLog: (lines, level) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
     // Built from the sessions' index when first asked for; session changes keep it up to date.
     usage: new UsageIndex(() => sessions.entries()),
   });
   notify = () => controlService.notify();
+
+  // Sessions deleted on their own (settings.retention), through the panel's Delete; never one that is busy.
+  const retention = new Retention({
+    oldest: () => sessions.oldest(),
+    policy: () => ({ maxAgeDays: config.current.settings.retention.max_age_days, maxTotalMb: config.current.settings.retention.max_total_mb }),
+    busy: (id) => runs.live.list().some((live) => live.chat === id) || sessionInFlight(sessions.held(id)),
+    remove: (id) => controlService.deleteSession(id),
+    sizeOf: (id) => storage.sessionBytes(id),
+    totalBytes: () => storage.sessionsBytes(),
+    log: diag.log.child({ component: 'retention' }),
+  });
+  sessions.onChange((session) => {
+    const last = session.turns.at(-1);
+    if (last?.endedAt !== undefined && last.status !== 'running' && last.status !== 'queued') retention.turnEnded();
+  });
 
   let apiUrl: string;
   let controlServer: ServerComponent | undefined;
@@ -218,6 +238,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     }
   };
   const close = async (): Promise<void> => {
+    retention.stop();
     config.close();
     // No new turns first; then every run in flight is stopped before the logs close.
     await controlServer?.stop();
@@ -245,6 +266,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
     // Serving: the sessions' index is checked against their folders in the background from now on.
     setImmediate(() => void sessions.startChecking());
+    retention.start();
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');
     await close();

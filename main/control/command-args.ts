@@ -5,7 +5,7 @@
 import { APPROVAL_DECISIONS } from '../../common/approval';
 import { LOG_LEVELS, type CommandName } from '../../common/control';
 
-const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
+const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect', 'retention.max_age_days', 'retention.max_total_mb']);
 
 const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length < 10_000;
 const oneText = (args: unknown[]): boolean => args.length === 1 && text(args[0]);
@@ -83,6 +83,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   'live:close': oneText,
   'approvals:list': (args) => args.length === 0,
   'approval:answer': (args) => args.length === 2 && text(args[0]) && isAnswer(args[1]),
+  'storage:usage': (args) => args.length <= 1 && (args[0] === undefined || typeof args[0] === 'boolean'),
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
 };
 

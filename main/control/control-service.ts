@@ -2,7 +2,7 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState, StorageUsage } from '../../common/control';
 import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../platform/server-component';
@@ -51,6 +51,8 @@ interface ControlDeps {
   /** Deletes Claude Code's transcripts of these sessions. */
   deleteTranscripts?(claudeSessionIds: string[]): Promise<unknown>;
   live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
+  /** The data dir's size by part (kept for a minute unless `fresh`). */
+  storageUsage?(fresh: boolean): Promise<StorageUsage>;
   /** The end of the diagnostic log. */
   diagLog(lines: number, level?: LogLevel): DiagLogTail;
   /** Usage per day, role and provider, kept up to date from session changes. */
@@ -100,18 +102,7 @@ export class ControlService {
       'state:get': () => this.snapshot(),
       'sessions:list': (query) => this.listSessions(query),
       'session:summary': (sessionId) => summarize(this.session(sessionId)),
-      'session:delete': async (sessionId) => {
-        const session = this.session(sessionId);
-        if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
-        // Its warm process goes first, then every file of it: the session's folder and Claude Code's transcripts.
-        deps.live?.close(sessionId);
-        const claudeSessions = session.turns.map((t) => t.claudeSessionId).filter((id): id is string => Boolean(id));
-        const deleted = await deps.sessions.delete(sessionId);
-        if (deleted) await deps.deleteTranscripts?.(claudeSessions);
-        this.running.delete(sessionId);
-        if (deleted) this.emit({ type: 'session-deleted', sessionId });
-        return { deleted };
-      },
+      'session:delete': async (sessionId) => ({ deleted: await this.deleteSession(sessionId) }),
       'requests:list': () => deps.requests(),
       'service:output': (name) => {
         const service = deps.services.list().find((s) => s.name === name);
@@ -172,7 +163,31 @@ export class ControlService {
       'approvals:list': () => deps.approvals?.list() ?? [],
       'approval:answer': (id, answer) => this.answerApproval(id, answer, 'panel'),
       'log:tail': (lines = 200, level) => deps.diagLog(lines, level),
+      'storage:usage': (fresh = false) => {
+        if (!deps.storageUsage) throw new ControlError('not_found', 'Storage usage is not measured here.');
+        return deps.storageUsage(fresh);
+      },
     };
+  }
+
+  /**
+   * Deletes a session and every file of it, as the panel's Delete does (retention deletes through
+   * here too): refused while a turn of it is in flight; its warm process goes first, then its
+   * folder (log, files, own workspace) and Claude Code's transcripts of it; the panel hears of it.
+   */
+  async deleteSession(sessionId: string): Promise<boolean> {
+    const session = this.session(sessionId);
+    if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
+    this.deps.live?.close(sessionId);
+    const claudeSessions = this.deps.sessions.claudeSessionIds(sessionId);
+    const deleted = await this.deps.sessions.delete(sessionId);
+    if (deleted) await this.deps.deleteTranscripts?.(claudeSessions);
+    this.running.delete(sessionId);
+    if (deleted) {
+      this.deps.usage.remove(sessionId);
+      this.emit({ type: 'session-deleted', sessionId });
+    }
+    return deleted;
   }
 
   /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
@@ -265,6 +280,7 @@ export class ControlService {
     return {
       file: config.file,
       settings: { ...config.current.settings },
+      retention: { ...config.current.settings.retention },
       error: error ? { message: error.message, line: error.line, column: error.column } : null,
       roles: config.current.roles.map(({ name, modelId, provider, model, options }) => ({ name, modelId, provider, model, options })),
       providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),

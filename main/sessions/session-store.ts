@@ -170,6 +170,34 @@ export class SessionStore {
     for (const slot of this.slots.values()) if (slot.session) yield slot.session;
   }
 
+  /** Sessions' summaries from the oldest changed on (for retention). */
+  *oldest(): Generator<SessionSummary> {
+    for (const id of [...this.slots.keys()]) {
+      const summary = this.summary(id);
+      if (summary) yield summary;
+    }
+  }
+
+  /** The session if it is in memory (read since the start), without reading it. */
+  held(id: string): SessionRecord | undefined {
+    return this.slots.get(id)?.session;
+  }
+
+  /** The Claude Code sessions a session's turns ran in (their transcripts are its files too). */
+  claudeSessionIds(id: string): string[] {
+    const slot = this.slots.get(id);
+    if (!slot) return [];
+    const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(this.refsOf(slot)).map((ref) => ref[3]);
+    return [...new Set(ids.filter(Boolean))];
+  }
+
+  /** Every session's Claude Code sessions. */
+  allClaudeSessionIds(): Set<string> {
+    const all = new Set<string>();
+    for (const id of this.slots.keys()) for (const claude of this.claudeSessionIds(id)) all.add(claude);
+    return all;
+  }
+
   summary(id: string): SessionSummary | undefined {
     const slot = this.slots.get(id);
     if (!slot) return undefined;

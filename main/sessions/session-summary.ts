@@ -93,4 +93,4 @@ function safeDecode(value: string): string {
   }
 }
 
-export const inFlight = (session: SessionRecord): boolean => session.turns.some((t) => t.status === 'running' || t.status === 'queued');
+export const inFlight = (session: SessionRecord | undefined): boolean => session?.turns.some((t) => t.status === 'running' || t.status === 'queued') ?? false;
