@@ -157,6 +157,8 @@ export interface RequestEntry {
 export interface StorageState {
   dataDir: string;
   freeBytes: number | null;
+  /** The sessions' index is being checked against their folders (after a start, in the background). */
+  checkingSessions?: boolean;
 }
 
 /** The data dir's size by part, and the Claude Code transcripts of its sessions (kept outside it). */

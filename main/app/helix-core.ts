@@ -190,7 +190,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       ]
         .sort((a, b) => b.at.localeCompare(a.at))
         .slice(0, 100),
-    storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir) }),
+    storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir), checkingSessions: !sessions.isChecked }),
     live: {
       list: () => runs.live.list().map(({ chat, ...info }) => ({ sessionId: chat, ...info })),
       close: (sessionId) => runs.live.close(sessionId),

@@ -137,6 +137,11 @@ export class SessionStore {
     return this.background;
   }
 
+  /** Whether the index has been checked against every folder since the start. */
+  get isChecked(): boolean {
+    return this.settled;
+  }
+
   /** Resolves once the index is checked against every folder (and compacted if it had grown). */
   async checked(): Promise<void> {
     await this.startChecking();
