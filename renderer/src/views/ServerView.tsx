@@ -6,6 +6,7 @@ import { formatBytes, formatTime } from '../format';
 import { useFailures } from '../use-failures';
 import { InlineError } from './InlineError';
 import { DiagLogView } from './DiagLogView';
+import { DataDirUsage } from './DataDirUsage';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -151,6 +152,7 @@ export function ServerView({ client, snapshot, onChanged }: Props): React.JSX.El
           <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
+      <DataDirUsage client={client} />
       <DiagLogView client={client} snapshot={snapshot} />
     </main>
   );

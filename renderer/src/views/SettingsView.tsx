@@ -9,6 +9,7 @@ import type { ControlClient } from '../control-client';
 import type { Confirmation } from './ConfirmDialog';
 import { BYPASS } from './confirmations';
 import { EditableValue } from './EditableValue';
+import { RetentionSettings } from './RetentionSettings';
 import { UndoButton } from './UndoButton';
 
 interface Props {
@@ -92,6 +93,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
             </EditableValue>
           </div>
         ))}
+        <RetentionSettings client={client} config={config} onChanged={onChanged} />
         <div className="field">
           <label>
             API address
