@@ -31,7 +31,7 @@ import type { SessionSummary } from '../../common/control';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
 import { isAlive, signalAll } from '../platform/process-tree';
-import { isClaude, replayRecords } from './session-recovery';
+import { isClaude, replayRecords, TURNS_IN_FILE } from './session-recovery';
 import { fileText, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { ColdRefs, idsIn } from './cold-refs';
@@ -514,7 +514,8 @@ export class SessionStore {
 
   private lineOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexLine {
     const entry: IndexEntry = { ...summaryOf(session), usage: usageRowsOf(session), logBytes, fileBytes, refsBytes: 0 };
-    return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session)) };
+    // The turns a restart holds (the file's latest ones), so that a line stops growing with the chat.
+    return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session).slice(-TURNS_IN_FILE)) };
   }
 
   private readonly folders = new SessionFolders(

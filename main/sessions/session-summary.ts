@@ -70,18 +70,26 @@ export function turnRefsOf(session: SessionRecord): TurnRefs {
  * separated by commas, their four values by spaces; a value holding either (or %) is %-encoded.
  */
 export function refsText(refs: TurnRefs): string {
-  return refs.map((ref) => ref.map(encodeValue).join(' ')).join(',');
+  // A chat's turns mostly resume one Claude Code session: `^` says "the same as the turn before".
+  return refs
+    .map(([id, key, undelivered, claude], i) => {
+      const same = i > 0 && claude !== '' && claude === refs[i - 1]?.[3];
+      return `${encodeValue(id)} ${encodeValue(key)} ${encodeValue(undelivered)} ${same ? '^' : encodeValue(claude)}`;
+    })
+    .join(',');
 }
 
 export function parseRefs(text: string): TurnRefs {
   if (text.length === 0) return [];
+  let previous = '';
   return text.split(',').map((turn) => {
-    const [id = '', key = '', undelivered = '', claude = ''] = turn.split(' ').map(decodeValue);
-    return [id, key, undelivered, claude];
+    const [id = '', key = '', undelivered = '', claude = ''] = turn.split(' ');
+    previous = claude === '^' ? previous : decodeValue(claude);
+    return [decodeValue(id), decodeValue(key), decodeValue(undelivered), previous];
   });
 }
 
-const SPECIAL = /[\s,%$]/;
+const SPECIAL = /[\s,%$^]/;
 const encodeValue = (value: string): string => (SPECIAL.test(value) ? encodeURIComponent(value) : value);
 const decodeValue = (value: string): string => (value.includes('%') ? safeDecode(value) : value);
 

@@ -226,5 +226,14 @@ describe('turn refs as text', () => {
     ];
     expect(parseRefs(refsText(refs))).toEqual(refs);
     expect(parseRefs('')).toEqual([]);
+    // A Claude Code session the same as the turn before's is written once.
+    const resumed: Array<[string, string, string, string]> = [
+      ['t1', 'k1', '', 'c-1'],
+      ['t2', 'k2', '', 'c-1'],
+      ['t3', 'k3', '', '^'],
+      ['t4', 'k4', '', ''],
+    ];
+    expect(refsText(resumed)).toBe('t1 k1  c-1,t2 k2  ^,t3 k3  %5E,t4 k4  ');
+    expect(parseRefs(refsText(resumed))).toEqual(resumed);
   });
 });

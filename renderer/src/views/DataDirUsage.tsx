@@ -41,7 +41,6 @@ export function DataDirUsage({ client }: { client: ControlClient }): React.JSX.E
 
   const load = useCallback(
     (fresh: boolean): void => {
-      setMeasuring(true);
       client.invoke('storage:usage', fresh).then(
         (result) => {
           if (!live.current) return;
@@ -105,7 +104,13 @@ export function DataDirUsage({ client }: { client: ControlClient }): React.JSX.E
       )}
       <p className="meta">
         {usage && `Measured at ${new Date(usage.measuredAt).toLocaleTimeString()}. `}
-        <button onClick={() => load(true)} disabled={measuring}>
+        <button
+          onClick={() => {
+            setMeasuring(true);
+            load(true);
+          }}
+          disabled={measuring}
+        >
           {measuring ? 'Measuring…' : 'Refresh'}
         </button>
       </p>
