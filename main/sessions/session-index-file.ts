@@ -3,10 +3,10 @@
  * the app needs before it reads the session's folder, so a start reads this one file, not every
  * session's. A line is five tab-separated fields:
  *
- *     <session id> TAB <chat id as JSON, or empty> TAB <flags> TAB <entry as JSON> TAB <turn refs>
+ *     <session id> TAB <chat id as JSON, or empty> TAB <flags><last change, ms> TAB <entry as JSON> TAB <turn refs>
  *
- * A start takes only the first three (the chat id index, and `i` for a session that had a turn in
- * flight) and keeps where the rest is; the entry (summary, usage, file lengths) is parsed when
+ * A start takes only the first three (the chat id index; `i` for a session that had a turn in
+ * flight; the time of its last change, which orders the sessions) and keeps where the rest is; the entry (summary, usage, file lengths) is parsed when
  * first needed, the refs (see refsText) when the turn look-ups are built, after the start. So a
  * start costs a scan of the file, not a parse of it. A header line names the format; each change
  * appends the session's line (the latest line of a session wins, flags `d` drop it), and the file
@@ -47,6 +47,8 @@ export interface IndexLine {
 export interface ReadLine {
   chatId: string | undefined;
   inFlight: boolean;
+  /** Its session's last change (ms): lines are appended as files are written, not quite in that order. */
+  changedAt: number;
   entryAt: number;
   refsAt: number;
   end: number;
@@ -108,9 +110,11 @@ function scanLine(bytes: Buffer, start: number, end: number, lines: Map<string, 
     }
     if (typeof chatId !== 'string') return;
   }
-  // Changed: it goes last (the order of changes is the order of recency).
+  const inFlight = bytes[chatEnd + 1] === 0x69; /* i */
+  const changedAt = Number(bytes.toString('latin1', chatEnd + (inFlight ? 2 : 1), flagsEnd));
+  // The latest line of a session wins.
   lines.delete(id);
-  lines.set(id, { chatId, inFlight: bytes[chatEnd + 1] === 0x69 /* i */, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end });
+  lines.set(id, { chatId, inFlight, changedAt: Number.isFinite(changedAt) ? changedAt : 0, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end });
 }
 
 /** A read line's entry, or undefined if it does not parse or its refs are torn. */
@@ -153,7 +157,8 @@ function isEntry(record: Partial<IndexEntry>): record is IndexEntry {
 /** A line's text, its refs' length stated in its entry. */
 function lineText({ entry, inFlight, refs }: IndexLine): string {
   const chatId = entry.chatId === undefined ? '' : JSON.stringify(entry.chatId);
-  return `${entry.id}\t${chatId}\t${inFlight ? 'i' : ''}\t${JSON.stringify({ ...entry, refsBytes: Buffer.byteLength(refs) })}\t${refs}`;
+  const changedAt = Date.parse(entry.updatedAt) || 0;
+  return `${entry.id}\t${chatId}\t${inFlight ? 'i' : ''}${changedAt}\t${JSON.stringify({ ...entry, refsBytes: Buffer.byteLength(refs) })}\t${refs}`;
 }
 
 /** Lines turned into text per slice, between which other work runs: a compaction never holds the loop long. */

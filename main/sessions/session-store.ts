@@ -123,7 +123,10 @@ export class SessionStore {
     this.index = new IndexFileWriter(this.indexFile, read, (error) => console.error(`Helix: ${new StorageError(this.indexFile, error).message}`));
     this.indexBytes = read?.bytes;
     const inFlight: string[] = [];
-    for (const [id, line] of read?.lines ?? []) {
+    // In the order of their last change (as a start before the index did); usually the file's order already.
+    let lines = [...(read?.lines ?? [])];
+    if (lines.some(([, line], i) => i > 0 && line.changedAt < (lines[i - 1] as [string, ReadLine])[1].changedAt)) lines = lines.sort(([, a], [, b]) => a.changedAt - b.changedAt);
+    for (const [id, line] of lines) {
       this.slots.set(id, { read: line, stamp: ++this.clock });
       if (line.chatId !== undefined) this.byChatId.set(line.chatId, id);
       if (line.inFlight) inFlight.push(id);
