@@ -165,8 +165,15 @@ function lineText({ entry, inFlight, refs }: IndexLine): string {
 const SLICE = 2000;
 
 /**
- * Appends the sessions' lines off the event loop, batched per tick (the latest line of a session
- * in a batch wins), one write at a time; compacts the file when asked, in the same queue.
+ * A session's line is appended at most once in this long (its latest line wins): a turn writes its
+ * session's file a few times, and the index need not follow each of them (a line lost to a crash is
+ * found stale by the check after the next start, and read from the folder).
+ */
+const APPEND_EVERY_MS = 1000;
+
+/**
+ * Appends the sessions' lines off the event loop, batched (the latest line of a session in a batch
+ * wins), one write at a time; compacts the file when asked, in the same queue.
  */
 export class IndexFileWriter {
   private readonly pending = new Map<string, string>();
@@ -257,10 +264,10 @@ export class IndexFileWriter {
     this.pending.set(id, line);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
       if (this.pending.size > 0) void this.enqueue(() => this.appendPending());
-    });
+    }, APPEND_EVERY_MS).unref();
   }
 
   private takePending(): string {
