@@ -54,18 +54,25 @@ export interface ReadLine {
   end: number;
 }
 
-export interface IndexRead {
+export interface IndexRead<T = ReadLine> {
   /** The file's bytes, which the lines' entries and refs are in. */
   bytes: Buffer;
-  lines: Map<string, ReadLine>;
+  /** What `made` of each session's latest line, in the order of those lines. */
+  lines: Map<string, T>;
+  /** The lines are in the order of their sessions' last change (as a compaction writes them). */
+  ordered: boolean;
   /** Lines in the file (the header left out), including those a later one replaces. */
   count: number;
   /** The file ends with a whole line (a torn last line is ended before appending after it). */
   whole: boolean;
 }
 
-/** The lines of an index file, the latest changed last; undefined if there is none or it is not one. */
-export function readIndexFile(file: string): IndexRead | undefined {
+/**
+ * The lines of an index file, the latest written last, each turned into what `make` makes of it
+ * (the store's own record, so that a start builds one map, not two); undefined if there is none
+ * or it is not one.
+ */
+export function readIndexFile<T = ReadLine>(file: string, make: (line: ReadLine) => T = (line) => line as T): IndexRead<T> | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -74,47 +81,67 @@ export function readIndexFile(file: string): IndexRead | undefined {
   }
   const headerEnd = bytes.indexOf(NEWLINE);
   if (headerEnd === -1 || !isHeader(bytes.toString('utf8', 0, headerEnd))) return undefined;
-  const lines = new Map<string, ReadLine>();
+  const lines = new Map<string, T>();
   let count = 0;
+  let ordered = true;
+  let last = 0;
   for (let start = headerEnd + 1; start < bytes.length; ) {
     let end = bytes.indexOf(NEWLINE, start);
     if (end === -1) end = bytes.length;
     count += 1;
-    scanLine(bytes, start, end, lines);
+    const line = scanLine(bytes, start, end, lines);
+    if (line) {
+      if (line.changedAt < last) ordered = false;
+      last = line.changedAt;
+      lines.set(line.id, make(line));
+    }
     start = end + 1;
   }
-  return { bytes, lines, count, whole: bytes[bytes.length - 1] === NEWLINE };
+  return { bytes, lines, ordered, count, whole: bytes[bytes.length - 1] === NEWLINE };
 }
 
-/** Takes a line's first fields; a line torn before its entry is skipped (the folder check finds what it held). */
-function scanLine(bytes: Buffer, start: number, end: number, lines: Map<string, ReadLine>): void {
+/**
+ * Takes a line's first fields, removing the session's earlier line (the latest wins); a line torn
+ * before its entry is skipped (the folder check finds what it held).
+ */
+function scanLine(bytes: Buffer, start: number, end: number, lines: Map<string, unknown>): (ReadLine & { id: string }) | undefined {
   const idEnd = start + ID_LENGTH;
-  if (idEnd >= end || bytes[idEnd] !== TAB) return;
+  if (idEnd >= end || bytes[idEnd] !== TAB) return undefined;
   const id = bytes.toString('latin1', start, idEnd);
   const chatEnd = bytes.indexOf(TAB, idEnd + 1);
-  if (chatEnd === -1 || chatEnd >= end) return;
+  if (chatEnd === -1 || chatEnd >= end) return undefined;
   const flagsEnd = bytes.indexOf(TAB, chatEnd + 1);
   if (flagsEnd === -1 || flagsEnd >= end) {
     // `<id> TAB TAB d`: deleted.
     if (bytes[chatEnd + 1] === 0x64 /* d */) lines.delete(id);
-    return;
+    return undefined;
   }
   const entryEnd = bytes.indexOf(TAB, flagsEnd + 1);
-  if (entryEnd === -1 || entryEnd >= end) return;
+  if (entryEnd === -1 || entryEnd >= end) return undefined;
   let chatId: string | undefined;
   if (chatEnd > idEnd + 1) {
-    try {
-      chatId = JSON.parse(bytes.toString('utf8', idEnd + 1, chatEnd)) as string;
-    } catch {
-      return;
+    // Written as it is when it can be (see chatIdText), else as JSON.
+    if (bytes[idEnd + 1] !== 0x22 /* " */) chatId = bytes.toString('utf8', idEnd + 1, chatEnd);
+    else {
+      try {
+        chatId = JSON.parse(bytes.toString('utf8', idEnd + 1, chatEnd)) as string;
+      } catch {
+        return undefined;
+      }
+      if (typeof chatId !== 'string') return undefined;
     }
-    if (typeof chatId !== 'string') return;
   }
   const inFlight = bytes[chatEnd + 1] === 0x69; /* i */
   const changedAt = Number(bytes.toString('latin1', chatEnd + (inFlight ? 2 : 1), flagsEnd));
-  // The latest line of a session wins.
+  // The latest line of a session wins, in its place.
   lines.delete(id);
-  lines.set(id, { chatId, inFlight, changedAt: Number.isFinite(changedAt) ? changedAt : 0, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end });
+  return { id, chatId, inFlight, changedAt: Number.isFinite(changedAt) ? changedAt : 0, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end };
+}
+
+/** A chat id as the line holds it: as it is, unless it could be read as something else (then JSON). */
+function chatIdText(chatId: string | undefined): string {
+  if (chatId === undefined) return '';
+  return chatId !== '' && !chatId.startsWith('"') && !/[\t\n\r]/.test(chatId) ? chatId : JSON.stringify(chatId);
 }
 
 /** A read line's entry, or undefined if it does not parse or its refs are torn. */
@@ -156,7 +183,7 @@ function isEntry(record: Partial<IndexEntry>): record is IndexEntry {
 
 /** A line's text, its refs' length stated in its entry. */
 function lineText({ entry, inFlight, refs }: IndexLine): string {
-  const chatId = entry.chatId === undefined ? '' : JSON.stringify(entry.chatId);
+  const chatId = chatIdText(entry.chatId);
   const changedAt = Date.parse(entry.updatedAt) || 0;
   return `${entry.id}\t${chatId}\t${inFlight ? 'i' : ''}${changedAt}\t${JSON.stringify({ ...entry, refsBytes: Buffer.byteLength(refs) })}\t${refs}`;
 }
@@ -186,7 +213,7 @@ export class IndexFileWriter {
 
   constructor(
     readonly file: string,
-    read: IndexRead | undefined,
+    read: Pick<IndexRead<unknown>, 'count' | 'whole'> | undefined,
     private readonly onError: (error: Error) => void,
   ) {
     this.lines = read?.count ?? 0;

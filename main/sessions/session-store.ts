@@ -66,7 +66,7 @@ const SLICE_MS = 8;
 
 export class SessionStore {
   /** Oldest change first: a change moves its session to the end. */
-  private readonly slots = new Map<string, Slot>();
+  private slots = new Map<string, Slot>();
   private clock = 0;
   /** The index file as read at the start, which holds the refs of the sessions not changed since. */
   private indexBytes: Buffer | undefined;
@@ -119,15 +119,17 @@ export class SessionStore {
    */
   load(): void {
     mkdirSync(this.dir, { recursive: true });
-    const read = readIndexFile(this.indexFile);
+    const read = readIndexFile<Slot>(this.indexFile, (line) => ({ read: line, stamp: 0 }));
     this.index = new IndexFileWriter(this.indexFile, read, (error) => console.error(`Helix: ${new StorageError(this.indexFile, error).message}`));
     this.indexBytes = read?.bytes;
+    if (read) {
+      // In the order of their last change (as a start before the index did); usually the file's order already.
+      this.slots = read.ordered ? read.lines : new Map([...read.lines].sort(([, a], [, b]) => (a.read as ReadLine).changedAt - (b.read as ReadLine).changedAt));
+    }
     const inFlight: string[] = [];
-    // In the order of their last change (as a start before the index did); usually the file's order already.
-    let lines = [...(read?.lines ?? [])];
-    if (lines.some(([, line], i) => i > 0 && line.changedAt < (lines[i - 1] as [string, ReadLine])[1].changedAt)) lines = lines.sort(([, a], [, b]) => a.changedAt - b.changedAt);
-    for (const [id, line] of lines) {
-      this.slots.set(id, { read: line, stamp: ++this.clock });
+    for (const [id, slot] of this.slots) {
+      slot.stamp = ++this.clock;
+      const line = slot.read as ReadLine;
       if (line.chatId !== undefined) this.byChatId.set(line.chatId, id);
       if (line.inFlight) inFlight.push(id);
     }

@@ -203,6 +203,18 @@ describe('the sessions index', () => {
     expect(readIndexFile(indexFile(dir))?.lines.size).toBe(3);
   });
 
+  it('finds every chat id after a restart, whatever it holds', async () => {
+    const dir = dataDir();
+    const first = loaded(dir);
+    const odd = ['"quoted"', 'tab\there', 'new\nline', '', 'ünïcødé 💬', '../../../etc', 'x'.repeat(500)];
+    const ids = odd.map((chatId) => first.create({ chatId, role: 'r', title: 't' }).id);
+    await first.flush();
+    first.close();
+    const store = loaded(dir);
+    expect(odd.map((chatId) => store.findByChatId(chatId)?.id)).toEqual(ids);
+    expect([...store.loaded()]).toHaveLength(odd.length);
+  });
+
   it('settles a turn that was in flight when the app stopped, from the index alone', async () => {
     const dir = dataDir();
     const first = loaded(dir);
