@@ -37,6 +37,9 @@ import { RunSlots } from '../turns/run-slots';
 import { ServerComponent } from '../platform/server-component';
 import { APP_VERSION } from '../platform/version';
 
+/** The sessions' index is checked against the folders this long after the app serves. */
+const CHECK_AFTER_MS = 1000;
+
 export interface CoreOptions {
   dataDir: string;
   /** llm-providers.yaml; default: the data dir's copy. */
@@ -264,8 +267,9 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
     lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
-    // Serving: the sessions' index is checked against their folders in the background from now on.
-    setImmediate(() => void sessions.startChecking());
+    // Serving: the sessions' index is checked against their folders in the background, once the
+    // requests that come with a start (clients reconnecting, the panel) have been served.
+    setTimeout(() => void sessions.startChecking(), CHECK_AFTER_MS).unref();
     retention.start();
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');
