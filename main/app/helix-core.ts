@@ -240,7 +240,9 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       log.warn({ server: server.state.name, error: server.state.lastError }, 'server not started: its port is taken');
     }
   };
+  let checkTimer: NodeJS.Timeout | undefined;
   const close = async (): Promise<void> => {
+    clearTimeout(checkTimer);
     retention.stop();
     config.close();
     // No new turns first; then every run in flight is stopped before the logs close.
@@ -269,7 +271,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
     // Serving: the sessions' index is checked against their folders in the background, once the
     // requests that come with a start (clients reconnecting, the panel) have been served.
-    setTimeout(() => void sessions.startChecking(), CHECK_AFTER_MS).unref();
+    checkTimer = setTimeout(() => void sessions.startChecking(), CHECK_AFTER_MS).unref();
     retention.start();
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');
