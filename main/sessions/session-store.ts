@@ -394,8 +394,9 @@ export class SessionStore {
     await this.index?.flush();
   }
 
-  /** Writes what is not written yet, at once: the app is stopping. */
+  /** Writes what is not written yet, at once: the app is stopping (and the background check stops). */
   close(): void {
+    this.settled = true;
     this.files.close();
     this.index?.close();
     this.logs.forEach((log) => log.close());
