@@ -100,6 +100,7 @@ export class SessionStore {
   private readonly unread = new Set<string>();
   private reorder = false;
   private settled = false;
+  private closed = false;
   private background: Promise<void> | undefined;
   readonly dir: string;
 
@@ -397,6 +398,7 @@ export class SessionStore {
   /** Writes what is not written yet, at once: the app is stopping (and the background check stops). */
   close(): void {
     this.settled = true;
+    this.closed = true;
     this.files.close();
     this.index?.close();
     this.logs.forEach((log) => log.close());
@@ -580,7 +582,7 @@ export class SessionStore {
       await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
       if (!this.settled) this.finish();
       // Grown to more than twice what it needs (appends since the last compaction): rewritten.
-      if (this.index && this.index.length > 2 * this.slots.size + 100) {
+      if (this.index && !this.closed && this.index.length > 2 * this.slots.size + 100) {
         await this.index.compact(() =>
           [...this.slots.values()].flatMap((slot) => {
             const entry = this.entryOf(slot);
