@@ -73,6 +73,8 @@ export interface IndexRead<T = ReadLine> {
  * or it is not one.
  */
 export function readIndexFile<T = ReadLine>(file: string, make: (line: ReadLine) => T = (line) => line as T): IndexRead<T> | undefined {
+  /** Each session's line taken so far: a line of an earlier change written after a later one (writes race) does not replace it. */
+  const taken = new Map<string, number>();
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -90,7 +92,10 @@ export function readIndexFile<T = ReadLine>(file: string, make: (line: ReadLine)
     if (end === -1) end = bytes.length;
     count += 1;
     const line = scanLine(bytes, start, end, lines);
-    if (line) {
+    if (line && (taken.get(line.id) ?? -1) > line.changedAt) line.id = '';
+    if (line?.id) {
+      taken.set(line.id, line.changedAt);
+      lines.delete(line.id);
       if (line.changedAt < last) ordered = false;
       last = line.changedAt;
       lines.set(line.id, make(line));
@@ -133,8 +138,6 @@ function scanLine(bytes: Buffer, start: number, end: number, lines: Map<string, 
   }
   const inFlight = bytes[chatEnd + 1] === 0x69; /* i */
   const changedAt = Number(bytes.toString('latin1', chatEnd + (inFlight ? 2 : 1), flagsEnd));
-  // The latest line of a session wins, in its place.
-  lines.delete(id);
   return { id, chatId, inFlight, changedAt: Number.isFinite(changedAt) ? changedAt : 0, entryAt: flagsEnd + 1, refsAt: entryEnd + 1, end };
 }
 
@@ -235,6 +238,21 @@ export class IndexFileWriter {
 
   put(line: IndexLine): void {
     this.add(line.entry.id, lineText(line));
+  }
+
+  /**
+   * Appends a line at once, synchronously: a session that has a turn in flight says so before its
+   * claude process starts, so that a start after a crash settles it before serving.
+   */
+  putNow(line: IndexLine): void {
+    this.pending.delete(line.entry.id);
+    try {
+      appendFileSync(this.file, `${this.torn ? '\n' : ''}${lineText(line)}\n`);
+      this.torn = false;
+      this.lines += 1;
+    } catch (error) {
+      this.onError(error as Error);
+    }
   }
 
   remove(id: string): void {

@@ -326,6 +326,7 @@ export class SessionStore {
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
     this.place(session);
+    this.markInFlight(session);
     this.save(session);
     // The app shows what is in memory, saved or not.
     this.changed(session);
@@ -435,6 +436,18 @@ export class SessionStore {
   private dropTurn(turnId: string): void {
     this.turnsById.delete(turnId);
     for (const index of this.turnIndexes) index.remove(turnId);
+  }
+
+  /**
+   * A session whose turn is now queued or running says so in the index at once (its other changes
+   * are appended within the second): a start after a crash settles it, and ends its claude, before
+   * it serves, from the index alone.
+   */
+  private markInFlight(session: SessionRecord): void {
+    const slot = this.slots.get(session.id);
+    if (!slot || slot.inFlight || !inFlight(session)) return;
+    slot.inFlight = true;
+    this.index?.putNow(this.lineOf(session, this.log(session.id).size(), slot.entry?.fileBytes ?? -1));
   }
 
   /** Forgets a session in memory (its line and files are the caller's). */

@@ -215,6 +215,35 @@ describe('the sessions index', () => {
     expect([...store.loaded()]).toHaveLength(odd.length);
   });
 
+  it('says at once that a session has a turn in flight, so that a start after a crash settles it before serving', () => {
+    const dir = dataDir();
+    const first = loaded(dir);
+    const session = first.create({ chatId: 'crashed', role: 'r', title: 'Crashed' });
+    const turn: TurnRecord = { id: 'running-turn', parentKey: 'k0', user: 'q', assistant: '', status: 'queued', delivered: false, startedAt: new Date().toISOString() };
+    session.turns.push(turn);
+    first.log(session.id).append({ type: 'turn', turn });
+    first.touch(session);
+    turn.status = 'running';
+    first.log(session.id).append({ type: 'turn', turn });
+    first.touch(session);
+    // Killed here: no flush, no close; the session's file and its batched line are not written.
+
+    const store = loaded(dir);
+    expect([...store.loaded()].map((s) => s.id)).toEqual([session.id]);
+    expect(store.get(session.id)?.turns.map((t) => t.status)).toEqual(['interrupted']);
+  });
+
+  it('takes the line of the latest change when an earlier one was written after it', async () => {
+    const { dir, sessions } = await written(1);
+    const index = indexFile(dir);
+    const lines = readFileSync(index, 'utf8').trimEnd().split('\n');
+    const latest = lines.at(-1)!;
+    // The same session's line from a minute before, appended last (two writes racing).
+    const older = latest.replace(/\t(i?)(\d+)\t/, (_, flag: string, ms: string) => `\t${flag}${Number(ms) - 60_000}\t`).replace('"title":"Chat 0"', '"title":"Stale"');
+    appendFileSync(index, `${older}\n`);
+    expect(loaded(dir).summary(sessions[0]!.id)?.title).toBe('Chat 0');
+  });
+
   it('settles a turn that was in flight when the app stopped, from the index alone', async () => {
     const dir = dataDir();
     const first = loaded(dir);
