@@ -37,10 +37,11 @@ export async function startServe({ config, env = {}, dir = mkdtempSync(path.join
     port,
     controlUrl,
     pid: child.pid,
-    async stop() {
+    /** `keep`: the folder stays, for another start on it. */
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.on('exit', resolve));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

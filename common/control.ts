@@ -82,6 +82,15 @@ export interface SettingsView {
   on_disconnect: string;
 }
 
+/** Sessions deleted on their own (settings.retention): older than max_age_days, or the oldest beyond max_total_mb; 0 keeps them. */
+export interface RetentionView {
+  max_age_days: number;
+  max_total_mb: number;
+}
+
+/** A setting `settings:set` edits: a top-level one, or one of a group, dotted. */
+export type SettingKey = keyof SettingsView | `retention.${keyof RetentionView}`;
+
 export interface ConnectionTest {
   ok: boolean;
   status: number | null;
@@ -92,6 +101,8 @@ export interface ConnectionTest {
 export interface ConfigView {
   file: string;
   settings: SettingsView;
+  /** Absent from a config view made before retention existed: treated as 0 (kept). */
+  retention?: RetentionView;
   /** Why the file on disk is not in force (the last good config keeps serving). */
   error: { message: string; line?: number; column?: number } | null;
   roles: RoleView[];
@@ -172,6 +183,18 @@ export interface RequestEntry {
 export interface StorageState {
   dataDir: string;
   freeBytes: number | null;
+  /** The sessions' index is being checked against their folders (after a start, in the background). */
+  checkingSessions?: boolean;
+}
+
+/** The data dir's size by part, and the Claude Code transcripts of its sessions (kept outside it). */
+export interface StorageUsage {
+  dataDir: string;
+  /** Bytes: session logs and files (and their index), the sessions' own workspaces, their transcripts, the diagnostic log, the rest. */
+  parts: { sessions: number; workspaces: number; transcripts: number; logs: number; other: number };
+  total: number;
+  /** When it was measured (it is kept for a minute). */
+  measuredAt: string;
 }
 
 /** A chat's warm Claude Code process (see README, "How a turn runs"). */
@@ -306,7 +329,7 @@ export interface ControlCommands {
   'component:restart': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'component:start': { args: [name: 'api' | 'proxy']; result: ComponentState };
   'component:stop': { args: [name: 'api' | 'proxy']; result: ComponentState };
-  'settings:set': { args: [key: keyof SettingsView, value: string | number]; result: ConfigView };
+  'settings:set': { args: [key: SettingKey, value: string | number]; result: ConfigView };
   'provider:models': { args: [provider: string]; result: string[] };
   'provider:test': { args: [provider: string]; result: ConnectionTest };
   'service:start': { args: [name: string]; result: ServiceState };
@@ -330,6 +353,8 @@ export interface ControlCommands {
   'setup:check': { args: []; result: SetupCheck };
   /** A short chat posted to Helix's own API as a client would (`chatId` names it, to follow it live). */
   'setup:test-chat': { args: [role: string, chatId: string]; result: SetupTestChat };
+  /** The data dir's size by part, measured off the event loop and kept for a minute (`fresh`: measured again now). */
+  'storage:usage': { args: [fresh?: boolean]; result: StorageUsage };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -369,6 +394,7 @@ export const COMMAND_NAMES = Object.keys({
   'log:query': true,
   'setup:check': true,
   'setup:test-chat': true,
+  'storage:usage': true,
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */

@@ -20,11 +20,14 @@ import { RequestLog, type ProxyRequestEntry } from '../proxy/request-log';
 import { findClaudeBin } from '../runner/claude-bin';
 import { checkClaude } from '../runner/claude-setup';
 import { runTestChat } from '../control/setup-test-chat';
-import { removeTranscripts } from '../runner/claude-transcripts';
+import { claudeProjectsDir, removeTranscripts } from '../runner/claude-transcripts';
 import { UnusedTranscripts } from '../turns/unused-transcripts';
 import { ApiRequestLog, type ApiRequestEntry } from '../server/api-request-log';
 import { buildApiServer } from '../server/api-server';
 import { SessionStore } from '../sessions/session-store';
+import { Retention } from '../sessions/retention';
+import { inFlight as sessionInFlight } from '../sessions/session-summary';
+import { StorageMeter } from './storage-usage';
 import { TurnService } from '../turns/turn-service';
 import { TaskService } from '../tasks/task-service';
 import { acquireDataDirLock, type DataDirLock } from '../platform/data-dir-lock';
@@ -36,6 +39,9 @@ import { ServiceSupervisor } from '../services/service-supervisor';
 import { RunSlots } from '../turns/run-slots';
 import { ServerComponent } from '../platform/server-component';
 import { APP_VERSION } from '../platform/version';
+
+/** The sessions' index is checked against the folders this long after the app serves. */
+const CHECK_AFTER_MS = 1000;
 
 export interface CoreOptions {
   dataDir: string;
@@ -119,6 +125,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   const claudeBin = findClaudeBin(env);
   const sessions = new SessionStore(options.dataDir);
   sessions.load();
+  const storage = new StorageMeter(options.dataDir, claudeProjectsDir(env), sessions);
   const keyStore = new KeyStore(options.dataDir);
   const keys = keyStore.lookup(env);
 
@@ -217,7 +224,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     setupCheck: async () => ({ claude: await checkClaude(findClaudeBin(env), env), apiBaseUrl: api.state.url ? `${api.state.url}/v1` : '' }),
     testChat: (model, chatId) =>
       runTestChat({ apiBaseUrl: api.state.state === 'running' && api.state.url ? `${api.state.url}/v1` : null, apiKey: key, timeoutMs: config.current.settings.run_timeout_seconds * 1000 + 10_000, sessionOf: (id) => sessions.findByChatId(id)?.id ?? null }, model, chatId),
-    storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir) }),
+    storage: () => ({ dataDir: options.dataDir, freeBytes: freeBytes(options.dataDir), checkingSessions: !sessions.isChecked }),
     live: {
       list: () => runs.live.list().map(({ chat, ...info }) => ({ sessionId: chat, ...info })),
       close: (sessionId) => runs.live.close(sessionId),
@@ -226,12 +233,28 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       }),
     },
     deleteTranscripts: (ids) => removeTranscripts(env, ids),
+    storageUsage: (fresh) => storage.usage(fresh),
     diagLog: (lines, level, text) => ({ file: diag.file, level: diag.log.level as DiagLogTail['level'], entries: readLogTail(diag.files, lines, level, text) }),
     connection: () => ({ baseUrl: `${api.state.url ?? ''}/v1`, apiKey: key, headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}', 'X-Helix-Task': '{{TASK}}' } }),
-    // Built once from the session records loaded above; session changes keep it up to date.
-    usage: new UsageIndex(sessions.list()),
+    // Built from the sessions' index when first asked for; session changes keep it up to date.
+    usage: new UsageIndex(() => sessions.entries()),
   });
   notify = () => controlService.notify();
+
+  // Sessions deleted on their own (settings.retention), through the panel's Delete; never one that is busy.
+  const retention = new Retention({
+    oldest: () => sessions.oldest(),
+    policy: () => ({ maxAgeDays: config.current.settings.retention.max_age_days, maxTotalMb: config.current.settings.retention.max_total_mb }),
+    busy: (id) => runs.live.list().some((live) => live.chat === id) || sessionInFlight(sessions.held(id)),
+    remove: (id) => controlService.deleteSession(id),
+    sizeOf: (id) => storage.sessionBytes(id),
+    totalBytes: () => storage.sessionsBytes(),
+    log: diag.log.child({ component: 'retention' }),
+  });
+  sessions.onChange((session) => {
+    const last = session.turns.at(-1);
+    if (last?.endedAt !== undefined && last.status !== 'running' && last.status !== 'queued') retention.turnEnded();
+  });
 
   let apiUrl: string;
   let controlServer: ServerComponent | undefined;
@@ -245,7 +268,10 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
       log.warn({ server: server.state.name, error: server.state.lastError }, 'server not started: its port is taken');
     }
   };
+  let checkTimer: NodeJS.Timeout | undefined;
   const close = async (): Promise<void> => {
+    clearTimeout(checkTimer);
+    retention.stop();
     config.close();
     // No new turns first; then every run in flight is stopped before the logs close.
     await controlServer?.stop();
@@ -271,6 +297,10 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     controlUrl = controlServer.state.url ?? `http://${options.host}:${controlPort}`;
     lock.setUrls({ apiUrl: `${apiUrl}/v1`, controlUrl });
     log.info({ api: apiUrl, control: controlUrl, proxy: proxyUrl }, 'ready');
+    // Serving: the sessions' index is checked against their folders in the background, once the
+    // requests that come with a start (clients reconnecting, the panel) have been served.
+    checkTimer = setTimeout(() => void sessions.startChecking(), CHECK_AFTER_MS).unref();
+    retention.start();
   } catch (error) {
     log.error({ error: (error as Error).message }, 'cannot start');
     await close();

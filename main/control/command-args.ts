@@ -5,7 +5,7 @@
 import { APPROVAL_DECISIONS } from '../../common/approval';
 import { LOG_LEVELS, type CommandName } from '../../common/control';
 
-const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect']);
+const SETTING_KEYS = new Set(['run_timeout_seconds', 'keepalive_seconds', 'max_retries', 'permission_mode', 'max_concurrent_runs', 'on_disconnect', 'retention.max_age_days', 'retention.max_total_mb']);
 
 const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0 && value.length < 10_000;
 const oneText = (args: unknown[]): boolean => args.length === 1 && text(args[0]);
@@ -86,6 +86,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   // An empty or long title reaches the service, which says what is wrong with it.
   'session:rename': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'session:open-folder': oneText,
+  'storage:usage': (args) => args.length <= 1 && (args[0] === undefined || typeof args[0] === 'boolean'),
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
   'log:query': (args) => args.length === 1 && logQuery(args[0]),
   'setup:check': (args) => args.length === 0,

@@ -2,10 +2,9 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState, StorageUsage } from '../../common/control';
 import type { SetupCheck, SetupTestChat } from '../../common/setup';
 import { matchesRequestQuery, type RequestQuery } from '../../common/request-query';
-import { totalTokens } from '../../common/run-event';
 import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../platform/server-component';
@@ -16,8 +15,9 @@ import type { ApiModel } from '../providers/claude-aliases';
 import { listProviderModels, testProvider } from '../providers/provider-probe';
 import { providerStatuses } from '../providers/provider-status';
 import { readLogPage } from '../sessions/event-log';
-import { FolderMissing, sessionFolder } from '../sessions/session-folder';
+import { FolderMissing, sessionFolder } from '../sessions/work-folder';
 import type { SessionStore } from '../sessions/session-store';
+import { summaryOf } from '../sessions/session-summary';
 import type { TurnService } from '../turns/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import type { UsageIndex } from '../usage/usage-index';
@@ -60,6 +60,8 @@ interface ControlDeps {
   /** Deletes Claude Code's transcripts of these sessions. */
   deleteTranscripts?(claudeSessionIds: string[]): Promise<unknown>;
   live?: { list(): Array<Omit<LiveSessionView, 'title'>>; close(sessionId: string): boolean; onStartOrEnd(listener: () => void): void };
+  /** The data dir's size by part (kept for a minute unless `fresh`). */
+  storageUsage?(fresh: boolean): Promise<StorageUsage>;
   /** The end of the diagnostic log. */
   diagLog(lines: number, level?: LogLevel, text?: string): DiagLogTail;
   /** Claude Code's path, version and login state. */
@@ -90,7 +92,8 @@ export class ControlService {
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
-    for (const session of deps.sessions.recent()) if (session.turns.at(-1)?.status === 'running') this.running.add(session.id);
+    // A turn runs only in a session read since the start (one read from disk has none running).
+    for (const session of deps.sessions.loaded()) if (session.turns.at(-1)?.status === 'running') this.running.add(session.id);
     deps.turns.onTurnEvent((sessionId, turnId, seq, event) => this.emit({ type: 'run-event', sessionId, turnId, seq, event }));
     // A change is sent as the one session's summary, applied in place by whoever shows it.
     deps.sessions.onChange((session) => {
@@ -99,6 +102,14 @@ export class ControlService {
       if (summary.status === 'running') this.running.add(session.id);
       else this.running.delete(session.id);
       this.emit({ type: 'session-changed', session: summary });
+    });
+    // What the check of the sessions' index learns from their folders after the start: a session read again, or gone.
+    deps.sessions.onLine((sessionId, entry) => {
+      if (entry) deps.usage.set(entry);
+      else {
+        deps.usage.remove(sessionId);
+        this.emit({ type: 'session-deleted', sessionId });
+      }
     });
     deps.config.onChange(() => this.emit({ type: 'state-changed' }));
     deps.live?.onStartOrEnd(() => this.emit({ type: 'state-changed' }));
@@ -109,18 +120,7 @@ export class ControlService {
       'state:get': () => this.snapshot(),
       'sessions:list': (query) => this.listSessions(query),
       'session:summary': (sessionId) => summarize(this.session(sessionId)),
-      'session:delete': async (sessionId) => {
-        const session = this.session(sessionId);
-        if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
-        // Its warm process goes first, then every file of it: the session's folder and Claude Code's transcripts.
-        deps.live?.close(sessionId);
-        const claudeSessions = session.turns.map((t) => t.claudeSessionId).filter((id): id is string => Boolean(id));
-        const deleted = await deps.sessions.delete(sessionId);
-        if (deleted) await deps.deleteTranscripts?.(claudeSessions);
-        this.running.delete(sessionId);
-        if (deleted) this.emit({ type: 'session-deleted', sessionId });
-        return { deleted };
-      },
+      'session:delete': async (sessionId) => ({ deleted: await this.deleteSession(sessionId) }),
       'requests:list': (query: RequestQuery = {}) => {
         const { limit = REQUESTS_PAGE } = query;
         return deps.requests().filter((r) => matchesRequestQuery(r, query)).slice(0, limit);
@@ -208,7 +208,31 @@ export class ControlService {
         if (!deps.testChat) throw new ControlError('not_available', 'The test chat is not available here.');
         return deps.testChat(role.modelId, chatId);
       },
+      'storage:usage': (fresh = false) => {
+        if (!deps.storageUsage) throw new ControlError('not_found', 'Storage usage is not measured here.');
+        return deps.storageUsage(fresh);
+      },
     };
+  }
+
+  /**
+   * Deletes a session and every file of it, as the panel's Delete does (retention deletes through
+   * here too): refused while a turn of it is in flight; its warm process goes first, then its
+   * folder (log, files, own workspace) and Claude Code's transcripts of it; the panel hears of it.
+   */
+  async deleteSession(sessionId: string): Promise<boolean> {
+    const session = this.session(sessionId);
+    if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
+    this.deps.live?.close(sessionId);
+    const claudeSessions = this.deps.sessions.claudeSessionIds(sessionId);
+    const deleted = await this.deps.sessions.delete(sessionId);
+    if (deleted) await this.deps.deleteTranscripts?.(claudeSessions);
+    this.running.delete(sessionId);
+    if (deleted) {
+      this.deps.usage.remove(sessionId);
+      this.emit({ type: 'session-deleted', sessionId });
+    }
+    return deleted;
   }
 
   /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
@@ -291,15 +315,14 @@ export class ControlService {
       let i = 0;
       for (const session of recent) {
         if (i >= offset + limit) break;
-        if (i++ >= offset) page.push(summarize(session));
+        if (i++ >= offset) page.push(session);
       }
       return { sessions: page, total: this.deps.sessions.size, offset };
     }
     let total = 0;
     for (const session of this.deps.sessions.recent()) {
-      const last = session.turns.at(-1);
-      if (!matchesSessionQuery({ title: session.title, role: session.role, target: last?.target, status: last?.status ?? 'new' }, query)) continue;
-      if (total >= offset && page.length < limit) page.push(summarize(session));
+      if (!matchesSessionQuery(session, query)) continue;
+      if (total >= offset && page.length < limit) page.push(session);
       total += 1;
     }
     return { sessions: page, total, offset };
@@ -321,6 +344,7 @@ export class ControlService {
     return {
       file: config.file,
       settings: { ...config.current.settings },
+      retention: { ...config.current.settings.retention },
       error: error ? { message: error.message, line: error.line, column: error.column } : null,
       roles: config.current.roles.map(({ name, modelId, provider, model, options }) => ({ name, modelId, provider, model, options })),
       providers: providerStatuses(config.current, this.deps.keys).map((status) => ({ ...status, models: config.current.providers[status.name]?.models ?? [] })),
@@ -387,22 +411,7 @@ export async function dispatch(service: ControlService, command: CommandName, ar
   }
 }
 
+/** A session as the list shows it. */
 export function summarize(session: SessionRecord): SessionSummary {
-  const last = session.turns.at(-1);
-  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
-  const tokens = session.turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens);
-  return {
-    id: session.id,
-    chatId: session.chatId,
-    title: session.title,
-    role: session.role,
-    target: last?.target,
-    status: last?.status ?? 'new',
-    createdAt: session.createdAt,
-    updatedAt: session.updatedAt,
-    turns: earlier.turns + session.turns.length,
-    tokens,
-    costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
-    ...(last && (last.status === 'running' || last.status === 'queued') ? { runningSince: last.startedAt } : {}),
-  };
+  return summaryOf(session);
 }

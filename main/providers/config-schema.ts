@@ -104,6 +104,15 @@ export const SettingsSchema = z.object({
   cors_origins: z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).default([]),
   /** The least severe records the diagnostic log (<data dir>/logs/helix.log) keeps; HELIX_LOG_LEVEL overrides it. */
   log_level: z.enum([...LOG_LEVELS, 'silent']).default('info'),
+  /** Sessions deleted on their own (as the panel's Delete does), at start and then hourly; 0 keeps them. */
+  retention: z
+    .object({
+      /** A session whose last activity is older than this many days. */
+      max_age_days: z.number().min(0).max(36_500).default(0),
+      /** The oldest sessions, until the sessions (with their Claude Code transcripts) take at most this many MB. */
+      max_total_mb: z.number().min(0).max(100_000_000).default(0),
+    })
+    .prefault({}),
 });
 
 const argv = z.array(z.string().min(1)).min(1);

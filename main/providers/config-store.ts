@@ -248,15 +248,17 @@ export class ConfigStore {
   }
 
   /** Changes one setting: in place when the file has it (formatting kept), else added under settings. */
+  /** Sets one setting; a dotted key (`retention.max_age_days`) names one inside a group. */
   setSetting(key: string, value: string | number): HelixConfig {
     const { text, doc } = this.open();
     const typed = typeof value === 'string' && /^\d+(\.\d+)?$/.test(value) ? Number(value) : value;
-    const node = doc.getIn(['settings', key], true);
+    const at = ['settings', ...key.split('.')];
+    const node = doc.getIn(at, true);
     if (isScalar(node) && node.range) {
       const quoted = typeof typed === 'number' ? String(typed) : /^[\w-]+$/.test(typed) ? typed : JSON.stringify(typed);
       return this.write(text.slice(0, node.range[0]) + quoted + text.slice(node.range[1]), `${key} set to ${typed}`);
     }
-    return this.edit(doc, (d) => d.setIn(['settings', key], typed), `${key} set to ${typed}`);
+    return this.edit(doc, (d) => d.setIn(at, typed), `${key} set to ${typed}`);
   }
 
   /**

@@ -26,13 +26,15 @@ export class SessionFileWriter {
     private readonly fileOf: (id: string) => string,
     /** The file's text now; undefined for a session that is gone. */
     private readonly textOf: (id: string) => string | undefined,
+    /** Hears each file written, with the text it now holds. */
+    private readonly written: (id: string, text: string) => void = () => undefined,
   ) {}
 
   /** Marks the file to be written soon; once closed, writes it at once (and throws if it cannot). */
   save(id: string): void {
     if (this.closed) {
       const text = this.textOf(id);
-      if (text !== undefined) writeFileAtomic(this.fileOf(id), text);
+      if (text !== undefined) this.writeNow(id, text);
       return;
     }
     this.failed.delete(id);
@@ -66,7 +68,7 @@ export class SessionFileWriter {
     for (const id of new Set([...this.dirty, ...this.failed, ...this.writing.keys()])) {
       try {
         const text = this.textOf(id);
-        if (text !== undefined) writeFileAtomic(this.fileOf(id), text);
+        if (text !== undefined) this.writeNow(id, text);
       } catch (error) {
         // The log has it: the next start brings the file up to date from there.
         console.error(`Helix: ${(error as Error).message}`);
@@ -74,6 +76,11 @@ export class SessionFileWriter {
     }
     this.dirty.clear();
     this.failed.clear();
+  }
+
+  private writeNow(id: string, text: string): void {
+    writeFileAtomic(this.fileOf(id), text);
+    this.written(id, text);
   }
 
   private writeDirty(): void {
@@ -98,6 +105,7 @@ export class SessionFileWriter {
         // Written at close meanwhile (synchronously, and later than this): that one stands.
         if (this.closed) return rm(temp, { force: true });
         renameSync(temp, file);
+        this.written(id, text);
       })
       .catch(async (error: unknown) => {
         await rm(temp, { force: true }).catch(() => undefined);

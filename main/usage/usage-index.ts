@@ -1,54 +1,65 @@
 /**
  * Usage kept up to date as sessions change: each session's finished turns are reduced to a few
- * numbers once (at start, from the session records, never from the event logs) and again only
- * when that session changes; a report adds those numbers up.
+ * rows (per day, provider and login) once (at start, from the sessions' index, never from the
+ * event logs) and again only when that session changes; a report adds those rows up.
  */
-import { totalTokens } from '../../common/run-event';
 import type { SessionRecord } from '../../common/session';
 import { authKind, type UsageReport, type UsageTotals } from '../../common/usage';
+import { usageRowsOf, type UsageRow } from '../sessions/session-summary';
 
-/** One finished turn, as usage counts it. */
-interface TurnUsage {
-  day: string;
-  provider: string;
-  source: string;
-  costUsd: number;
-  tokens: number;
-}
-
-interface SessionUsage {
+/** What usage needs of a session: the index line has it, and so does a session record (through usageRowsOf). */
+export interface SessionUsage {
+  id: string;
   title: string;
   role: string;
-  turns: TurnUsage[];
+  usage: UsageRow[];
 }
 
 const DAY_MS = 86_400_000;
 const dayOf = (iso: string): string => iso.slice(0, 10);
 
 export class UsageIndex {
-  private readonly sessions = new Map<string, SessionUsage>();
+  private held: Map<string, SessionUsage> | undefined;
+  /** Changes heard before the first report, applied over the initial sessions then (null: removed). */
+  private readonly early = new Map<string, SessionUsage | null>();
 
-  constructor(sessions: Iterable<SessionRecord> = []) {
-    for (const session of sessions) this.update(session);
+  /** `initial`: the sessions to count, or a function giving them, called at the first report (not at the start). */
+  constructor(private initial: Iterable<SessionUsage | SessionRecord> | (() => Iterable<SessionUsage | SessionRecord>) = []) {}
+
+  private get sessions(): Map<string, SessionUsage> {
+    if (!this.held) {
+      const held = new Map<string, SessionUsage>();
+      const initial = typeof this.initial === 'function' ? this.initial() : this.initial;
+      this.initial = [];
+      for (const session of initial) {
+        const usage = 'usage' in session ? session : usageOf(session);
+        if (usage.usage.length > 0) held.set(usage.id, usage);
+      }
+      for (const [id, usage] of this.early) {
+        if (usage && usage.usage.length > 0) held.set(id, usage);
+        else held.delete(id);
+      }
+      this.early.clear();
+      this.held = held;
+    }
+    return this.held;
   }
 
   /** Takes a session's current turns in place of what was counted for it. */
   update(session: SessionRecord): void {
-    const turns = session.turns
-      .filter((t) => t.endedAt !== undefined && (t.usage !== undefined || t.costUsd !== undefined))
-      .map((t) => ({
-        day: dayOf(t.startedAt),
-        provider: t.target?.split(':')[0] || 'unknown',
-        source: t.apiKeySource ?? '',
-        costUsd: t.costUsd ?? 0,
-        tokens: t.usage ? totalTokens(t.usage) : 0,
-      }));
-    if (turns.length === 0) this.sessions.delete(session.id);
-    else this.sessions.set(session.id, { title: session.title, role: session.role, turns });
+    this.set(usageOf(session));
+  }
+
+  /** Takes a session's usage rows in place of what was counted for it. */
+  set({ id, title, role, usage }: SessionUsage): void {
+    if (!this.held) this.early.set(id, { id, title, role, usage });
+    else if (usage.length === 0) this.held.delete(id);
+    else this.held.set(id, { id, title, role, usage });
   }
 
   remove(sessionId: string): void {
-    this.sessions.delete(sessionId);
+    if (!this.held) this.early.set(sessionId, null);
+    else this.held.delete(sessionId);
   }
 
   /** The last `days` days up to and including `now`'s (UTC) day. */
@@ -64,10 +75,10 @@ export class UsageIndex {
     const total = zero();
     for (const [id, session] of this.sessions) {
       const own = zero();
-      for (const turn of session.turns) {
-        const bucket = perDay.get(turn.day);
+      for (const row of session.usage) {
+        const bucket = perDay.get(row.day);
         if (!bucket) continue; // outside the period
-        for (const totals of [bucket, own, total, entry(perRole, session.role), entry(perProvider, turn.provider), entry(perSource, turn.source)]) add(totals, turn);
+        for (const totals of [bucket, own, total, entry(perRole, session.role), entry(perProvider, row.provider), entry(perSource, row.source)]) add(totals, row);
       }
       if (own.turns > 0) perSession.push({ id, title: session.title, role: session.role, ...own });
     }
@@ -84,6 +95,8 @@ export class UsageIndex {
   }
 }
 
+const usageOf = (session: SessionRecord): SessionUsage => ({ id: session.id, title: session.title, role: session.role, usage: usageRowsOf(session) });
+
 const zero = (): UsageTotals => ({ costUsd: 0, tokens: 0, turns: 0 });
 
 function entry(map: Map<string, UsageTotals>, key: string): UsageTotals {
@@ -92,8 +105,8 @@ function entry(map: Map<string, UsageTotals>, key: string): UsageTotals {
   return totals;
 }
 
-function add(totals: UsageTotals, turn: TurnUsage): void {
-  totals.costUsd += turn.costUsd;
-  totals.tokens += turn.tokens;
-  totals.turns += 1;
+function add(totals: UsageTotals, row: UsageRow): void {
+  totals.costUsd += row.costUsd;
+  totals.tokens += row.tokens;
+  totals.turns += row.turns;
 }

@@ -23,7 +23,7 @@ describe('parseConfig', () => {
     expect(config.roles).toEqual([
       { name: 'consultant', modelId: 'helix-consultant', provider: 'local', model: 'claude-sonnet-4-5', cwd: undefined, permissionMode: 'default', allowedTools: [], approvals: 'ask', appendSystemPrompt: undefined, env: {}, options: { model: 'local:claude-sonnet-4-5' } },
     ]);
-    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', approvals: { default: 'ask', timeout_seconds: 300, in_chat: false }, cors_origins: [], log_level: 'info' });
+    expect(config.settings).toEqual({ run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, max_live_sessions: 4, session_idle_seconds: 600, spare_session: false, on_disconnect: 'cancel', approvals: { default: 'ask', timeout_seconds: 300, in_chat: false }, cors_origins: [], log_level: 'info', retention: { max_age_days: 0, max_total_mb: 0 } });
   });
 
   it("a role's approvals: policy overrides settings.approvals.default; anything but ask or deny is refused where it is written", () => {

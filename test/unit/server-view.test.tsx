@@ -27,7 +27,11 @@ const withRequestLog = (invoke: (...args: unknown[]) => Promise<unknown>): Contr
   ({
     // What the view asks for by itself (the request log, the diagnostic log) is answered here; the rest goes to `invoke`.
     invoke: (command: string, ...args: unknown[]) =>
-      command === 'requests:list' ? Promise.resolve([]) : command === 'log:tail' ? Promise.resolve({ file: '/data/logs/helix.log', level: 'info', entries: [] }) : invoke(command, ...args),
+      command === 'requests:list' || command === 'storage:usage'
+        ? Promise.resolve(command === 'requests:list' ? [] : { dataDir: '/data', parts: { sessions: 0, workspaces: 0, transcripts: 0, logs: 0, other: 0 }, total: 0, measuredAt: '2026-01-01T00:00:00.000Z' })
+        : command === 'log:tail'
+          ? Promise.resolve({ file: '/data/logs/helix.log', level: 'info', entries: [] })
+          : invoke(command, ...args),
     subscribe: () => () => undefined,
   }) as unknown as ControlClient;
 

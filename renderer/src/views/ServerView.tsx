@@ -11,6 +11,7 @@ import { StatusDot } from '../ui/Status';
 import { useFailures } from '../use-failures';
 import { useRequestLog } from '../use-request-log';
 import { InlineError } from './InlineError';
+import { DataDirUsage } from './DataDirUsage';
 import { TableHead } from './TableHead';
 
 interface Props {
@@ -203,6 +204,7 @@ export function ServerView({ client, snapshot, running = 0, onChanged, onShowLog
           <code>{snapshot.storage.dataDir}</code> {snapshot.storage.freeBytes === null ? '' : `· ${formatBytes(snapshot.storage.freeBytes)} free`}
         </dd>
       </dl>
+      <DataDirUsage client={client} />
       <h2>Diagnostic log</h2>
       <p>
         What the app did and decided — searchable, by level, followed live — is on the{' '}

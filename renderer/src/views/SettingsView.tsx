@@ -10,6 +10,7 @@ import type { Confirmation } from '../ui/Dialog';
 import { BYPASS } from './confirmations';
 import { useConfigSaved, useRefusalToast } from '../use-config-saved';
 import { EditableValue } from './EditableValue';
+import { RetentionSettings } from './RetentionSettings';
 
 interface Props {
   client: ControlClient;
@@ -80,6 +81,7 @@ export function SettingsView({ client, config, apiUrl, onChanged }: Props): Reac
             </EditableValue>
           </div>
         ))}
+        <RetentionSettings client={client} config={config} onChanged={onChanged} />
         <div className="field">
           <label>
             API address
