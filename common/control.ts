@@ -355,6 +355,8 @@ export interface ControlCommands {
   'setup:test-chat': { args: [role: string, chatId: string]; result: SetupTestChat };
   /** The data dir's size by part, measured off the event loop and kept for a minute (`fresh`: measured again now). */
   'storage:usage': { args: [fresh?: boolean]; result: StorageUsage };
+  /** The system's folder picker, starting at `from` (a role's working folder): the desktop window only (else desktop_only); null when cancelled. */
+  'folder:pick': { args: [from?: string]; result: { folder: string | null } };
 }
 
 export type CommandName = keyof ControlCommands;
@@ -395,6 +397,7 @@ export const COMMAND_NAMES = Object.keys({
   'setup:check': true,
   'setup:test-chat': true,
   'storage:usage': true,
+  'folder:pick': true, // desktop only
 } satisfies Record<CommandName, true>) as CommandName[];
 
 /** IPC channels: one per command, and one for events. */
@@ -405,7 +408,7 @@ export const EVENT_CHANNEL = 'control:event';
 export interface DesktopControl {
   commands: { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlResult<ControlCommands[K]['result']>> };
   /** What only the desktop window can do (a browser's panel has no `window.helix`, so none of it). */
-  capabilities: { openFolder: boolean };
+  capabilities: { openFolder: boolean; pickFolder: boolean };
   onEvent(listener: (event: ControlEvent) => void): () => void;
 }
 

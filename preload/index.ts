@@ -7,7 +7,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { COMMAND_NAMES, commandChannel, EVENT_CHANNEL, type ControlEvent, type DesktopControl } from '../common/control';
 
 const api: DesktopControl = {
-  capabilities: { openFolder: true },
+  capabilities: { openFolder: true, pickFolder: true },
   commands: Object.fromEntries(COMMAND_NAMES.map((command) => [command, (...args: unknown[]) => ipcRenderer.invoke(commandChannel(command), ...args)])) as DesktopControl['commands'],
   onEvent(listener) {
     // The same wrapper is removed as was added, and the IPC event never reaches the page.

@@ -86,6 +86,7 @@ export const ARG_CHECKS: Record<CommandName, (args: unknown[]) => boolean> = {
   // An empty or long title reaches the service, which says what is wrong with it.
   'session:rename': (args) => args.length === 2 && text(args[0]) && typeof args[1] === 'string' && args[1].length < 10_000,
   'session:open-folder': oneText,
+  'folder:pick': (args) => args.length <= 1 && (args[0] === undefined || (typeof args[0] === 'string' && args[0].length < 4096)),
   'storage:usage': (args) => args.length <= 1 && (args[0] === undefined || typeof args[0] === 'boolean'),
   'log:tail': (args) => args.length <= 2 && (args[0] === undefined || (Number.isSafeInteger(args[0]) && (args[0] as number) > 0)) && (args[1] === undefined || (LOG_LEVELS as readonly unknown[]).includes(args[1])),
   'log:query': (args) => args.length === 1 && logQuery(args[0]),

@@ -89,6 +89,7 @@ export class ControlService {
   private readonly running = new Set<string>();
   /** Opens a folder in the system's file manager ('' when it did, else why not): set by the desktop shell. */
   private openFolder?: (folder: string) => Promise<string>;
+  private folderPicker?: (from?: string) => Promise<string | null>;
   readonly handlers: CommandHandlers;
 
   constructor(private readonly deps: ControlDeps) {
@@ -197,6 +198,9 @@ export class ControlService {
       'session:open-folder': () => {
         throw new ControlError('desktop_only', 'Opening a folder works in the desktop app only: the folder is on the machine Helix runs on.');
       },
+      'folder:pick': () => {
+        throw new ControlError('desktop_only', 'Choosing a folder works in the desktop app only: type its path (on the machine Helix runs on).');
+      },
       'log:query': ({ limit = 200, level, text }) => deps.diagLog(limit, level, text),
       'setup:check': () => {
         if (!deps.setupCheck) throw new ControlError('not_available', 'The set-up check is not available here.');
@@ -238,7 +242,17 @@ export class ControlService {
   /** The commands as a caller reaches them: an approval answered from the desktop window is recorded as such. */
   handlersFor(from: 'panel' | 'desktop'): CommandHandlers {
     if (from === 'panel') return this.handlers;
-    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from), 'session:open-folder': (sessionId) => this.openSessionFolder(sessionId) };
+    return { ...this.handlers, 'approval:answer': (id, answer) => this.answerApproval(id, answer, from), 'session:open-folder': (sessionId) => this.openSessionFolder(sessionId), 'folder:pick': (from) => this.pickFolder(from) };
+  }
+
+  /** How the desktop shell asks for a folder (Electron's open dialog); without it the command is refused. */
+  setFolderPicker(pick: (from?: string) => Promise<string | null>): void {
+    this.folderPicker = pick;
+  }
+
+  private async pickFolder(from?: string): Promise<{ folder: string | null }> {
+    if (!this.folderPicker) return this.handlers['folder:pick'](from);
+    return { folder: await this.folderPicker(from) };
   }
 
   /** How the desktop shell opens a folder (Electron's shell.openPath); without it the command is refused. */

@@ -60,6 +60,12 @@ async function onReady(): Promise<void> {
   serveRenderer(path.join(here, '../renderer'));
   registerControlIpc(ipcMain, core.control, isTrusted);
   core.control.setFolderOpener((folder) => shell.openPath(folder));
+  core.control.setFolderPicker(async (from) => {
+    const options: Electron.OpenDialogOptions = { title: 'Working folder', properties: ['openDirectory', 'createDirectory'], ...(from ? { defaultPath: from } : {}) };
+    const owner = BrowserWindow.getFocusedWindow();
+    const picked = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return picked.canceled ? null : (picked.filePaths[0] ?? null);
+  });
   core.control.subscribe(forward);
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: process.platform === 'darwin' ? 'appMenu' : 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
   const { handlers } = core.control;

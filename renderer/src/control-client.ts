@@ -110,7 +110,7 @@ function ipcControlClient(desktop: DesktopControl): ControlClient {
       return result.data;
     },
     subscribe: (listener) => desktop.onEvent(listener),
-    capabilities: { openFolder: desktop.capabilities?.openFolder === true },
+    capabilities: { openFolder: desktop.capabilities?.openFolder === true, pickFolder: desktop.capabilities?.pickFolder === true },
   };
 }
 

@@ -96,3 +96,22 @@ describe('opening a session folder', () => {
     }
   });
 });
+
+describe('choosing a working folder', () => {
+  it('is refused to the browser panel; the desktop window gets the picked folder, or null when cancelled', async () => {
+    const h = await start(() => text('Noted.'));
+    const asked: Array<string | undefined> = [];
+    let answer: string | null = '/home/me/project';
+    h.core.control.setFolderPicker(async (from) => {
+      asked.push(from);
+      return answer;
+    });
+    expect(await dispatch(h.core.control, 'folder:pick', ['/home/me'])).toMatchObject({ ok: false, error: { code: 'desktop_only' } });
+    expect(asked).toEqual([]);
+    expect(await dispatch(h.core.control, 'folder:pick', ['/home/me'], 'desktop')).toEqual({ ok: true, data: { folder: '/home/me/project' } });
+    answer = null;
+    expect(await dispatch(h.core.control, 'folder:pick', [], 'desktop')).toEqual({ ok: true, data: { folder: null } });
+    expect(asked).toEqual(['/home/me', undefined]);
+    expect(await dispatch(h.core.control, 'folder:pick', [42], 'desktop')).toMatchObject({ ok: false, error: { code: 'invalid_arguments' } });
+  });
+});

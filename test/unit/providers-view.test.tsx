@@ -258,3 +258,40 @@ describe('ProvidersView: only the latest edit offers Undo', () => {
     expect(screen.getByText('Provider deepseek added.')).toBeTruthy(); // what was said stays
   });
 });
+
+describe('the working folder picker', () => {
+  it('is offered in the desktop window only, fills the draft with the chosen folder, and writes it on Apply', async () => {
+    const client = fakeClient();
+    render(<ProvidersView client={client} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit options of helix-consultant' }));
+    // A browser's panel has no picker: the folder is typed.
+    expect(screen.queryByRole('button', { name: 'Choose the working folder of helix-consultant' })).toBeNull();
+    cleanup();
+
+    const desktop = Object.assign(fakeClient(), { capabilities: { openFolder: true, pickFolder: true } });
+    desktop.invoke.mockImplementation(async (command: string) => (command === 'folder:pick' ? { folder: '/home/me/project' } : config));
+    render(<ProvidersView client={desktop} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit options of helix-consultant' }));
+    const form = screen.getByRole('form', { name: 'Options of helix-consultant' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Choose the working folder of helix-consultant' }));
+    await vi.waitFor(() => expect((within(form).getByLabelText('Working folder') as HTMLInputElement).value).toBe('/home/me/project'));
+    // Chosen, not written: only Apply writes.
+    expect(desktop.invoke.mock.calls.map(([command]) => command)).toEqual(['folder:pick']);
+    fireEvent.click(within(form).getByRole('button', { name: 'Apply options of helix-consultant' }));
+    await vi.waitFor(() => expect(desktop.invoke).toHaveBeenCalledWith('role:set', 'consultant', expect.objectContaining({ cwd: '/home/me/project' })));
+  });
+
+  it('a picker that fails says so, and the draft stays as it was', async () => {
+    const desktop = Object.assign(fakeClient(), { capabilities: { openFolder: true, pickFolder: true } });
+    desktop.invoke.mockImplementation(async (command: string) => {
+      if (command === 'folder:pick') throw new Error('The dialog could not open');
+      return config;
+    });
+    render(<ProvidersView client={desktop} config={config} onChanged={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit options of helix-consultant' }));
+    const form = screen.getByRole('form', { name: 'Options of helix-consultant' });
+    fireEvent.click(within(form).getByRole('button', { name: 'Choose the working folder of helix-consultant' }));
+    await screen.findByText('The dialog could not open');
+    expect((within(form).getByLabelText('Working folder') as HTMLInputElement).value).toBe('');
+  });
+});

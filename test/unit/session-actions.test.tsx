@@ -65,7 +65,7 @@ function client(options: { desktop?: boolean; refuse?: (title: string) => string
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    capabilities: options.desktop ? { openFolder: true } : undefined,
+    capabilities: options.desktop ? { openFolder: true, pickFolder: true } : undefined,
   };
   return { client: c, calls };
 }

@@ -72,7 +72,7 @@ describe('preload', () => {
     const helix = exposed.helix as DesktopControl;
     expect(Object.keys(helix).sort()).toEqual(['capabilities', 'commands', 'onEvent']);
     // Data only: what the desktop window can do that a browser cannot.
-    expect(helix.capabilities).toEqual({ openFolder: true });
+    expect(helix.capabilities).toEqual({ openFolder: true, pickFolder: true });
     expect(Object.keys(helix.commands).sort()).toEqual([...COMMAND_NAMES].sort());
 
     await helix.commands['role:set-model']('consultant', 'a:m');

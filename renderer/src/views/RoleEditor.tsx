@@ -3,6 +3,7 @@
  * Escape) gives the draft up; bypassPermissions is confirmed first. The config checks the whole
  * role and a refusal is said here with the draft kept.
  */
+import { FolderOpen } from 'lucide-react';
 import { useId, useState } from 'react';
 import { PERMISSION_MODES, type RoleOptions, type RoleView } from '../../../common/control';
 import type { ControlClient } from '../control-client';
@@ -107,6 +108,15 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
       setBusy(false);
     }
   };
+  // The desktop's folder picker fills the draft; nothing is written until Apply.
+  const pickFolder = async (): Promise<void> => {
+    try {
+      const { folder } = await client.invoke('folder:pick', fields.cwd.trim() || undefined);
+      if (folder) set({ cwd: folder });
+    } catch (e) {
+      toast.error('No folder chosen', e instanceof Error ? e.message : String(e));
+    }
+  };
   const apply = (): void => {
     if (busy || !dirty) return;
     if (fields.permission_mode === 'bypassPermissions' && live.permission_mode !== 'bypassPermissions') setAsking(true);
@@ -159,7 +169,16 @@ export function RoleEditor({ client, role, models, onApplied }: Props): React.JS
           ))}
         </select>,
       )}
-      {field('cwd', 'Working folder', text('cwd', { placeholder: 'a workspace per session' }))}
+      {client.capabilities?.pickFolder ? (
+        <div className="field-with-action">
+          {field('cwd', 'Working folder', text('cwd', { placeholder: 'a workspace per session' }))}
+          <Button aria-label={`Choose the working folder of helix-${role.name}`} onClick={() => void pickFolder()}>
+            <FolderOpen size={14} aria-hidden /> Choose…
+          </Button>
+        </div>
+      ) : (
+        field('cwd', 'Working folder', text('cwd', { placeholder: 'a workspace per session' }))
+      )}
       {field('max_turns', 'Max turns', text('max_turns', { type: 'number', min: 1, placeholder: 'no limit' }))}
       {field('allowed_tools', 'Allowed tools (one a line)', area('allowed_tools', 'Bash(npm test:*)'))}
       {field('append_system_prompt', 'System prompt (appended)', area('append_system_prompt', 'Answer briefly.'))}
