@@ -6,8 +6,8 @@
  * Tab that reaches every control, in the light and the dark theme, 1400 and 900 px wide, with nothing
  * cut off at the right edge. Screenshots of each screen in each theme and width go to test-artifacts/.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
+import { axeViolations as audit } from '../support/axe';
 import path from 'node:path';
 import OpenAI from 'openai';
 import type { Browser, Page } from 'playwright-core';
@@ -17,7 +17,6 @@ import { text } from '../support/fake-anthropic';
 import { FakeOpenAi } from '../support/fake-openai';
 import { API_KEY, startHarness, type Harness } from '../support/helix-harness';
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const ROUTER_SECRET = 'sk-or-v1-typed-with-the-keyboard-0123456789';
 
 let h: Harness;
@@ -39,20 +38,12 @@ afterAll(async () => {
 
 const file = (): string => readFileSync(h.core.configPath, 'utf8');
 
-/** axe-core's audit of the page as it is: the serious and critical violations, one line each. */
-async function axeViolations(): Promise<string[]> {
-  // Evaluated by the driver, not added as a <script>: the panel's CSP allows no script but its own.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-  const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document);
-    return result.violations;
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const axeViolations = (): Promise<string[]> => audit(page);
 
 /**
  * Tabs through the page from the top (bounded) and returns the enabled, visible controls that
- * focus never reached: each is an action the keyboard cannot do.
+ * focus never reached: each is an action the keyboard cannot do. A tab of a WAI-ARIA tablist
+ * counts as reached when its tablist was: Tab enters the list, the arrow keys move inside it.
  */
 async function unreachable(): Promise<string[]> {
   await page.evaluate(() => {
@@ -68,6 +59,7 @@ async function unreachable(): Promise<string[]> {
   return page.locator(controls).evaluateAll((elements) =>
     elements
       .filter((e) => !(e as HTMLButtonElement).disabled && (e as HTMLElement).offsetParent !== null && !e.hasAttribute('data-reached'))
+      .filter((e) => !(e.getAttribute('role') === 'tab' && e.closest('[role="tablist"]')?.querySelector('[role="tab"][data-reached]')))
       .map((e) => `${e.tagName.toLowerCase()} "${e.getAttribute('aria-label') ?? e.textContent?.trim() ?? ''}"`),
   );
 }
@@ -245,5 +237,17 @@ describe('the panel screens in Chromium', () => {
     await openScreen(page, 'Settings');
     await page.getByLabel('Runs at once').waitFor();
     await checkScreen('settings');
+  });
+
+  it('audits the Logs screen (the request log and the diagnostic log) and the set-up guide', async () => {
+    await openScreen(page, 'Logs');
+    await page.getByRole('table', { name: 'Requests' }).waitFor();
+    await checkScreen('logs-requests');
+    await page.getByRole('tab', { name: 'Diagnostic log' }).click();
+    await page.getByRole('table', { name: 'Diagnostic log records' }).waitFor();
+    await checkScreen('logs-diagnostic');
+    await openScreen(page, 'Set-up');
+    await page.getByRole('button', { name: 'Hide the guide' }).waitFor();
+    await checkScreen('setup');
   });
 });

@@ -45,7 +45,6 @@ export function SetupGuide({ client, snapshot, onChanged, onDismiss, onOpenSessi
   return (
     <main className="setup-guide">
       <div className="setup-head">
-        <h2>Set-up</h2>
         <p className="muted">Four steps to a first answer in your chat client. Everything here can be changed later on the other screens.</p>
         <button onClick={onDismiss}>Hide the guide</button>
       </div>
