@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ControlEvent, SessionPage, SessionSummary } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { SessionsView } from '../../renderer/src/views/SessionsView';
+import { renderWithToasts } from '../support/panel-render';
 
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
 beforeAll(() => {
@@ -172,5 +173,26 @@ describe('deleting the session', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Delete session Old title' }));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete the session' })));
     expect(calls).toContainEqual(['session:delete', 's1']);
+  });
+
+  it('says how it went in a toast: deleted, or why not', async () => {
+    const { client: c } = client();
+    renderWithToasts(<SessionsView client={c} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete session Old title' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete the session' })));
+    await screen.findByText('Session "Old title" deleted, with all its files.');
+    cleanup();
+
+    const { client: refusing } = client();
+    const invoke = refusing.invoke;
+    refusing.invoke = (async (command: string, ...args: unknown[]) => {
+      if (command === 'session:delete') throw new Error('The session has a turn in flight: cancel it first.');
+      return (invoke as (...a: unknown[]) => Promise<unknown>)(command, ...args);
+    }) as ControlClient['invoke'];
+    renderWithToasts(<SessionsView client={refusing} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete session Old title' }));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Delete the session' })));
+    await screen.findByText('The session has a turn in flight: cancel it first.');
+    expect(screen.getByText('"Old title" not deleted')).toBeTruthy();
   });
 });

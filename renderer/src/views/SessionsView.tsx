@@ -9,6 +9,7 @@ import { exportFileName, sessionMarkdown } from '../session-export';
 import { useSessionList } from '../use-session-list';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/Dialog';
+import { useToast } from '../ui/Toast';
 import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
 import { ApprovalCard, ApprovalClient } from './ApprovalCard';
 import { CopyButton } from './CopyButton';
@@ -151,6 +152,7 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [folderError, setFolderError] = useState<string | null>(null);
+  const toast = useToast();
   const scroller = useRef<HTMLDivElement>(null);
   const following = useRef(true);
   // Only the rows in view are rendered, so a session of 100,000 events stays smooth.
@@ -249,11 +251,18 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           </button>
         )}
         {runningTurn && (
-          <button onClick={() => void client.invoke('turn:cancel', runningTurn)}>
+          <Button
+            onClick={() =>
+              void client.invoke('turn:cancel', runningTurn).then(
+                ({ cancelled }) => (cancelled ? toast.success('The running turn was cancelled.') : toast.error('Not cancelled', 'The turn had already ended.')),
+                (e: Error) => toast.error('Not cancelled', e.message),
+              )
+            }
+          >
             Cancel the running turn
-          </button>
+          </Button>
         )}
-        <button onClick={() => void exportSession(client, session).catch((e: Error) => setError(e.message))}>Export as Markdown</button>
+        <Button onClick={() => void exportSession(client, session).then(() => toast.success(`"${session.title}" exported as Markdown.`), (e: Error) => toast.error('Not exported', e.message))}>Export as Markdown</Button>
         <Button variant="danger" disabled={running} aria-label={`Delete session ${session.title}`} title={running ? 'Cancel the running turn first' : undefined} onClick={() => setConfirming(true)}>
           Delete
         </Button>
@@ -266,7 +275,10 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
           onCancel={() => setConfirming(false)}
           onConfirm={() => {
             setConfirming(false);
-            client.invoke('session:delete', sessionId).catch((e: Error) => setError(e.message));
+            client.invoke('session:delete', sessionId).then(
+              ({ deleted }) => (deleted ? toast.success(`Session "${session.title}" deleted, with all its files.`) : toast.error('Not deleted', 'The session was already gone.')),
+              (e: Error) => toast.error(`"${session.title}" not deleted`, e.message),
+            );
           }}
         />
       )}
