@@ -12,7 +12,7 @@ import type { ConfigView } from '../../common/control';
 import { ARG_CHECKS } from '../../main/control/command-args';
 import { ConfigStore } from '../../main/providers/config-store';
 import type { ControlClient } from '../../renderer/src/control-client';
-import { RetentionSettings } from '../../renderer/src/views/RetentionSettings';
+import { SettingsView } from '../../renderer/src/views/SettingsView';
 
 afterEach(cleanup);
 
@@ -51,10 +51,13 @@ describe('settings.retention', () => {
   });
 
   it('is edited in the Settings view through settings:set', async () => {
-    const invoke = vi.fn(async () => undefined);
+    const invoke = vi.fn(async () => ({ undo: null }));
     const onChanged = vi.fn();
-    const config = { retention: { max_age_days: 0, max_total_mb: 500 } } as unknown as ConfigView;
-    render(<RetentionSettings client={{ invoke, subscribe: () => () => undefined } as unknown as ControlClient} config={config} onChanged={onChanged} />);
+    const config = {
+      settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
+      retention: { max_age_days: 0, max_total_mb: 500 },
+    } as unknown as ConfigView;
+    render(<SettingsView client={{ invoke, subscribe: () => () => undefined } as unknown as ControlClient} config={config} apiUrl="http://127.0.0.1:8765/v1" onChanged={onChanged} />);
     const days = screen.getByLabelText(/inactive for more than/) as HTMLInputElement;
     expect(days.value).toBe('0');
     expect((screen.getByLabelText(/beyond \(MB/) as HTMLInputElement).value).toBe('500');
