@@ -25,23 +25,20 @@ import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
 import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
-import { isAlive, signalAll } from '../platform/process-tree';
-import { isClaude, replayRecords } from './session-recovery';
+import { interruptTurns, replayRecords } from './session-recovery';
 import { fileText, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
 import { SessionFileWriter } from './session-files';
 import { lineOf, SESSION_ID, SessionCatalog } from './session-catalog';
 import type { IndexEntry, IndexLine } from './session-index-file';
-import { TurnIndex, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
+import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 export class SessionStore {
   /** What sessions there are, their order of changes and their index lines. */
   private readonly catalog: SessionCatalog;
-  private readonly turnsById = new Map<string, TurnRef>();
-  /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
-  private readonly indexedTurns = new Map<string, string[]>();
-  private readonly turnIndexes: TurnIndex[] = [];
+  /** The turns of the sessions held, by id and in the turn indexes. */
+  private readonly turns = new SessionTurns();
   /** Finished turns by the key of the conversation they end. */
   private readonly byKey: TurnLookup;
   /** Turns no client received, by the conversation and message they answer (a retry is the same again). */
@@ -72,8 +69,7 @@ export class SessionStore {
       },
       forgotten: (id) => {
         this.lines.delete(id);
-        for (const turnId of this.indexedTurns.get(id) ?? []) this.dropTurn(turnId);
-        this.indexedTurns.delete(id);
+        this.turns.forget(id);
       },
     });
     this.byKey = this.indexTurns((turn) => (turn.status === 'done' ? turn.key : undefined));
@@ -188,10 +184,10 @@ export class SessionStore {
 
   /** The session a turn belongs to. */
   findTurn(turnId: string): TurnRef | undefined {
-    const warm = this.turnsById.get(turnId);
+    const warm = this.turns.get(turnId);
     if (warm) return warm;
     this.readCold(this.catalog.cold.byTurnId, turnId);
-    return this.turnsById.get(turnId);
+    return this.turns.get(turnId);
   }
 
   /** Turns of this conversation and message that no client received, the latest changed session first. */
@@ -207,10 +203,7 @@ export class SessionStore {
    * (every one a turn ran in or was asked for since the start), not those known by their line only.
    */
   indexTurns(keyOf: TurnKeyOf): TurnLookup {
-    const index = new TurnIndex(keyOf);
-    this.turnIndexes.push(index);
-    for (const ref of this.turnsById.values()) index.update(ref);
-    return index;
+    return this.turns.add(keyOf);
   }
 
   /**
@@ -362,25 +355,7 @@ export class SessionStore {
 
   private indexSession(session: SessionRecord): void {
     if (session.chatId !== undefined) this.catalog.byChatId.set(session.chatId, session.id);
-    const before = this.indexedTurns.get(session.id);
-    const now = session.turns.map((turn) => turn.id);
-    for (const turn of session.turns) {
-      const held = this.turnsById.get(turn.id);
-      const ref = held?.session === session && held.turn === turn ? held : { session, turn };
-      this.turnsById.set(turn.id, ref);
-      for (const index of this.turnIndexes) index.update(ref);
-    }
-    // Usually the same turns, or one more: only when there are not more is a turn taken back looked for.
-    if (before && before.length >= now.length) {
-      const kept = new Set(now);
-      for (const turnId of before) if (!kept.has(turnId)) this.dropTurn(turnId);
-    }
-    this.indexedTurns.set(session.id, now);
-  }
-
-  private dropTurn(turnId: string): void {
-    this.turnsById.delete(turnId);
-    for (const index of this.turnIndexes) index.remove(turnId);
+    this.turns.update(session);
   }
 
   /** How recently a session changed: higher is later. */
@@ -423,17 +398,7 @@ export class SessionStore {
 
   /** Turns in flight in a session read from disk were in flight when the app stopped: interrupted, their processes ended. */
   private settleTurns(session: SessionRecord): void {
-    let interrupted = false;
-    for (const turn of session.turns) {
-      if (turn.status !== 'running' && turn.status !== 'queued') continue;
-      if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
-      turn.status = 'interrupted';
-      turn.endedAt = new Date().toISOString();
-      delete turn.pid;
-      this.log(session.id).append({ type: 'interrupted', turnId: turn.id });
-      interrupted = true;
-    }
-    if (interrupted) {
+    if (interruptTurns(session, (record) => this.log(session.id).append(record))) {
       this.indexSession(session);
       this.save(session);
     }
