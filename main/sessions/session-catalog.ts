@@ -19,28 +19,11 @@ import { StorageError } from '../platform/data-dir';
 import { ColdRefs, idsIn } from './cold-refs';
 import { folderSizes } from './folder-sizes';
 import type { FolderRead } from './session-folder';
-import { IndexFileWriter, parseEntry, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
-import { TURNS_IN_FILE } from './session-recovery';
-import { inFlight, parseRefs, refsText, summaryOf, turnRefsOf, usageRowsOf } from './session-summary';
+import { entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
+import { IndexFileWriter, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
+import { inFlight, parseRefs, summaryOf } from './session-summary';
 
 export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A session as the catalog holds it: read (the truth, its index line follows it), or known by its index line only. */
-interface Slot {
-  session?: SessionRecord;
-  /** Its entry, once parsed from the line read, or as last written. */
-  entry?: IndexEntry;
-  /** Its line as read at the start, until one is written: its entry and refs are parsed from it when needed. */
-  read?: ReadLine;
-  /** Its turn refs (see refsText) and in-flight flag, as last written. */
-  refs?: string;
-  inFlight?: boolean;
-  /** Its place in the order of changes, as a number that only grows. */
-  stamp: number;
-  /** Its line as read was found to match its folder; its refs are in the cold look-ups. */
-  checked?: boolean;
-  cold?: boolean;
-}
 
 /** The background check works in slices this long, between which the server serves. */
 const SLICE_MS = 8;
@@ -55,13 +38,6 @@ export interface CatalogHost {
   hold(session: SessionRecord): void;
   /** A session was forgotten: its turns leave the look-ups. */
   forgotten(id: string): void;
-}
-
-/** A session's index line: its summary, usage, the lengths of its files and its latest turns' refs. */
-export function lineOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexLine {
-  const entry: IndexEntry = { ...summaryOf(session), usage: usageRowsOf(session), logBytes, fileBytes, refsBytes: 0 };
-  // The turns a restart holds (the file's latest ones), so that a line stops growing with the chat.
-  return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session).slice(-TURNS_IN_FILE)) };
 }
 
 export class SessionCatalog {
@@ -151,21 +127,21 @@ export class SessionCatalog {
   summary(id: string): SessionSummary | undefined {
     const slot = this.slots.get(id);
     if (!slot) return undefined;
-    return slot.session ? summaryOf(slot.session) : (this.entryOf(slot) ?? this.lineOfFolder(id)?.entry);
+    return slot.session ? summaryOf(slot.session) : (entryOf(slot, this.indexBytes) ?? this.lineOfFolder(id)?.entry);
   }
 
   /** A session's index entry as of now (undefined: it is gone). */
   entry(id: string): IndexEntry | undefined {
     const slot = this.slots.get(id);
     if (!slot) return undefined;
-    return slot.session ? lineOf(slot.session, 0, 0).entry : (this.entryOf(slot) ?? this.lineOfFolder(id)?.entry);
+    return slot.session ? lineOf(slot.session, 0, 0).entry : (entryOf(slot, this.indexBytes) ?? this.lineOfFolder(id)?.entry);
   }
 
   /** The Claude Code sessions a session's turns ran in (their transcripts are its files too). */
   claudeSessionIds(id: string): string[] {
     const slot = this.slots.get(id);
     if (!slot) return [];
-    const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(this.refsOf(slot)).map((ref) => ref[3]);
+    const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(refsOf(slot, this.indexBytes)).map((ref) => ref[3]);
     return [...new Set(ids.filter(Boolean))];
   }
 
@@ -188,7 +164,7 @@ export class SessionCatalog {
     }
     slot.session = read.session;
     this.host.hold(read.session);
-    const entry = this.entryOf(slot);
+    const entry = entryOf(slot, this.indexBytes);
     if (entry?.logBytes !== read.logBytes || entry.fileBytes !== read.fileBytes) this.putLine(lineOf(read.session, read.logBytes, read.fileBytes));
     return read.session;
   }
@@ -237,7 +213,7 @@ export class SessionCatalog {
 
   putLine(line: IndexLine): void {
     const slot = this.slots.get(line.entry.id);
-    if (slot) this.setLine(slot, line);
+    if (slot) setLine(slot, line);
     this.index?.put(line);
   }
 
@@ -289,24 +265,6 @@ export class SessionCatalog {
     for (const listener of this.lineListeners) listener(id, undefined);
   }
 
-  private setLine(slot: Slot, line: IndexLine): void {
-    slot.entry = line.entry;
-    slot.refs = line.refs;
-    slot.inFlight = line.inFlight;
-    slot.read = undefined;
-  }
-
-  /** A slot's entry, parsed from its line as read if need be; undefined if that line is torn (its folder is the truth then). */
-  private entryOf(slot: Slot): IndexEntry | undefined {
-    if (!slot.entry && slot.read && this.indexBytes) slot.entry = parseEntry(this.indexBytes, slot.read);
-    return slot.entry;
-  }
-
-  private refsOf(slot: Slot): string {
-    if (slot.refs !== undefined) return slot.refs;
-    return slot.read && this.indexBytes ? this.indexBytes.toString('utf8', slot.read.refsAt, slot.read.end) : '';
-  }
-
   /** The line of a session whose own line is torn, read from its folder (and written). */
   private lineOfFolder(id: string): IndexLine | undefined {
     const read = this.host.readFolder(id);
@@ -316,7 +274,7 @@ export class SessionCatalog {
     }
     this.learn(read.session, read.logBytes, read.fileBytes);
     const slot = this.slots.get(id);
-    return slot?.entry ? { entry: slot.entry, inFlight: Boolean(slot.inFlight), refs: this.refsOf(slot) } : undefined;
+    return slot?.entry ? { entry: slot.entry, inFlight: Boolean(slot.inFlight), refs: refsOf(slot, this.indexBytes) } : undefined;
   }
 
   // The check of the index against the folders, in the background after the start, or at once when a look-up needs it.
@@ -344,8 +302,8 @@ export class SessionCatalog {
       if (this.index && !this.closed && this.index.length > 2 * this.slots.size + 100) {
         await this.index.compact(() =>
           [...this.slots.values()].flatMap((slot) => {
-            const entry = this.entryOf(slot);
-            return entry ? [{ entry, inFlight: Boolean(slot.inFlight ?? slot.read?.inFlight), refs: this.refsOf(slot) }] : [];
+            const entry = entryOf(slot, this.indexBytes);
+            return entry ? [{ entry, inFlight: Boolean(slot.inFlight ?? slot.read?.inFlight), refs: refsOf(slot, this.indexBytes) }] : [];
           }),
         );
       }
@@ -396,7 +354,7 @@ export class SessionCatalog {
   private checkOne(id: string): void {
     const slot = this.slots.get(id);
     if (!slot?.read || slot.checked || slot.session) return;
-    const entry = this.entryOf(slot);
+    const entry = entryOf(slot, this.indexBytes);
     const sizes = folderSizes(this.host.sessionDir(id));
     if (entry && sizes && sizes.log === entry.logBytes && sizes.file === entry.fileBytes) {
       slot.checked = true;
@@ -413,7 +371,7 @@ export class SessionCatalog {
     const { entry } = line;
     let slot = this.slots.get(session.id);
     if (!slot) this.slots.set(session.id, (slot = { stamp: ++this.clock }));
-    this.setLine(slot, line);
+    setLine(slot, line);
     this.reorder = true;
     const other = session.chatId === undefined ? undefined : this.summary(this.byChatId.get(session.chatId) ?? '');
     if (session.chatId !== undefined && (!other || other.id === session.id || other.updatedAt <= session.updatedAt)) this.byChatId.set(session.chatId, session.id);
@@ -431,7 +389,7 @@ export class SessionCatalog {
     const slot = this.slots.get(id);
     if (!slot || slot.cold || slot.session) return;
     slot.cold = true;
-    this.cold.add(id, parseRefs(this.refsOf(slot)));
+    this.cold.add(id, parseRefs(refsOf(slot, this.indexBytes)));
   }
 
   /** Every folder is known: sessions read in the background take their place in the order of their latest change. */
@@ -439,7 +397,7 @@ export class SessionCatalog {
     this.settled = true;
     if (!this.reorder) return;
     this.reorder = false;
-    const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? this.entryOf(slot)?.updatedAt ?? '';
+    const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? entryOf(slot, this.indexBytes)?.updatedAt ?? '';
     const order = [...this.slots].sort(([, x], [, y]) => {
       const [p, q] = [updatedAt(x), updatedAt(y)];
       return p < q ? -1 : p > q ? 1 : x.stamp - y.stamp;

@@ -30,7 +30,8 @@ import { fileText, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
 import { SessionFileWriter } from './session-files';
-import { lineOf, SESSION_ID, SessionCatalog } from './session-catalog';
+import { lineOf } from './catalog-slot';
+import { SESSION_ID, SessionCatalog } from './session-catalog';
 import type { IndexEntry, IndexLine } from './session-index-file';
 import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
