@@ -2,7 +2,7 @@
 import type { SessionRecord } from '../../common/session';
 import { parseEntry, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
 import { TURNS_IN_FILE } from './session-recovery';
-import { inFlight, refsText, summaryOf, turnRefsOf, usageRowsOf } from './session-summary';
+import { inFlight, parseRefs, refsText, summaryOf, turnRefsOf, usageRowsOf } from './session-summary';
 
 /** A session as the catalog holds it: read (the truth, its index line follows it), or known by its index line only. */
 export interface Slot {
@@ -46,4 +46,10 @@ export function entryOf(slot: Slot, indexBytes: Buffer | undefined): IndexEntry 
 export function refsOf(slot: Slot, indexBytes: Buffer | undefined): string {
   if (slot.refs !== undefined) return slot.refs;
   return slot.read && indexBytes ? indexBytes.toString('utf8', slot.read.refsAt, slot.read.end) : '';
+}
+
+/** The Claude Code sessions a slot's turns ran in: its session's if held, else those its refs name. */
+export function claudeSessionIdsOf(slot: Slot, indexBytes: Buffer | undefined): string[] {
+  const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(refsOf(slot, indexBytes)).map((ref) => ref[3]);
+  return [...new Set(ids.filter(Boolean))];
 }

@@ -1,29 +1,25 @@
 /**
  * What sessions there are, in the order of their latest change, and their lines in the sessions'
- * index (see session-index-file.ts): each session's summary and what its turns are found by, so a
- * start reads one file, not every folder. A session is held here once read (the truth, its line
- * follows it), or known by its index line only.
+ * index (session-index-file.ts): each one's summary and what its turns are found by, so a start
+ * reads one file, not every folder. A session is held once read (the truth, its line follows it).
  *
  * The index is a cache: after the start, in the background, every folder not in it is read and
  * every line is checked against its folder (the lengths of its two files), a stale line read
- * again and a line without a folder dropped; a look-up that needs what is not checked yet
- * finishes that work first (settle), so it is never answered from a stale index. The turns of
- * sessions known by their line only are in cold look-ups (ColdRefs).
+ * again and a line without a folder dropped; a look-up that needs what is not checked yet finishes
+ * that work first (settle). The turns of sessions known by their line only are in cold look-ups.
  */
 import { readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { performance } from 'node:perf_hooks';
 import type { SessionSummary } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import { StorageError } from '../platform/data-dir';
+import { inSlices } from '../platform/slices';
 import { ColdRefs, idsIn } from './cold-refs';
 import { folderSizes } from './folder-sizes';
-import type { FolderRead } from './session-folder';
-import { entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
+import { SESSION_ID, type FolderRead } from './session-folder';
+import { claudeSessionIdsOf, entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
 import { IndexFileWriter, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
 import { inFlight, parseRefs, summaryOf } from './session-summary';
-
-export const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The background check works in slices this long, between which the server serves. */
 const SLICE_MS = 8;
@@ -140,9 +136,7 @@ export class SessionCatalog {
   /** The Claude Code sessions a session's turns ran in (their transcripts are its files too). */
   claudeSessionIds(id: string): string[] {
     const slot = this.slots.get(id);
-    if (!slot) return [];
-    const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(refsOf(slot, this.indexBytes)).map((ref) => ref[3]);
-    return [...new Set(ids.filter(Boolean))];
+    return slot ? claudeSessionIdsOf(slot, this.indexBytes) : [];
   }
 
   /**
@@ -280,14 +274,8 @@ export class SessionCatalog {
   // The check of the index against the folders, in the background after the start, or at once when a look-up needs it.
 
   private async checkInBackground(): Promise<void> {
-    // Each slice does what it can in SLICE_MS, then lets the server serve.
-    const slices = async (more: () => boolean, work: () => void): Promise<void> => {
-      while (!this.settled && more()) {
-        const until = performance.now() + SLICE_MS;
-        while (!this.settled && more() && performance.now() < until) work();
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
+    // Each slice does what it can in SLICE_MS, then lets the server serve; a look-up that settles stops it.
+    const slices = (more: () => boolean, work: () => void): Promise<void> => inSlices(SLICE_MS, () => this.settled, more, work);
     try {
       if (!this.listed) this.listFolders(await readdir(this.host.dir));
       // Walked as lists: taking the first of a Set that many were deleted from costs as many steps.

@@ -26,12 +26,12 @@ import type { SessionSummary } from '../../common/control';
 import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
 import { interruptTurns, replayRecords } from './session-recovery';
-import { fileText, SessionFolders } from './session-folder';
+import { fileText, SESSION_ID, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
 import { SessionFileWriter } from './session-files';
 import { lineOf } from './catalog-slot';
-import { SESSION_ID, SessionCatalog } from './session-catalog';
+import { SessionCatalog } from './session-catalog';
 import type { IndexEntry, IndexLine } from './session-index-file';
 import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
