@@ -24,15 +24,14 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
 import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
-import { StorageError, writeFileAtomic } from '../platform/data-dir';
+import { makeDir, writeFileAtomic } from '../platform/data-dir';
 import { interruptTurns, replayRecords } from './session-recovery';
-import { fileText, SESSION_ID, SessionFolders } from './session-folder';
+import { SESSION_ID, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
-import { SessionFileWriter } from './session-files';
-import { lineOf } from './catalog-slot';
+import { SessionFiles } from './session-files';
 import { SessionCatalog } from './session-catalog';
-import type { IndexEntry, IndexLine } from './session-index-file';
+import type { IndexEntry } from './session-index-file';
 import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 export class SessionStore {
@@ -46,15 +45,12 @@ export class SessionStore {
   private readonly undeliveredIndex: TurnLookup;
   private readonly logs = new Map<string, EventLog>();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
-  /** The text last given to each session's file, and its index line. */
-  private readonly lines = new Map<string, { text: string; line: IndexLine }>();
-  private readonly files = new SessionFileWriter(
+  /** The held sessions' files, and their index lines once written. */
+  private readonly files = new SessionFiles(
     (id) => this.sessionFile(id),
-    (id) => {
-      const session = this.catalog.held(id);
-      return session && this.serialize(session);
-    },
-    (id, text) => this.written(id, text),
+    (id) => this.catalog.held(id),
+    (id) => this.log(id).size(),
+    (line) => this.catalog.putLine(line),
   );
   readonly dir: string;
 
@@ -69,7 +65,7 @@ export class SessionStore {
         this.settleTurns(session);
       },
       forgotten: (id) => {
-        this.lines.delete(id);
+        this.files.dropLine(id);
         this.turns.forget(id);
       },
     });
@@ -230,10 +226,10 @@ export class SessionStore {
       makeDir(dir);
       makeDir(cwd);
       this.log(id).append({ type: 'session', session: { ...session, turns: undefined } });
-      const text = this.serialize(session);
+      const text = this.files.text(session);
       writeFileAtomic(this.sessionFile(id), text);
       this.catalog.add(session);
-      this.written(id, text);
+      this.files.written(id, text);
     } catch (error) {
       this.catalog.discard(id);
       this.log(id).close();
@@ -372,21 +368,6 @@ export class SessionStore {
     this.files.save(session.id);
   }
 
-  /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
-  private serialize(session: SessionRecord, logBytes = this.log(session.id).size()): string {
-    const text = fileText(session, logBytes);
-    this.lines.set(session.id, { text, line: lineOf(session, logBytes, Buffer.byteLength(text)) });
-    return text;
-  }
-
-  /** A session's file now holds this text: its index line says so. */
-  private written(id: string, text: string): void {
-    const held = this.lines.get(id);
-    if (held?.text !== text || !this.catalog.held(id)) return;
-    this.lines.delete(id);
-    this.catalog.putLine(held.line);
-  }
-
   private readonly folders = new SessionFolders(
     (id) => this.sessionFile(id),
     (id) => this.logFile(id),
@@ -408,13 +389,5 @@ export class SessionStore {
   /** Reads the sessions named by a cold look-up (after finishing the checks, so that none is missed). */
   private readCold(map: Map<string, string | string[]>, value: string): void {
     for (const id of this.catalog.coldIds(map, value)) this.get(id);
-  }
-}
-
-function makeDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new StorageError(dir, error);
   }
 }
