@@ -2,14 +2,12 @@
  * The control contract implemented once: the state the UI shows, the commands it may send, and
  * the events it hears. The IPC and HTTP adapters only carry calls to it.
  */
-import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionList, SessionQuery, SessionSummary, StorageState, StorageUsage } from '../../common/control';
+import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionSummary, StorageState, StorageUsage } from '../../common/control';
 import type { SetupCheck, SetupTestChat } from '../../common/setup';
 import { matchesRequestQuery, type RequestQuery } from '../../common/request-query';
-import { matchesSessionQuery } from '../../common/session-query';
 import type { SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../platform/server-component';
 import type { ConfigStore } from '../providers/config-store';
-import { ConfigError } from '../providers/load-config';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
 import type { ApiModel } from '../providers/claude-aliases';
 import { listProviderModels, testProvider } from '../providers/provider-probe';
@@ -22,6 +20,8 @@ import type { TurnService } from '../turns/turn-service';
 import type { ServiceSupervisor } from '../services/service-supervisor';
 import type { UsageIndex } from '../usage/usage-index';
 import { ARG_CHECKS } from './command-args';
+import { ControlError, refusing, refusingNow } from './control-error';
+import { listSessions } from './session-list';
 import { ApprovalClosed, type ApprovalService } from '../approvals/approval-service';
 import type { ApprovalAnswer, ApprovalSource, ApprovalView } from '../../common/approval';
 
@@ -30,9 +30,6 @@ const LOG_PAGE = 5000;
 
 /** Requests listed when the caller names no number. */
 const REQUESTS_PAGE = 200;
-
-/** Sessions sent at once when the caller names no page size. */
-const SESSIONS_PAGE = 100;
 
 type CommandHandlers = { [K in CommandName]: (...args: ControlCommands[K]['args']) => Promise<ControlCommands[K]['result']> | ControlCommands[K]['result'] };
 
@@ -83,6 +80,8 @@ export interface TrayState {
   todayCostUsd: number;
 }
 
+export { ControlError } from './control-error';
+
 export class ControlService {
   private readonly listeners = new Set<(event: ControlEvent) => void>();
   /** Sessions whose latest turn runs, kept from each change rather than counted from every session. */
@@ -119,7 +118,7 @@ export class ControlService {
 
     this.handlers = {
       'state:get': () => this.snapshot(),
-      'sessions:list': (query) => this.listSessions(query),
+      'sessions:list': (query) => listSessions(deps.sessions, query),
       'session:summary': (sessionId) => summarize(this.session(sessionId)),
       'session:delete': async (sessionId) => ({ deleted: await this.deleteSession(sessionId) }),
       'requests:list': (query: RequestQuery = {}) => {
@@ -319,29 +318,6 @@ export class ControlService {
     return this.running.size;
   }
 
-  /** A page of the sessions matching the query, the latest changed first; only the page is summarised. */
-  private listSessions(query: SessionQuery): SessionList {
-    const { offset = 0, limit = SESSIONS_PAGE } = query;
-    const page: SessionSummary[] = [];
-    if (!query.query?.trim() && (query.status ?? 'all') === 'all') {
-      // Unfiltered (the list as the panel opens): only the page is looked at.
-      const recent = this.deps.sessions.recent();
-      let i = 0;
-      for (const session of recent) {
-        if (i >= offset + limit) break;
-        if (i++ >= offset) page.push(session);
-      }
-      return { sessions: page, total: this.deps.sessions.size, offset };
-    }
-    let total = 0;
-    for (const session of this.deps.sessions.recent()) {
-      if (!matchesSessionQuery(session, query)) continue;
-      if (total >= offset && page.length < limit) page.push(session);
-      total += 1;
-    }
-    return { sessions: page, total, offset };
-  }
-
   private session(sessionId: string): SessionRecord {
     const session = this.deps.sessions.get(sessionId);
     if (!session) throw new ControlError('not_found', `No session ${sessionId}.`);
@@ -379,35 +355,6 @@ export class ControlService {
 
   private emit(event: ControlEvent): void {
     for (const listener of this.listeners) listener(event);
-  }
-}
-
-/** A refusal the caller can act on, carried as `{ ok: false, error: { code, message } }`. */
-export class ControlError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** An action whose failure is a refusal with this code rather than an internal error. */
-async function refusing<T>(code: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw new ControlError(code, (error as Error).message);
-  }
-}
-
-/** The same, for an action that does not wait: a ConfigError (or a refusal) becomes a refusal with this code. */
-function refusingNow<T>(code: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error) {
-    if (error instanceof ControlError || !(error instanceof ConfigError)) throw error;
-    throw new ControlError(code, error.message);
   }
 }
 

@@ -66,6 +66,15 @@ export function writeOrWarn(write: () => void): void {
   }
 }
 
+/** Makes a folder (and its parents); a failure is a StorageError naming it. */
+export function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new StorageError(dir, error);
+  }
+}
+
 /** Writes a file whole or not at all: a failed write leaves the old file and no temp file behind. */
 export function writeFileAtomic(file: string, content: string | Buffer, mode = 0o644): void {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

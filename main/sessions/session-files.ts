@@ -8,7 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
+import type { SessionRecord } from '../../common/session';
 import { StorageError, writeFileAtomic } from '../platform/data-dir';
+import { lineOf } from './catalog-slot';
+import { fileText } from './session-folder';
+import type { IndexLine } from './session-index-file';
 
 interface PendingWrite {
   done: Promise<void>;
@@ -117,5 +121,70 @@ export class SessionFileWriter {
         if (pending.again && !this.closed) this.save(id);
       });
     this.writing.set(id, pending);
+  }
+}
+
+/**
+ * The held sessions' files, written by a SessionFileWriter, and their index lines: each line is
+ * made with its file's text and put once the file holds that text, so it never runs ahead of it.
+ */
+export class SessionFiles {
+  /** The text last given to each session's file, and its index line. */
+  private readonly lines = new Map<string, { text: string; line: IndexLine }>();
+  private readonly writer: SessionFileWriter;
+
+  constructor(
+    fileOf: (id: string) => string,
+    /** The session if it is held (only a held session's file is written). */
+    private readonly held: (id: string) => SessionRecord | undefined,
+    /** The length of the session's log now. */
+    private readonly logBytes: (id: string) => number,
+    /** Puts a line in the sessions' index. */
+    private readonly putLine: (line: IndexLine) => void,
+  ) {
+    this.writer = new SessionFileWriter(
+      fileOf,
+      (id) => {
+        const session = held(id);
+        return session && this.text(session);
+      },
+      (id, text) => this.written(id, text),
+    );
+  }
+
+  /** The file's text: the session, and the length of the log it includes (every record is appended before its change is saved). */
+  text(session: SessionRecord, logBytes = this.logBytes(session.id)): string {
+    const text = fileText(session, logBytes);
+    this.lines.set(session.id, { text, line: lineOf(session, logBytes, Buffer.byteLength(text)) });
+    return text;
+  }
+
+  /** A session's file now holds this text: its index line says so. */
+  written(id: string, text: string): void {
+    const held = this.lines.get(id);
+    if (held?.text !== text || !this.held(id)) return;
+    this.lines.delete(id);
+    this.putLine(held.line);
+  }
+
+  save(id: string): void {
+    this.writer.save(id);
+  }
+
+  /** A session forgotten: its line is not put any more. */
+  dropLine(id: string): void {
+    this.lines.delete(id);
+  }
+
+  forget(id: string): Promise<void> {
+    return this.writer.forget(id);
+  }
+
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  close(): void {
+    this.writer.close();
   }
 }

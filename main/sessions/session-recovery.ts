@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
 import { totalTokens, type RunEvent } from '../../common/run-event';
 import type { SessionRecord, TurnRecord } from '../../common/session';
+import { isAlive, signalAll } from '../platform/process-tree';
 import { normalize } from './conversation';
 
 /**
@@ -94,4 +95,22 @@ export function isClaude(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Turns in flight in a session read from disk were in flight when the app stopped: marked
+ * interrupted (each one logged), their processes ended if alive. True if there were any.
+ */
+export function interruptTurns(session: SessionRecord, log: (record: { type: 'interrupted'; turnId: string }) => void): boolean {
+  let interrupted = false;
+  for (const turn of session.turns) {
+    if (turn.status !== 'running' && turn.status !== 'queued') continue;
+    if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
+    turn.status = 'interrupted';
+    turn.endedAt = new Date().toISOString();
+    delete turn.pid;
+    log({ type: 'interrupted', turnId: turn.id });
+    interrupted = true;
+  }
+  return interrupted;
 }

@@ -64,3 +64,52 @@ export class TurnIndex implements TurnLookup {
     else this.byValue.set(value, left.length === 1 ? (left[0] as TurnRef) : left);
   }
 }
+
+/** The turns of the sessions held, by id and in every index added: each session's turns follow its changes. */
+export class SessionTurns {
+  private readonly byId = new Map<string, TurnRef>();
+  /** Per session, the ids of the turns indexed, to drop the ones it no longer has. */
+  private readonly indexedTurns = new Map<string, string[]>();
+  private readonly indexes: TurnIndex[] = [];
+
+  /** A new index, of every turn held now and from then on. */
+  add(keyOf: TurnKeyOf): TurnLookup {
+    const index = new TurnIndex(keyOf);
+    this.indexes.push(index);
+    for (const ref of this.byId.values()) index.update(ref);
+    return index;
+  }
+
+  get(turnId: string): TurnRef | undefined {
+    return this.byId.get(turnId);
+  }
+
+  /** A session's turns as they are now. */
+  update(session: SessionRecord): void {
+    const before = this.indexedTurns.get(session.id);
+    const now = session.turns.map((turn) => turn.id);
+    for (const turn of session.turns) {
+      const held = this.byId.get(turn.id);
+      const ref = held?.session === session && held.turn === turn ? held : { session, turn };
+      this.byId.set(turn.id, ref);
+      for (const index of this.indexes) index.update(ref);
+    }
+    // Usually the same turns, or one more: only when there are not more is a turn taken back looked for.
+    if (before && before.length >= now.length) {
+      const kept = new Set(now);
+      for (const turnId of before) if (!kept.has(turnId)) this.drop(turnId);
+    }
+    this.indexedTurns.set(session.id, now);
+  }
+
+  /** A session forgotten: its turns leave every index. */
+  forget(sessionId: string): void {
+    for (const turnId of this.indexedTurns.get(sessionId) ?? []) this.drop(turnId);
+    this.indexedTurns.delete(sessionId);
+  }
+
+  private drop(turnId: string): void {
+    this.byId.delete(turnId);
+    for (const index of this.indexes) index.remove(turnId);
+  }
+}
