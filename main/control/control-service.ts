@@ -227,7 +227,7 @@ export class ControlService {
     const session = this.session(sessionId);
     if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
     this.deps.live?.close(sessionId);
-    const claudeSessions = this.deps.sessions.claudeSessionIds(sessionId);
+    const claudeSessions = this.deps.sessions.everyClaudeSessionId(sessionId);
     const deleted = await this.deps.sessions.delete(sessionId);
     if (deleted) await this.deps.deleteTranscripts?.(claudeSessions);
     this.running.delete(sessionId);

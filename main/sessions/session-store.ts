@@ -147,6 +147,11 @@ export class SessionStore {
     return this.catalog.claudeSessionIds(id);
   }
 
+  /** Every Claude Code session its turns ever ran in, from its log (the file keeps the latest turns only): what a delete removes. */
+  everyClaudeSessionId(id: string): string[] {
+    return [...new Set([...this.claudeSessionIds(id), ...this.turnsWithText(id).map((t) => t.claudeSessionId ?? '')])].filter(Boolean);
+  }
+
   /** Every session's Claude Code sessions. */
   allClaudeSessionIds(): Set<string> {
     const all = new Set<string>();
