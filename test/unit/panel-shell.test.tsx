@@ -128,6 +128,9 @@ describe('the Overview', () => {
     // The failed turn shows among the problems, also live.
     expect(within(screen.getByRole('region', { name: 'Latest problems' })).getByText('Turn failed: Fix the build')).toBeTruthy();
     expect(panel.calls.filter((c) => c.command === 'sessions:list').length).toBe(loads); // no list asked again
+    // One click from the problems to the Logs screen, where they can be read in full.
+    fireEvent.click(within(screen.getByRole('region', { name: 'Latest problems' })).getByRole('button', { name: 'Open Logs' }));
+    expect(within(nav()).getByRole('button', { name: 'Logs' }).getAttribute('aria-current')).toBe('page');
   });
 
   it("shows each role's provider:model with its key, the servers' addresses, usage today and this month, and the log's warnings", async () => {

@@ -107,7 +107,7 @@ export function OverviewView({ client, snapshot, status, onOpen }: Props): React
           )}
         </Card>
 
-        <ProblemsCard client={client} snapshot={snapshot} action={go('Server')} />
+        <ProblemsCard client={client} snapshot={snapshot} action={go('Logs')} />
       </div>
     </main>
   );
