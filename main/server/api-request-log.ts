@@ -11,9 +11,29 @@ import { BoundedLog } from '../platform/bounded-log';
 
 export type ApiRequestEntry = Omit<RequestEntry, 'source' | 'id'> & { seq: number };
 
+/** How much of an error message an entry keeps. */
+const ERROR_CHARS = 2000;
+
 export class ApiRequestLog extends BoundedLog<ApiRequestEntry> {
   /** Requests whose route logged them already (a chat turn, with its figures): the server's hook leaves them. */
   readonly logged = new WeakSet<object>();
+
+  /**
+   * How a chat route logs its request once answered, with the turn's figures: a streamed reply is
+   * hijacked, past Fastify's hooks. Latency counts from this call.
+   */
+  answered(req: { headers: IncomingHttpHeaders }, path: string, model: string): (status?: number, fields?: Partial<ApiRequestEntry>) => void {
+    const started = Date.now();
+    return (status = 200, fields = {}) => {
+      this.logged.add(req);
+      this.add({ method: 'POST', path, client: clientName(req.headers), model, status, latencyMs: Date.now() - started, ...fields });
+    };
+  }
+}
+
+/** An error as an entry keeps it (bounded); nothing without one. */
+export function errorField(error: { message: string } | undefined): Partial<ApiRequestEntry> {
+  return error ? { error: error.message.slice(0, ERROR_CHARS) } : {};
 }
 
 /**
@@ -36,6 +56,6 @@ export function turnFields(session: SessionRecord, turn: TurnRecord): Partial<Ap
     ...(turn.model ? { modelAnswered: turn.model } : {}),
     ...(turn.usage ? { inputTokens: turn.usage.inputTokens + turn.usage.cacheReadTokens + turn.usage.cacheCreationTokens, outputTokens: turn.usage.outputTokens } : {}),
     ...(turn.costUsd !== undefined ? { costUsd: turn.costUsd } : {}),
-    ...(turn.status === 'failed' && turn.error ? { error: turn.error.slice(0, 2000) } : {}),
+    ...(turn.status === 'failed' && turn.error ? errorField({ message: turn.error }) : {}),
   };
 }

@@ -15,7 +15,7 @@ import { registerChatCompletions } from './chat-completions';
 import { handleOrigin } from './cors';
 import { registerModels } from './models';
 import { registerResponses } from './responses/responses-route';
-import { clientName, type ApiRequestLog } from './api-request-log';
+import { clientName, errorField, type ApiRequestLog } from './api-request-log';
 import { ApiError } from './openai-errors';
 import { storageFailure } from './run-errors';
 
@@ -47,7 +47,7 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
   app.addHook('onResponse', async (req, reply) => {
     if (deps.requests.logged.has(req)) return;
     const error = failures.get(req);
-    deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', client: clientName(req.headers), model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
+    deps.requests.add({ method: req.method, path: req.url.split('?')[0] ?? '', client: clientName(req.headers), model: modelOf(req.body), status: reply.statusCode, latencyMs: Math.round(reply.elapsedTime), ...errorField(error) });
   });
 
   app.addHook('onRequest', async (req, reply) => {

@@ -14,7 +14,7 @@ import { detectTask } from '../tasks/detect-task';
 import type { TaskService } from '../tasks/task-service';
 import { messageText, parseChatRequest, type ChatRequest } from './chat-request';
 import { ChunkBuilder, toOpenAiUsage, type OpenAiUsage } from './chunks';
-import { clientName, turnFields, type ApiRequestEntry, type ApiRequestLog } from './api-request-log';
+import { errorField, turnFields, type ApiRequestLog } from './api-request-log';
 import { findRole } from './find-role';
 import { chatIdOf, followTurn, requestHeader } from './follow-turn';
 import { ApiError } from './openai-errors';
@@ -39,11 +39,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     const chatId = chatIdOf(req);
 
     // Answered requests log themselves here, with their turn's figures (a streamed reply is hijacked, past Fastify's hooks).
-    const started = Date.now();
-    const logAnswered = (status = 200, fields: Partial<ApiRequestEntry> = {}): void => {
-      deps.requests.logged.add(req);
-      deps.requests.add({ method: 'POST', path: '/v1/chat/completions', client: clientName(req.headers), model: request.model, status, latencyMs: Date.now() - started, ...fields });
-    };
+    const logAnswered = deps.requests.answered(req, '/v1/chat/completions', request.model);
 
     const userTexts = request.messages.filter((m) => m.role === 'user').map(messageText);
     const task = detectTask(requestHeader(req, 'x-helix-task'), request.stream, userTexts);
@@ -61,7 +57,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
     if (request.stream) {
       const { tokens, error } = await streamTurn(reply, handle, leave, config, role, request, style);
       // A stream's status is 200 from its start: a turn that failed in it is logged with its error's status.
-      logAnswered(error?.status ?? 200, { tokens, ...turnFields(session, turn), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
+      logAnswered(error?.status ?? 200, { tokens, ...turnFields(session, turn), ...errorField(error) });
       return undefined;
     }
     try {
@@ -69,7 +65,7 @@ export function registerChatCompletions(app: FastifyInstance, deps: ChatDeps): v
       logAnswered(200, { tokens: completion.usage.total_tokens, ...turnFields(session, turn) });
       return completion;
     } catch (error) {
-      if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), error: error.message.slice(0, 2000) });
+      if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), ...errorField(error) });
       throw error;
     }
   });

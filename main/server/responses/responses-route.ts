@@ -14,7 +14,7 @@ import type { TurnEvent, TurnHandle } from '../../turns/turn-handle';
 import type { TurnService } from '../../turns/turn-service';
 import { detectTask } from '../../tasks/detect-task';
 import type { TaskService } from '../../tasks/task-service';
-import { clientName, turnFields, type ApiRequestEntry, type ApiRequestLog } from '../api-request-log';
+import { errorField, turnFields, type ApiRequestLog } from '../api-request-log';
 import { messageText } from '../chat-request';
 import { ChunkBuilder } from '../chunks';
 import { findRole } from '../find-role';
@@ -46,11 +46,7 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
     const role = findRole(config, request.model);
     const chatId = chatIdOf(req);
 
-    const started = Date.now();
-    const logAnswered = (status = 200, fields: Partial<ApiRequestEntry> = {}): void => {
-      deps.requests.logged.add(req);
-      deps.requests.add({ method: 'POST', path: PATH, client: clientName(req.headers), model: request.model, status, latencyMs: Date.now() - started, ...fields });
-    };
+    const logAnswered = deps.requests.answered(req, PATH, request.model);
     const fields = (id: string): ResponseFields => ({
       id,
       model: request.model,
@@ -88,13 +84,13 @@ export function registerResponses(app: FastifyInstance, deps: ResponsesDeps): vo
         logAnswered(200, { tokens: builder.totalTokens, ...turnFields(session, turn) });
         return response;
       } catch (error) {
-        if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), error: error.message.slice(0, 2000) });
+        if (error instanceof ApiError) logAnswered(error.status, { ...turnFields(session, turn), ...errorField(error) });
         throw error;
       }
     }
     const error = await streamTurn(reply, handle, leave, builder, config, role, openWebUi);
     // A stream's status is 200 from its start: a turn that failed in it is logged with its error's status.
-    logAnswered(error?.status ?? 200, { tokens: builder.totalTokens, ...turnFields(session, turn), ...(error ? { error: error.message.slice(0, 2000) } : {}) });
+    logAnswered(error?.status ?? 200, { tokens: builder.totalTokens, ...turnFields(session, turn), ...errorField(error) });
     return undefined;
   });
 }
