@@ -62,13 +62,31 @@ export interface SessionRecord {
   /** The turns held (after a restart, the latest ones; every turn is in the session's log). */
   turns: TurnRecord[];
   /** The turns in the log but not held in `turns` (the oldest), in sum. */
-  earlier?: TurnTotals;
+  earlier?: EarlierTurns;
 }
 
 export interface TurnTotals {
   turns: number;
   tokens: number;
   costUsd: number;
+}
+
+/** Finished turns' usage summed per day, provider and login (`apiKeySource`). */
+export interface UsageRow {
+  day: string;
+  provider: string;
+  source: string;
+  costUsd: number;
+  tokens: number;
+  turns: number;
+}
+
+/** What a session keeps of the turns it no longer holds: sums, and what outlives them. */
+export interface EarlierTurns extends TurnTotals {
+  /** Their usage per day, provider and login (absent in files written before it was kept). */
+  usage?: UsageRow[];
+  /** The Claude Code sessions their done turns ran in: an edit may still fork one, so its transcript stays (absent: not known). */
+  claudeSessionIds?: string[];
 }
 
 /** The longest title a session can be given. */

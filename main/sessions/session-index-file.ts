@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { appendFile, open, rename, rm } from 'node:fs/promises';
 import type { SessionSummary } from '../../common/control';
-import type { UsageRow } from './session-summary';
+import type { UsageRow } from '../../common/session';
 
 const HEADER = { index: 'helix-sessions', version: 1 };
 const NEWLINE = 0x0a;

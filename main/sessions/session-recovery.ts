@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
 import { totalTokens, type RunEvent } from '../../common/run-event';
-import type { SessionRecord, TurnRecord } from '../../common/session';
+import type { EarlierTurns, SessionRecord, TurnRecord } from '../../common/session';
 import { isAlive, signalAll } from '../platform/process-tree';
 import { normalize } from './conversation';
+import { usageRows } from './session-summary';
 
 /**
  * Applies log records, in order, to the session they belong to. A turn's record names its text
@@ -61,23 +62,50 @@ export function turnOnDisk(turn: TurnRecord): TurnRecord | Omit<TurnRecord, 'use
   return kept;
 }
 
-/** Turn records a session's file holds: the latest, so that writing it costs the same at the 500th turn as at the 50th. */
-export const TURNS_IN_FILE = 50;
+/**
+ * Turn records a session's file holds: the latest few (a follow-up continues the last, a regenerate
+ * forks from the one before), so that writing it costs the same at the 500th turn as at the 4th.
+ * The rest are in the log, read when a message of the chat names one (see SessionStore.findByKey).
+ */
+export const TURNS_IN_FILE = 3;
 
-/** What a session's file holds: its latest turns' records, and the sum of the ones before them. */
+/** What a session's file holds: its latest turns' records, and what it keeps of the ones before them. */
 export function sessionOnDisk(session: SessionRecord): SessionRecord {
   if (session.turns.length <= TURNS_IN_FILE) return { ...session, turns: session.turns.map(turnOnDisk) as TurnRecord[] };
   const left = session.turns.slice(0, -TURNS_IN_FILE);
-  const earlier = session.earlier ?? { turns: 0, tokens: 0, costUsd: 0 };
+  return { ...session, turns: session.turns.slice(-TURNS_IN_FILE).map(turnOnDisk) as TurnRecord[], earlier: withTurns(session.earlier, left) };
+}
+
+/** What a session keeps of turns it no longer holds, with these turns added. */
+function withTurns(earlier: EarlierTurns | undefined, turns: TurnRecord[]): EarlierTurns {
+  const sums = earlier ?? { turns: 0, tokens: 0, costUsd: 0, usage: [], claudeSessionIds: [] };
+  const continued = turns.filter((t) => t.status === 'done' && t.claudeSessionId).map((t) => t.claudeSessionId as string);
   return {
-    ...session,
-    turns: session.turns.slice(-TURNS_IN_FILE).map(turnOnDisk) as TurnRecord[],
-    earlier: {
-      turns: earlier.turns + left.length,
-      tokens: left.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), earlier.tokens),
-      costUsd: left.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
-    },
+    turns: sums.turns + turns.length,
+    tokens: turns.reduce((sum, t) => sum + (t.usage ? totalTokens(t.usage) : 0), sums.tokens),
+    costUsd: turns.reduce((sum, t) => sum + (t.costUsd ?? 0), sums.costUsd),
+    usage: usageRows(turns, sums.usage),
+    // Not known for turns written before it was kept: it stays unknown (and their transcripts kept).
+    ...(sums.claudeSessionIds ? { claudeSessionIds: [...new Set([...sums.claudeSessionIds, ...continued])] } : {}),
   };
+}
+
+/**
+ * Gives a session back, from `logged` (its turns as its log tells them, with their text), the turns
+ * its file no longer holds — the oldest, before those it holds — and the text of the held ones a
+ * client received (kept without it, see turnOnDisk). False if it held every turn already.
+ */
+export function holdEveryTurn(session: SessionRecord, logged: () => TurnRecord[]): boolean {
+  if (!session.earlier?.turns) return false;
+  const held = new Map(session.turns.map((t) => [t.id, t]));
+  const all = logged();
+  for (const t of all) {
+    const same = held.get(t.id);
+    if (same && !same.user && !same.assistant) Object.assign(same, { user: t.user, assistant: t.assistant });
+  }
+  session.turns.unshift(...all.filter((t) => !held.has(t.id)));
+  delete session.earlier;
+  return true;
 }
 
 /** A turn read from a session's file: a text it was kept without is empty in memory. */

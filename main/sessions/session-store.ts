@@ -9,9 +9,8 @@
  * written) is brought up to date from the rest of the log when read; one whose file is missing or
  * damaged is rebuilt from the whole log.
  *
- * A start reads one file, the sessions' index, kept by the catalog (session-catalog.ts) with the
- * order of changes; a folder is read when its session is first asked for, and stays in memory
- * from then on.
+ * A start reads one file, the sessions' index (session-catalog.ts); a folder is read when its
+ * session is first asked for, and stays in memory from then on.
  *
  * In memory, sessions are indexed: by chat id, and their turns by id and by conversation key
  * (more turn indexes can be added), so finding a session or a turn costs the same however many
@@ -25,7 +24,7 @@ import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
 import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
 import { makeDir, writeFileAtomic } from '../platform/data-dir';
-import { interruptTurns, replayRecords } from './session-recovery';
+import { holdEveryTurn, interruptTurns, replayRecords } from './session-recovery';
 import { SESSION_ID, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
@@ -181,7 +180,12 @@ export class SessionStore {
   findByKey(key: string, within?: SessionRecord): TurnRef | undefined {
     this.readCold(this.catalog.cold.byKey, key);
     const refs = this.byKey.get(key);
-    return within ? refs.find((ref) => ref.session === within) : this.latest(refs);
+    if (!within) return this.latest(refs);
+    const found = refs.find((ref) => ref.session === within);
+    // A turn its file no longer holds (an edit far back, after a restart): read from its log, once.
+    if (found || !holdEveryTurn(within, () => this.turnsWithText(within.id))) return found;
+    this.indexSession(within);
+    return this.byKey.get(key).find((ref) => ref.session === within);
   }
 
   /** The session a turn belongs to. */
@@ -197,7 +201,6 @@ export class SessionStore {
     this.readCold(this.catalog.cold.byUndelivered, parentKey);
     return this.undeliveredIndex.get(`${parentKey}\n${user}`).sort((a, b) => this.rank(b.session) - this.rank(a.session));
   }
-
 
   /**
    * Another way to find turns (an id given to a client, for instance): `keyOf` says what a turn
@@ -251,7 +254,7 @@ export class SessionStore {
     session.updatedAt = new Date().toISOString();
     this.place(session);
     this.catalog.markInFlight(session, () => this.log(session.id).size());
-    this.save(session);
+    this.files.save(session.id);
     // The app shows what is in memory, saved or not.
     this.changed(session);
   }
@@ -369,10 +372,6 @@ export class SessionStore {
     return refs.reduce<TurnRef | undefined>((best, ref) => (!best || this.rank(ref.session) > this.rank(best.session) ? ref : best), undefined);
   }
 
-  private save(session: SessionRecord): void {
-    this.files.save(session.id);
-  }
-
   private readonly folders = new SessionFolders(
     (id) => this.sessionFile(id),
     (id) => this.logFile(id),
@@ -387,7 +386,7 @@ export class SessionStore {
   private settleTurns(session: SessionRecord): void {
     if (interruptTurns(session, (record) => this.log(session.id).append(record))) {
       this.indexSession(session);
-      this.save(session);
+      this.files.save(session.id);
     }
   }
 

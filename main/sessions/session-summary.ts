@@ -5,7 +5,7 @@
  */
 import type { SessionSummary } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
-import type { SessionRecord } from '../../common/session';
+import type { SessionRecord, TurnRecord, UsageRow } from '../../common/session';
 
 export function summaryOf(session: SessionRecord): SessionSummary {
   const last = session.turns.at(-1);
@@ -27,32 +27,27 @@ export function summaryOf(session: SessionRecord): SessionSummary {
   };
 }
 
-/** Finished turns' usage summed per day, provider and login (`apiKeySource`). */
-export interface UsageRow {
-  day: string;
-  provider: string;
-  source: string;
-  costUsd: number;
-  tokens: number;
-  turns: number;
+/** The usage of a session's turns: those it holds, added to the rows kept of those before them. */
+export function usageRowsOf(session: SessionRecord): UsageRow[] {
+  return usageRows(session.turns, session.earlier?.usage);
 }
 
-/** The usage of the turns a session holds (as counted before there was an index: its held turns). */
-export function usageRowsOf(session: SessionRecord): UsageRow[] {
-  const rows = new Map<string, UsageRow>();
-  for (const t of session.turns) {
+/** Finished turns' usage per day, provider and login, added to `rows` (which are not changed). */
+export function usageRows(turns: TurnRecord[], rows: UsageRow[] = []): UsageRow[] {
+  const byName = new Map(rows.map((row) => [`${row.day}\n${row.provider}\n${row.source}`, { ...row }]));
+  for (const t of turns) {
     if (t.endedAt === undefined || (t.usage === undefined && t.costUsd === undefined)) continue;
     const day = t.startedAt.slice(0, 10);
     const provider = t.target?.split(':')[0] || 'unknown';
     const source = t.apiKeySource ?? '';
     const name = `${day}\n${provider}\n${source}`;
-    let row = rows.get(name);
-    if (!row) rows.set(name, (row = { day, provider, source, costUsd: 0, tokens: 0, turns: 0 }));
+    let row = byName.get(name);
+    if (!row) byName.set(name, (row = { day, provider, source, costUsd: 0, tokens: 0, turns: 0 }));
     row.costUsd += t.costUsd ?? 0;
     row.tokens += t.usage ? totalTokens(t.usage) : 0;
     row.turns += 1;
   }
-  return [...rows.values()];
+  return [...byName.values()];
 }
 
 /**

@@ -60,7 +60,13 @@ export class UnusedTranscripts {
   }
 }
 
-/** A done turn names it (a follow-up, regenerate or edit may continue it), or a turn in flight uses it. */
+/**
+ * A done turn names it (a follow-up, regenerate or edit may continue it), or a turn in flight uses
+ * it; among the turns not held in memory too, as far as the session's file knows them (when it
+ * does not, every one is taken as continuable).
+ */
 export function continuable(session: SessionRecord, claudeSessionId: string): boolean {
+  const earlier = session.earlier;
+  if (earlier && earlier.turns > 0 && (earlier.claudeSessionIds?.includes(claudeSessionId) ?? true)) return true;
   return session.turns.some((t) => t.claudeSessionId === claudeSessionId && (t.status === 'done' || t.status === 'running' || t.status === 'queued'));
 }

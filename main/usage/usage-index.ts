@@ -3,9 +3,9 @@
  * rows (per day, provider and login) once (at start, from the sessions' index, never from the
  * event logs) and again only when that session changes; a report adds those rows up.
  */
-import type { SessionRecord } from '../../common/session';
+import type { SessionRecord, UsageRow } from '../../common/session';
 import { authKind, type UsageReport, type UsageTotals } from '../../common/usage';
-import { usageRowsOf, type UsageRow } from '../sessions/session-summary';
+import { usageRowsOf } from '../sessions/session-summary';
 
 /** What usage needs of a session: the index line has it, and so does a session record (through usageRowsOf). */
 export interface SessionUsage {

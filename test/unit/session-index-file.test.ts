@@ -13,14 +13,9 @@ import type { SessionRecord, TurnRecord } from '../../common/session';
 import { readIndexFile } from '../../main/sessions/session-index-file';
 import { SessionStore } from '../../main/sessions/session-store';
 import { parseRefs, refsText } from '../../main/sessions/session-summary';
+import { loaded } from '../support/session-store';
 
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-index-file-'));
-
-function loaded(dir: string): SessionStore {
-  const store = new SessionStore(dir);
-  store.load();
-  return store;
-}
 
 let turns = 0;
 /** A finished turn, added the way the app adds one: in memory, in the log, then the change recorded. */

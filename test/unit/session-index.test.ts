@@ -9,24 +9,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import { conversationKey } from '../../main/sessions/conversation';
-import { summarize } from '../../main/control/control-service';
-import { TURNS_IN_FILE } from '../../main/sessions/session-recovery';
 import { SessionStore } from '../../main/sessions/session-store';
-import { TurnLogger } from '../../main/sessions/turn-logger';
+import { loaded, runTurn, turn } from '../support/session-store';
 
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-index-'));
 
-function loaded(dir: string): SessionStore {
-  const store = new SessionStore(dir);
-  store.load();
-  return store;
-}
-
-let turns = 0;
-function turn(fields: Partial<TurnRecord> = {}): TurnRecord {
-  turns += 1;
-  return { id: `turn-${turns}`, parentKey: 'k0', user: `question ${turns}`, assistant: '', status: 'running', delivered: false, startedAt: new Date().toISOString(), ...fields };
-}
 
 /** A turn added the way the app adds one: in memory, in the log, then the change recorded. */
 function addTurn(store: SessionStore, session: SessionRecord, fields: Partial<TurnRecord> = {}): TurnRecord {
@@ -236,24 +223,6 @@ describe('SessionStore files', () => {
 });
 
 /** A turn as the app runs one: its record when taken, the prompt, the answer's deltas, its record when started and when done. */
-function runTurn(store: SessionStore, session: SessionRecord, user: string, answer: string, delivered: boolean): TurnRecord {
-  const t = turn({ user });
-  session.turns.push(t);
-  const logger = new TurnLogger(store.log(session.id), t.id);
-  store.touch(session);
-  logger.turn(t);
-  logger.prompt(user, [], undefined);
-  t.status = 'running';
-  logger.turn(t);
-  store.touch(session);
-  for (let i = 0; i < answer.length; i += 7) logger.event({ type: 'text', text: answer.slice(i, i + 7) });
-  Object.assign(t, { status: 'done', assistant: answer, key: conversationKey([{ user, assistant: answer }]), delivered, endedAt: new Date().toISOString() });
-  logger.flush();
-  logger.turn(t);
-  store.touch(session);
-  return t;
-}
-
 const occurrences = (dir: string, text: string): number =>
   readdirSync(dir)
     .filter((f) => f.endsWith('.json') || f.endsWith('.ndjson'))
@@ -290,44 +259,6 @@ describe('a turn\'s text', () => {
     const rebuilt = loaded(dir);
     expect(rebuilt.undelivered('k0', 'left question').map((r) => r.turn.assistant)).toEqual(['an answer nobody read']);
     expect(rebuilt.findByKey(conversationKey([{ user: 'delivered question', assistant: 'delivered answer' }]))?.turn).toMatchObject({ status: 'done', delivered: true });
-  });
-});
-
-describe('a long chat', () => {
-  it('is written in a file that stops growing: its latest turns, and the sum of the ones before', async () => {
-    const dir = dataDir();
-    const store = loaded(dir);
-    const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
-    const file = path.join(store.sessionDir(session.id), 'session.json');
-    const sizes: number[] = [];
-    for (let n = 1; n <= 2 * TURNS_IN_FILE + 20; n++) {
-      const t = runTurn(store, session, `question ${n}`, `answer ${n}`, true);
-      t.usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 };
-      t.costUsd = 0.01;
-      store.touch(session);
-      await store.flush();
-      sizes.push(readFileSync(file, 'utf8').length);
-    }
-    const [atLimit, atEnd] = [sizes[TURNS_IN_FILE + 10]!, sizes.at(-1)!];
-    expect(Math.abs(atEnd - atLimit) / atLimit).toBeLessThan(0.05);
-    expect(sizes[9]!).toBeLessThan(atLimit);
-    const before = summarize(session);
-    store.close();
-
-    const again = loaded(dir);
-    const reloaded = again.findByChatId('long')!;
-    expect(reloaded.turns).toHaveLength(TURNS_IN_FILE);
-    expect(summarize(reloaded)).toMatchObject({ turns: before.turns, tokens: before.tokens });
-    expect(summarize(reloaded).costUsd).toBeCloseTo(before.costUsd, 6);
-    expect(before.turns).toBe(2 * TURNS_IN_FILE + 20);
-    const last = session.turns.at(-1)!;
-    expect(again.findByKey(last.key!)?.turn.id).toBe(last.id);
-    // A turn after the restart adds to the sums, not to a longer file.
-    runTurn(again, reloaded, 'one more', 'answer', true);
-    await again.flush();
-    expect(summarize(reloaded).turns).toBe(before.turns + 1);
-    again.close();
-    expect(summarize(loaded(dir).findByChatId('long')!).turns).toBe(before.turns + 1);
   });
 });
 

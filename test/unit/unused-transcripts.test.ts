@@ -56,6 +56,13 @@ describe('unused transcripts', () => {
     expect(removed).toHaveLength(1);
   });
 
+  it('keep a session that a done turn the chat no longer holds in memory names (its file keeps their Claude Code sessions)', async () => {
+    const record = { ...session([turn('failed', MAIN)]), earlier: { turns: 40, tokens: 0, costUsd: 0, claudeSessionIds: [MAIN] } };
+    const { sweeper, removed } = setup(record);
+    await sweeper.check('chat', MAIN);
+    expect(removed).toEqual([]);
+  });
+
   it('the first look at a chat in a run takes in every session its turns name (what a stop or a crash left); later ones only the session named', async () => {
     const record = session([turn('done', MAIN), turn('interrupted', FORK)]);
     const { sweeper, removed } = setup(record);

@@ -1,0 +1,83 @@
+/**
+ * A chat of many turns: its session file keeps the latest few turns' records and the sums of the
+ * ones before, so it does not grow with the chat; a turn it no longer holds is read from the log
+ * when a message of the chat names it.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../../main/control/control-service';
+import { TURNS_IN_FILE } from '../../main/sessions/session-recovery';
+import { usageRowsOf } from '../../main/sessions/session-summary';
+import { loaded, runTurn } from '../support/session-store';
+
+const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-long-chat-'));
+
+describe('a long chat', () => {
+  const LONG = 120;
+
+  it('is written in a file of the same size from its fourth turn on: its latest turns, and the sums of the ones before', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
+    const file = path.join(store.sessionDir(session.id), 'session.json');
+    const sizes: number[] = [];
+    for (let n = 1; n <= LONG; n++) {
+      const t = runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+      t.usage = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheCreationTokens: 0, thinkingTokens: 0 };
+      t.costUsd = 0.01;
+      store.touch(session);
+      await store.flush();
+      sizes.push(readFileSync(file, 'utf8').length);
+    }
+    // Only digits of the sums grow: the file's size does not depend on the turn number.
+    const steady = sizes[3]!;
+    for (const size of sizes.slice(3)) expect(Math.abs(size - steady) / steady).toBeLessThan(0.05);
+    expect(TURNS_IN_FILE).toBeLessThanOrEqual(3);
+    const before = summarize(session);
+    store.close();
+
+    const again = loaded(dir);
+    const reloaded = again.findByChatId('long')!;
+    expect(reloaded.turns).toHaveLength(TURNS_IN_FILE);
+    expect(summarize(reloaded)).toMatchObject({ turns: before.turns, tokens: before.tokens });
+    expect(summarize(reloaded).costUsd).toBeCloseTo(before.costUsd, 6);
+    expect(before.turns).toBe(LONG);
+    // Usage counts every turn, not only those the file holds.
+    const usage = usageRowsOf(reloaded);
+    expect(usage.reduce((sum, row) => sum + row.turns, 0)).toBe(LONG);
+    expect(usage.reduce((sum, row) => sum + row.costUsd, 0)).toBeCloseTo(LONG * 0.01, 6);
+    const last = session.turns.at(-1)!;
+    expect(again.findByKey(last.key!)?.turn.id).toBe(last.id);
+    // A turn after the restart adds to the sums, not to a longer file.
+    runTurn(again, reloaded, 'one more', 'answer', true);
+    await again.flush();
+    expect(summarize(reloaded).turns).toBe(before.turns + 1);
+    again.close();
+    expect(summarize(loaded(dir).findByChatId('long')!).turns).toBe(before.turns + 1);
+  });
+
+  it('finds a turn the file no longer holds in the log, when a message of the chat edits or regenerates from it', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
+    for (let n = 1; n <= LONG; n++) runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+    const first = session.turns[0]!;
+    await store.flush();
+    store.close();
+
+    const again = loaded(dir);
+    const reloaded = again.findByChatId('long')!;
+    expect(reloaded.turns.length).toBeLessThan(LONG);
+    const found = again.findByKey(first.key!, reloaded);
+    expect(found?.turn).toMatchObject({ id: first.id, user: 'question 1', assistant: 'answer 1', status: 'done' });
+    // Held from then on, every turn in order, and the sums not counted twice.
+    expect(reloaded.turns.map((t) => t.user)).toEqual(Array.from({ length: LONG }, (_, i) => `question ${i + 1}`));
+    expect(summarize(reloaded).turns).toBe(LONG);
+    expect(again.findTurn(session.turns[5]!.id)?.turn.assistant).toBe('answer 6');
+    // A key no turn of the chat has is still not found (and the log is not read again for it).
+    expect(again.findByKey('no such key', reloaded)).toBeUndefined();
+    again.close();
+  });
+});
