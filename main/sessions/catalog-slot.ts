@@ -25,7 +25,7 @@ export interface Slot {
 export function lineOf(session: SessionRecord, logBytes: number, fileBytes: number): IndexLine {
   const entry: IndexEntry = { ...summaryOf(session), usage: usageRowsOf(session), logBytes, fileBytes, refsBytes: 0 };
   // The turns a restart holds (the file's latest ones), so that a line stops growing with the chat.
-  return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session).slice(-TURNS_IN_FILE)) };
+  return { entry, inFlight: inFlight(session), refs: refsText(turnRefsOf(session.turns.slice(-TURNS_IN_FILE))) };
 }
 
 /** A slot's line is now this one (as written, or about to be). */

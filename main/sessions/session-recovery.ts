@@ -69,6 +69,28 @@ export function turnOnDisk(turn: TurnRecord): TurnRecord | Omit<TurnRecord, 'use
  */
 export const TURNS_IN_FILE = 3;
 
+/**
+ * Turns a session holds in memory at most: past that, the settled ones before its latest few are
+ * summed up in `earlier` (as its file keeps them), so a change costs the same at the 500th turn.
+ */
+export const HELD_TURNS = 50;
+
+/**
+ * Sums up in `earlier` the settled turns (ended, received by a client) before the session's latest
+ * few, once it holds more than HELD_TURNS; returns the turns let go (the oldest first).
+ */
+export function letGoOfTurns(session: SessionRecord): TurnRecord[] {
+  if (session.turns.length <= HELD_TURNS) return [];
+  const candidates = session.turns.length - TURNS_IN_FILE;
+  let count = 0;
+  while (count < candidates && settled(session.turns[count] as TurnRecord)) count += 1;
+  const gone = session.turns.splice(0, count);
+  if (gone.length > 0) session.earlier = withTurns(session.earlier, gone);
+  return gone;
+}
+
+const settled = (turn: TurnRecord): boolean => turn.delivered && turn.status !== 'running' && turn.status !== 'queued';
+
 /** What a session's file holds: its latest turns' records, and what it keeps of the ones before them. */
 export function sessionOnDisk(session: SessionRecord): SessionRecord {
   if (session.turns.length <= TURNS_IN_FILE) return { ...session, turns: session.turns.map(turnOnDisk) as TurnRecord[] };

@@ -24,24 +24,21 @@ import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
 import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
 import { makeDir, writeFileAtomic } from '../platform/data-dir';
-import { holdEveryTurn, interruptTurns, replayRecords } from './session-recovery';
+import { interruptTurns, replayRecords } from './session-recovery';
 import { SESSION_ID, SessionFolders } from './session-folder';
 import type { ImageInput } from './conversation';
 import { EventLog, readLog } from './event-log';
 import { SessionFiles } from './session-files';
 import { SessionCatalog } from './session-catalog';
 import type { IndexEntry } from './session-index-file';
-import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
+import type { TurnKeyOf, TurnLookup, TurnRef } from './turn-index';
+import { TurnLookups } from './turn-lookups';
 
 export class SessionStore {
   /** What sessions there are, their order of changes and their index lines. */
   private readonly catalog: SessionCatalog;
-  /** The turns of the sessions held, by id and in the turn indexes. */
-  private readonly turns = new SessionTurns();
-  /** Finished turns by the key of the conversation they end. */
-  private readonly byKey: TurnLookup;
-  /** Turns no client received, by the conversation and message they answer (a retry is the same again). */
-  private readonly undeliveredIndex: TurnLookup;
+  /** The held sessions' turns, found by id, key and more. */
+  private readonly lookups: TurnLookups;
   private readonly logs = new Map<string, EventLog>();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
   /** The held sessions' files, and their index lines once written. */
@@ -65,11 +62,10 @@ export class SessionStore {
       },
       forgotten: (id) => {
         this.files.dropLine(id);
-        this.turns.forget(id);
+        this.lookups.forget(id);
       },
     });
-    this.byKey = this.indexTurns((turn) => (turn.status === 'done' ? turn.key : undefined));
-    this.undeliveredIndex = this.indexTurns((turn) => (turn.delivered ? undefined : `${turn.parentKey}\n${turn.user}`));
+    this.lookups = new TurnLookups(this.catalog, (id) => this.get(id), (id) => this.turnsWithText(id));
   }
 
   get indexFile(): string {
@@ -178,28 +174,17 @@ export class SessionStore {
 
   /** The session and finished turn whose conversation has this key (within one session, or the latest changed). */
   findByKey(key: string, within?: SessionRecord): TurnRef | undefined {
-    this.readCold(this.catalog.cold.byKey, key);
-    const refs = this.byKey.get(key);
-    if (!within) return this.latest(refs);
-    const found = refs.find((ref) => ref.session === within);
-    // A turn its file no longer holds (an edit far back, after a restart): read from its log, once.
-    if (found || !holdEveryTurn(within, () => this.turnsWithText(within.id))) return found;
-    this.indexSession(within);
-    return this.byKey.get(key).find((ref) => ref.session === within);
+    return this.lookups.findByKey(key, within);
   }
 
   /** The session a turn belongs to. */
   findTurn(turnId: string): TurnRef | undefined {
-    const warm = this.turns.get(turnId);
-    if (warm) return warm;
-    this.readCold(this.catalog.cold.byTurnId, turnId);
-    return this.turns.get(turnId);
+    return this.lookups.findTurn(turnId);
   }
 
   /** Turns of this conversation and message that no client received, the latest changed session first. */
   undelivered(parentKey: string, user: string): TurnRef[] {
-    this.readCold(this.catalog.cold.byUndelivered, parentKey);
-    return this.undeliveredIndex.get(`${parentKey}\n${user}`).sort((a, b) => this.rank(b.session) - this.rank(a.session));
+    return this.lookups.undelivered(parentKey, user);
   }
 
   /**
@@ -208,7 +193,7 @@ export class SessionStore {
    * (every one a turn ran in or was asked for since the start), not those known by their line only.
    */
   indexTurns(keyOf: TurnKeyOf): TurnLookup {
-    return this.turns.add(keyOf);
+    return this.lookups.add(keyOf);
   }
 
   /**
@@ -221,6 +206,12 @@ export class SessionStore {
     const scratch: SessionRecord = { ...session, turns: [] };
     replayRecords(scratch, readLog(this.logFile(id)));
     return scratch.turns;
+  }
+
+  /** Every turn of a session with its text: from memory if it holds them so, else from its log (the file keeps no text of received turns, nor the oldest turns). */
+  everyTurn(session: SessionRecord): TurnRecord[] {
+    const whole = !session.earlier?.turns && !session.turns.some((t) => t.status === 'done' && !t.user);
+    return whole ? session.turns : this.turnsWithText(session.id);
   }
 
   /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */
@@ -252,6 +243,7 @@ export class SessionStore {
   /** Records a change to a session (its turns, title) in its file, and tells the app. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
+    this.lookups.letGoOfTurns(session);
     this.place(session);
     this.catalog.markInFlight(session, () => this.log(session.id).size());
     this.files.save(session.id);
@@ -360,16 +352,7 @@ export class SessionStore {
 
   private indexSession(session: SessionRecord): void {
     if (session.chatId !== undefined) this.catalog.byChatId.set(session.chatId, session.id);
-    this.turns.update(session);
-  }
-
-  /** How recently a session changed: higher is later. */
-  private rank(session: SessionRecord): number {
-    return this.catalog.stamp(session.id);
-  }
-
-  private latest(refs: TurnRef[]): TurnRef | undefined {
-    return refs.reduce<TurnRef | undefined>((best, ref) => (!best || this.rank(ref.session) > this.rank(best.session) ? ref : best), undefined);
+    this.lookups.update(session);
   }
 
   private readonly folders = new SessionFolders(
@@ -388,10 +371,5 @@ export class SessionStore {
       this.indexSession(session);
       this.files.save(session.id);
     }
-  }
-
-  /** Reads the sessions named by a cold look-up (after finishing the checks, so that none is missed). */
-  private readCold(map: Map<string, string | string[]>, value: string): void {
-    for (const id of this.catalog.coldIds(map, value)) this.get(id);
   }
 }

@@ -57,8 +57,8 @@ export function usageRows(turns: TurnRecord[], rows: UsageRow[] = []): UsageRow[
 export type TurnRefValues = [turnId: string, key: string, undeliveredParentKey: string, claudeSessionId: string];
 export type TurnRefs = TurnRefValues[];
 
-export function turnRefsOf(session: SessionRecord): TurnRefs {
-  return session.turns.map((t) => [t.id, t.status === 'done' ? (t.key ?? '') : '', t.delivered ? '' : t.parentKey, t.claudeSessionId ?? '']);
+export function turnRefsOf(turns: TurnRecord[]): TurnRefs {
+  return turns.map((t) => [t.id, t.status === 'done' ? (t.key ?? '') : '', t.delivered ? '' : t.parentKey, t.claudeSessionId ?? '']);
 }
 
 /**

@@ -135,8 +135,7 @@ export class TurnService {
     const found = this.store.findTurn(turnId);
     if (!found) return undefined;
     const { session } = found;
-    // After a restart a received turn's text is in the log only.
-    const turns = session.turns.some((t) => t.status === 'done' && !t.user) ? this.store.turnsWithText(session.id) : session.turns;
+    const turns = this.store.everyTurn(session);
     const exchanges: Exchange[] = [];
     let turn: TurnRecord | undefined = turns.find((t) => t.id === turnId);
     // Bounded by the session's turn count, so a damaged record that names itself cannot loop.

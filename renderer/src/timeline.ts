@@ -110,13 +110,14 @@ export function applyEvent(draft: LiveTimeline, turnId: string, seq: number, eve
 /**
  * A streaming answer as the Markdown blocks it has finished (each ended by a blank line outside a
  * code block, so it will not change) and the text after them, still growing: the blocks are
- * parsed once each, the rest shown as it comes.
+ * parsed once each, the rest shown as it comes. Given the scan of the answer as it was (`before`),
+ * only the text added since is scanned, and `blocks` stays the same array until a block finishes:
+ * a frame of streaming costs what it adds, not the answer's length.
  */
-export function finishedBlocks(text: string): { blocks: string[]; rest: string } {
-  const blocks: string[] = [];
-  let fence: string | null = null;
-  let start = 0;
-  let at = 0;
+export function finishedBlocks(text: string, before?: BlockScan): BlockScan {
+  const grown = before !== undefined && text.length >= before.text.length && text.startsWith(before.text);
+  let { blocks, start, at, fence } = grown ? before : { blocks: [] as string[], start: 0, at: 0, fence: null as string | null };
+  const added: string[] = [];
   while (at < text.length) {
     const end = text.indexOf('\n', at);
     if (end === -1) break;
@@ -124,12 +125,24 @@ export function finishedBlocks(text: string): { blocks: string[]; rest: string }
     const opener = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
     if (opener && (fence === null || (opener[0] === fence[0] && opener.length >= fence.length && line.trim() === opener))) fence = fence === null ? opener : null;
     else if (fence === null && line.trim() === '' && at > start) {
-      blocks.push(text.slice(start, at));
+      added.push(text.slice(start, at));
       start = end + 1;
     }
     at = end + 1;
   }
-  return { blocks, rest: text.slice(start) };
+  if (added.length > 0) blocks = [...blocks, ...added];
+  return { text, blocks, rest: text.slice(start), start, at, fence };
+}
+
+/** How far an answer was scanned for finished blocks (see finishedBlocks). */
+export interface BlockScan {
+  text: string;
+  blocks: string[];
+  rest: string;
+  /** Where the unfinished block starts, where the next line to look at starts, and the code fence open there. */
+  start: number;
+  at: number;
+  fence: string | null;
 }
 
 /**

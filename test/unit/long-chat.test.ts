@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../main/control/control-service';
-import { TURNS_IN_FILE } from '../../main/sessions/session-recovery';
+import { HELD_TURNS, TURNS_IN_FILE } from '../../main/sessions/session-recovery';
 import { usageRowsOf } from '../../main/sessions/session-summary';
 import { loaded, runTurn } from '../support/session-store';
 
@@ -62,8 +62,8 @@ describe('a long chat', () => {
     const dir = dataDir();
     const store = loaded(dir);
     const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
-    for (let n = 1; n <= LONG; n++) runTurn(store, session, `question ${n}`, `answer ${n}`, true);
-    const first = session.turns[0]!;
+    const ran = Array.from({ length: LONG }, (_, i) => runTurn(store, session, `question ${i + 1}`, `answer ${i + 1}`, true));
+    const first = ran[0]!;
     await store.flush();
     store.close();
 
@@ -75,9 +75,30 @@ describe('a long chat', () => {
     // Held from then on, every turn in order, and the sums not counted twice.
     expect(reloaded.turns.map((t) => t.user)).toEqual(Array.from({ length: LONG }, (_, i) => `question ${i + 1}`));
     expect(summarize(reloaded).turns).toBe(LONG);
-    expect(again.findTurn(session.turns[5]!.id)?.turn.assistant).toBe('answer 6');
+    expect(again.findTurn(ran[5]!.id)?.turn.assistant).toBe('answer 6');
     // A key no turn of the chat has is still not found (and the log is not read again for it).
     expect(again.findByKey('no such key', reloaded)).toBeUndefined();
     again.close();
+  });
+
+  it('holds a bounded number of turns in memory while it runs: the older ones are summed up, and found in the log when named', () => {
+    const store = loaded(dataDir());
+    const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
+    const ran = [];
+    for (let n = 1; n <= LONG; n++) {
+      const t = runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+      t.costUsd = 0.01;
+      store.touch(session);
+      ran.push({ id: t.id, key: t.key! });
+      expect(session.turns.length).toBeLessThanOrEqual(HELD_TURNS);
+    }
+    expect(summarize(session)).toMatchObject({ turns: LONG });
+    expect(summarize(session).costUsd).toBeCloseTo(LONG * 0.01, 6);
+    expect(usageRowsOf(session).reduce((sum, row) => sum + row.turns, 0)).toBe(LONG);
+    // By its id (a response id), by its key without a chat (a client that sends the history), and within the chat.
+    expect(store.findTurn(ran[4]!.id)?.turn).toMatchObject({ user: 'question 5', assistant: 'answer 5' });
+    expect(store.findByKey(ran[1]!.key)?.turn.id).toBe(ran[1]!.id);
+    expect(store.findByKey(ran[0]!.key, session)?.turn).toMatchObject({ id: ran[0]!.id, assistant: 'answer 1' });
+    store.close();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry, SessionSummary } from '../../common/control';
 import { exportFileName, sessionMarkdown } from '../../renderer/src/session-export';
-import { addRunEvent, buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../../renderer/src/timeline';
+import { addRunEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../../renderer/src/timeline';
 
 const at = '2026-11-23T10:00:00.000Z';
 const log: LogEntry[] = [
@@ -182,5 +182,36 @@ describe('approvals in the timeline and the export', () => {
   it('a prompt still pending when its turn ended (Helix stopped while it waited) never shows as waiting', () => {
     const items = buildTimeline([approval(asked), turn('interrupted')]);
     expect(items[0]).toMatchObject({ kind: 'approval', approval: { status: 'withdrawn' } });
+  });
+});
+
+describe('a streaming answer\'s finished blocks', () => {
+  const answer = [
+    'A first paragraph.\n\n',
+    '```ts\nconst a = 1;\n\nconst b = 2; // a blank line inside code ends no block\n```\n\n',
+    '- a list\n- of two\n\n',
+    '~~~\n``` not a closing fence here\n\n~~~\n\n',
+    'The last paragraph, still being written',
+  ].join('');
+
+  it('are the same whether the answer is scanned whole or on from each frame\'s scan, however it is cut', () => {
+    const whole = finishedBlocks(answer);
+    expect(whole.blocks).toHaveLength(4);
+    expect(whole.blocks[1]).toContain('const b = 2;');
+    expect(whole.rest).toBe('The last paragraph, still being written');
+    for (const size of [1, 3, 7, 64]) {
+      let scan = finishedBlocks('');
+      for (let at = size; at < answer.length + size; at += size) scan = finishedBlocks(answer.slice(0, at), scan);
+      expect({ blocks: scan.blocks, rest: scan.rest }).toEqual({ blocks: whole.blocks, rest: whole.rest });
+    }
+  });
+
+  it('keep the same list while no block finishes, and start over on a text that is not the one scanned grown', () => {
+    const first = finishedBlocks('One.\n\nTwo is');
+    const grown = finishedBlocks('One.\n\nTwo is growing', first);
+    expect(grown.blocks).toBe(first.blocks);
+    const finished = finishedBlocks('One.\n\nTwo is growing.\n\n', grown);
+    expect(finished.blocks).toEqual(['One.\n', 'Two is growing.\n']);
+    expect(finishedBlocks('Another answer.\n\nx', finished)).toMatchObject({ blocks: ['Another answer.\n'], rest: 'x' });
   });
 });

@@ -10,7 +10,8 @@ import { useSessionList } from '../use-session-list';
 import { Button } from '../ui/Button';
 import { ConfirmDialog } from '../ui/Dialog';
 import { useToast } from '../ui/Toast';
-import { applyEvent, buildTimeline, finishedBlocks, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
+import { applyEvent, buildTimeline, followEvent, openTimeline, type LiveTimeline, type TimelineItem } from '../timeline';
+import { StreamingAnswer } from './StreamingAnswer';
 import { ApprovalCard, ApprovalClient } from './ApprovalCard';
 import { CopyButton } from './CopyButton';
 import { InlineError } from './InlineError';
@@ -320,26 +321,6 @@ function download(fileName: string, text: string): void {
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
-
-/**
- * An answer being written: its finished Markdown blocks, each parsed once, and the text after
- * them as it comes. The whole answer is parsed once, when it is finished.
- */
-function StreamingAnswer({ text }: { text: string }): React.JSX.Element {
-  const { blocks, rest } = finishedBlocks(text);
-  return (
-    <>
-      {blocks.map((block, i) => (
-        <MarkdownBlock key={i} text={block} />
-      ))}
-      <div className="streaming">{rest}</div>
-    </>
-  );
-}
-
-const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }): React.JSX.Element {
-  return <Markdown>{text}</Markdown>;
-});
 
 /** One item; memoised, so a live delta re-renders only the item it changed. */
 const TimelineRow = memo(function TimelineRow({ item, streaming }: { item: TimelineItem; streaming: boolean }): React.JSX.Element {
