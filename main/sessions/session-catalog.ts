@@ -40,6 +40,8 @@ export class SessionCatalog {
   /** Oldest change first: a change moves its session to the end. */
   private slots = new Map<string, Slot>();
   private clock = 0;
+  /** The index file's lines were in the order of changes: if not, it is rewritten so once checked (a start then need not sort them). */
+  private readInOrder = true;
   /** The index file as read at the start, which holds the refs of the sessions not changed since. */
   private indexBytes: Buffer | undefined;
   /** Session ids by chat id (the store adds those of the sessions it holds). */
@@ -66,6 +68,7 @@ export class SessionCatalog {
     const read = readIndexFile<Slot>(this.file, (line) => ({ read: line, stamp: 0 }));
     this.index = new IndexFileWriter(this.file, read, (error) => console.error(`Helix: ${new StorageError(this.file, error).message}`));
     this.indexBytes = read?.bytes;
+    this.readInOrder = read?.ordered ?? true;
     if (read) {
       // In the order of their last change (as a start before the index did); usually the file's order already.
       this.slots = read.ordered ? read.lines : new Map([...read.lines].sort(([, a], [, b]) => (a.read as ReadLine).changedAt - (b.read as ReadLine).changedAt));
@@ -286,8 +289,8 @@ export class SessionCatalog {
       ids = [...this.slots.keys()];
       await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
       if (!this.settled) this.finish();
-      // Grown to more than twice what it needs (appends since the last compaction): rewritten.
-      if (this.index && !this.closed && this.index.length > 2 * this.slots.size + 100) {
+      // Grown to more than twice what it needs (appends since the last compaction), or out of order: rewritten.
+      if (this.index && !this.closed && (!this.readInOrder || this.index.length > 2 * this.slots.size + 100)) {
         await this.index.compact(() =>
           [...this.slots.values()].flatMap((slot) => {
             const entry = entryOf(slot, this.indexBytes);

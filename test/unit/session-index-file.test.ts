@@ -186,6 +186,27 @@ describe('the sessions index', () => {
     expect(titles(loaded(dir).recent())).toEqual(['Title 149', 'Chat 1']);
   });
 
+  it('is rewritten in the order of changes once checked, when read out of it (as a first index is written), so that a start need not sort it', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    for (let i = 0; i < 10; i++) {
+      store.create({ chatId: `chat-${i}`, role: 'r', title: `Chat ${i}` });
+      await new Promise((resolve) => setTimeout(resolve, 3));
+    }
+    await store.flush();
+    store.close();
+    const [header, ...lines] = readFileSync(indexFile(dir), 'utf8').trimEnd().split('\n');
+    writeFileSync(indexFile(dir), `${[header, ...lines.reverse()].join('\n')}\n`);
+    expect(readIndexFile(indexFile(dir))?.ordered).toBe(false);
+    const again = loaded(dir);
+    await again.checked();
+    again.close();
+    const read = readIndexFile(indexFile(dir));
+    expect(read?.ordered).toBe(true);
+    expect(read?.lines.size).toBe(10);
+    expect(titles(loaded(dir).recent())).toEqual(Array.from({ length: 10 }, (_, i) => `Chat ${9 - i}`));
+  });
+
   it('treats a file that is not an index as none, and writes a new one', async () => {
     const { dir, sessions } = await written(3);
     writeFileSync(indexFile(dir), 'not an index\n{"id":"x"}\n');
