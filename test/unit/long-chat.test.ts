@@ -3,13 +3,16 @@
  * ones before, so it does not grow with the chat; a turn it no longer holds is read from the log
  * when a message of the chat names it.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { SessionRecord } from '../../common/session';
 import { summarize } from '../../main/control/control-service';
+import { conversationKey } from '../../main/sessions/conversation';
 import { HELD_TURNS, TURNS_IN_FILE } from '../../main/sessions/session-recovery';
 import { usageRowsOf } from '../../main/sessions/session-summary';
+import { continuable } from '../../main/turns/unused-transcripts';
 import { loaded, runTurn } from '../support/session-store';
 
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-long-chat-'));
@@ -100,5 +103,35 @@ describe('a long chat', () => {
     expect(store.findByKey(ran[1]!.key)?.turn.id).toBe(ran[1]!.id);
     expect(store.findByKey(ran[0]!.key, session)?.turn).toMatchObject({ id: ran[0]!.id, assistant: 'answer 1' });
     store.close();
+  });
+
+  it('reads a chat of 60 turns written by the version before (a file of its 50 latest turns), and writes it the new way at its next change', async () => {
+    const dir = dataDir();
+    cpSync(path.join(import.meta.dirname, '..', 'fixtures', 'data-dir-0.2'), dir, { recursive: true });
+    const store = loaded(dir);
+    const session = store.findByChatId('long-chat')!;
+    expect(session.turns).toHaveLength(50);
+    expect(summarize(session)).toMatchObject({ turns: 60, tokens: 60 * 120 });
+    expect(summarize(session).costUsd).toBeCloseTo(0.6, 6);
+    // As that version counted it: the usage of the turns its file held.
+    expect(usageRowsOf(session).reduce((sum, row) => sum + row.turns, 0)).toBe(50);
+    // Its turns before those 50 were summed without their Claude Code sessions: every transcript is kept.
+    expect(continuable(session, '11111111-1111-4111-8111-111111111111')).toBe(true);
+
+    runTurn(store, session, 'question 61', 'answer 61', true).costUsd = 0.01;
+    store.touch(session);
+    await store.flush();
+    store.close();
+    const file = JSON.parse(readFileSync(path.join(dir, 'sessions', session.id, 'session.json'), 'utf8')) as SessionRecord;
+    expect(file.turns).toHaveLength(TURNS_IN_FILE);
+    expect(file.earlier).toMatchObject({ turns: 61 - TURNS_IN_FILE });
+
+    const again = loaded(dir);
+    const reloaded = again.findByChatId('long-chat')!;
+    expect(summarize(reloaded).turns).toBe(61);
+    expect(usageRowsOf(reloaded).reduce((sum, row) => sum + row.turns, 0)).toBe(51);
+    const first = again.findByKey(conversationKey([{ user: 'question 1', assistant: 'answer 1' }]), reloaded);
+    expect(first?.turn).toMatchObject({ user: 'question 1', assistant: 'answer 1', claudeSessionId: '11111111-1111-4111-8111-111111111111' });
+    again.close();
   });
 });
