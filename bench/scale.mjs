@@ -6,7 +6,7 @@
 //   share with a panel connected, and the first page of the sessions list;
 // - the 500th turn of one chat next to its 2nd: time, server CPU, and bytes the server wrote;
 // - a 100 KiB code-heavy answer streamed into the open timeline in Chromium, next to plain prose.
-// Run alone after `npm run build`: node bench/scale.mjs [--sessions N] [--turns N] [--skip-ui]
+// Run alone after `npm run build`: node bench/scale.mjs [--sessions N] [--turns N] [--skip-ui | --ui-only]
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -186,7 +186,7 @@ async function longChat(count) {
   const server = await startFakeServe({});
   const samples = await turns(server, count, () => chat(server.port, { chatId: 'long' }));
   await server.stop();
-  // Turns 2–11, 51–60 (the session file holds 50 turns' records from there on) and the last 10.
+  // Turns 2–11, 51–60 (the chat holds 50 turns in memory from there on) and the last 10.
   return { early: summary(samples.slice(1, 11)), full: summary(samples.slice(50, 60)), late: summary(samples.slice(-10)) };
 }
 
@@ -261,6 +261,11 @@ every 2 ms), code-heavy (fenced code with blank lines inside, lists, links) next
 animation frames while it streams and until the turn is over, and the main thread's busy time (CDP TaskDuration).`;
 
 export async function benchScale(rows) {
+  if (!process.argv.includes('--ui-only')) await benchSessions(rows);
+  if (!process.argv.includes('--skip-ui')) await benchTimeline(rows);
+}
+
+async function benchSessions(rows) {
   const manyDir = await prepared(SESSIONS);
   const oneDir = await prepared(1);
   // Start-up, alternating between the two data dirs (indexed now): the median of each.
@@ -291,18 +296,19 @@ export async function benchScale(rows) {
   const long = await longChat(LONG_CHAT);
   rows(`one chat: turn ${LONG_CHAT - 9}–${LONG_CHAT}, end to end (median)`, `${long.late.ms.toFixed(1)} ms`, `${long.early.ms.toFixed(1)} ms at turns 2–11`, '');
   rows(`one chat: server CPU per turn at turn ~${LONG_CHAT}`, `${long.late.cpu.toFixed(1)} ms`, `${long.early.cpu.toFixed(1)} ms at turns 2–11`, '');
-  rows(`one chat: bytes the server wrote per turn at turn ~${LONG_CHAT}`, `${(long.late.bytes / 1024).toFixed(1)} KiB`, `${(long.early.bytes / 1024).toFixed(1)} KiB at turns 2–11`, `${(long.full.bytes / 1024).toFixed(1)} KiB at turns 51–60; log, session file and the HTTP response (wchar)`);
+  rows(`one chat: bytes the server wrote per turn at turn ~${LONG_CHAT}`, `${(long.late.bytes / 1024).toFixed(1)} KiB`, `${(long.early.bytes / 1024).toFixed(1)} KiB at turns 2–11`, `${(long.full.bytes / 1024).toFixed(1)} KiB at turns 51–60; log, session file, index and the HTTP response (wchar)`);
 
-  if (!process.argv.includes('--skip-ui')) {
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
-    try {
-      const plain = await streamIntoTimeline(browser, false);
-      const code = await streamIntoTimeline(browser, true);
-      rows('UI: streaming 100 KiB into the open timeline, frame time p95', `${code.p95.toFixed(1)} ms code-heavy`, `${plain.p95.toFixed(1)} ms prose`, `median ${code.median.toFixed(1)} / ${plain.median.toFixed(1)} ms, longest ${code.max.toFixed(0)} / ${plain.max.toFixed(0)} ms`);
-      rows('UI: main-thread busy while streaming', `${code.busyPercent.toFixed(0)} % (${code.busyMs.toFixed(0)} ms) code-heavy`, `${plain.busyPercent.toFixed(0)} % (${plain.busyMs.toFixed(0)} ms) prose`, `over ${code.seconds.toFixed(1)} / ${plain.seconds.toFixed(1)} s; 64-character deltas every 2 ms`);
-    } finally {
-      await browser.close();
-    }
+}
+
+async function benchTimeline(rows) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  try {
+    const plain = await streamIntoTimeline(browser, false);
+    const code = await streamIntoTimeline(browser, true);
+    rows('UI: streaming 100 KiB into the open timeline, frame time p95', `${code.p95.toFixed(1)} ms code-heavy`, `${plain.p95.toFixed(1)} ms prose`, `median ${code.median.toFixed(1)} / ${plain.median.toFixed(1)} ms, longest ${code.max.toFixed(0)} / ${plain.max.toFixed(0)} ms`);
+    rows('UI: main-thread busy while streaming', `${code.busyPercent.toFixed(0)} % (${code.busyMs.toFixed(0)} ms) code-heavy`, `${plain.busyPercent.toFixed(0)} % (${plain.busyMs.toFixed(0)} ms) prose`, `over ${code.seconds.toFixed(1)} / ${plain.seconds.toFixed(1)} s; 64-character deltas every 2 ms`);
+  } finally {
+    await browser.close();
   }
 }
 

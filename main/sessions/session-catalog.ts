@@ -40,7 +40,7 @@ export class SessionCatalog {
   /** Oldest change first: a change moves its session to the end. */
   private slots = new Map<string, Slot>();
   private clock = 0;
-  /** The index file's lines were in the order of changes: if not, it is rewritten so once checked (a start then need not sort them). */
+  /** Whether the index file's lines were in the order of changes (if not, it is rewritten so once checked). */
   private readInOrder = true;
   /** The index file as read at the start, which holds the refs of the sessions not changed since. */
   private indexBytes: Buffer | undefined;
@@ -90,9 +90,7 @@ export class SessionCatalog {
   }
 
   /** Whether the index has been checked against every folder since the start. */
-  get isChecked(): boolean {
-    return this.settled;
-  }
+  get isChecked(): boolean { return this.settled; }
 
   get size(): number {
     return this.slots.size;
