@@ -215,6 +215,7 @@ async function streamIntoTimeline(browser, codeHeavy) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(server.controlUrl);
+  await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Sessions\b/ }).click();
   await page.getByText('No sessions yet').waitFor();
   await page.evaluate(() => {
     window.__gaps = [];
