@@ -190,6 +190,34 @@ async function longChat(count) {
   return { early: summary(samples.slice(1, 11)), full: summary(samples.slice(50, 60)), late: summary(samples.slice(-10)) };
 }
 
+const launchChromium = () => chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+
+/**
+ * The control panel on a data dir (indexed, checked): from a click on "Sessions" to its first
+ * rows, and from typing a search to the one session it matches; rows in the page.
+ */
+async function panelOn(browser, dir, count) {
+  const server = await startFakeServe({ dir });
+  await sessionsChecked(server);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.controlUrl);
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+  const timed = async (act, until) => {
+    const started = process.hrtime.bigint();
+    await act();
+    await until.waitFor({ timeout: 60_000 });
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const titles = page.getByRole('list', { name: 'Sessions' }).locator('.title');
+  const firstMs = await timed(() => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: /^Sessions\b/ }).click(), titles.first());
+  const wanted = `Chat ${count - 1}`;
+  const searchMs = await timed(() => page.getByRole('searchbox', { name: 'Search sessions' }).fill(wanted), titles.filter({ hasText: new RegExp(`^${wanted}$`) }));
+  const rowsInPage = await page.locator('.session-list li').count();
+  await page.close();
+  await server.stop({ keep: true });
+  return { firstMs, searchMs, rowsInPage };
+}
+
 /** About 100 KiB of answer: prose and fenced code blocks (with blank lines inside them), or prose alone. */
 function answerText(codeHeavy) {
   const parts = [];
@@ -280,6 +308,14 @@ async function benchSessions(rows) {
       await server.stop({ keep: true });
     }
   }
+  // The panel before the turns (withSessions removes the data dirs when it is done).
+  const browser = await launchChromium();
+  let panelMany, panelOne;
+  try {
+    [panelMany, panelOne] = [await panelOn(browser, manyDir.dir, SESSIONS), await panelOn(browser, oneDir.dir, 1)];
+  } finally {
+    await browser.close();
+  }
   const many = { ...manyDir, ...(await withSessions(manyDir)), startMs: median(starts.many), startCpu: median(cpus.many) };
   const one = { ...oneDir, ...(await withSessions(oneDir)), startMs: median(starts.one), startCpu: median(cpus.one) };
   const n = SESSIONS.toLocaleString('en-US');
@@ -293,6 +329,8 @@ async function benchSessions(rows) {
   rows('control: server CPU per turn with a panel connected', `${many.withPanel.cpu.toFixed(1)} ms with ${n}`, `${one.withPanel.cpu.toFixed(1)} ms with 1`, `events per turn: ${Object.entries(many.events).map(([k, v]) => `${k} ${(v / TURNS).toFixed(1)}`).join(', ')}; no command per event`);
   rows('control: sessions:list, first page of 100', `${many.list.ms.toFixed(1)} ms, ${(many.list.bytes / 1024).toFixed(0)} KiB with ${n}`, `${one.list.ms.toFixed(1)} ms, ${(one.list.bytes / 1024).toFixed(1)} KiB with 1`, `a search through all: ${many.search.ms.toFixed(1)} ms; asked when the list is opened, searched or scrolled, never per turn`);
   rows('control: state:get', `${many.state.ms.toFixed(1)} ms, ${(many.state.bytes / 1024).toFixed(1)} KiB with ${n}`, `${one.state.ms.toFixed(1)} ms, ${(one.state.bytes / 1024).toFixed(1)} KiB with 1`, 'holds no sessions, requests or service output; asked on a change of state only');
+  rows('control: the panel\'s Sessions screen, first rows shown', `${panelMany.firstMs.toFixed(0)} ms with ${n}`, `${panelOne.firstMs.toFixed(0)} ms with 1`, `Chromium, from the click on Sessions; rows in the page: ${panelMany.rowsInPage} / ${panelOne.rowsInPage}`);
+  rows('control: the panel\'s search, the one match shown', `${panelMany.searchMs.toFixed(0)} ms with ${n}`, `${panelOne.searchMs.toFixed(0)} ms with 1`, 'Chromium, from typing the title to its row; searched on the server');
 
   const long = await longChat(LONG_CHAT);
   rows(`one chat: turn ${LONG_CHAT - 9}–${LONG_CHAT}, end to end (median)`, `${long.late.ms.toFixed(1)} ms`, `${long.early.ms.toFixed(1)} ms at turns 2–11`, '');
@@ -302,7 +340,7 @@ async function benchSessions(rows) {
 }
 
 async function benchTimeline(rows) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const plain = await streamIntoTimeline(browser, false);
     const code = await streamIntoTimeline(browser, true);

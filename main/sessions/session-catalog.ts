@@ -273,7 +273,6 @@ export class SessionCatalog {
   }
 
   // The check of the index against the folders, in the background after the start, or at once when a look-up needs it.
-
   private async checkInBackground(): Promise<void> {
     // Each slice does what it can in SLICE_MS, then lets the server serve; a look-up that settles stops it.
     const slices = (more: () => boolean, work: () => void): Promise<void> => inSlices(SLICE_MS, () => this.settled, more, work);
@@ -385,7 +384,8 @@ export class SessionCatalog {
   private finish(): void {
     this.settled = true;
     if (!this.reorder) return;
-    this.reorder = false;
+    // The lines of the sessions read meanwhile were appended as read: the file is rewritten in order.
+    this.reorder = this.readInOrder = false;
     const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? entryOf(slot, this.indexBytes)?.updatedAt ?? '';
     const order = [...this.slots].sort(([, x], [, y]) => {
       const [p, q] = [updatedAt(x), updatedAt(y)];

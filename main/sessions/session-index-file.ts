@@ -263,6 +263,8 @@ export class IndexFileWriter {
   compact(lines: () => IndexLine[]): Promise<void> {
     return this.enqueue(async () => {
       const list = lines();
+      // The lines waiting to be appended are in the list (as the sessions are now), unless changed again meanwhile.
+      const covered = new Map(this.pending);
       const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const handle = await open(temp, 'w');
       try {
@@ -272,6 +274,7 @@ export class IndexFileWriter {
         }
         await handle.close();
         await rename(temp, this.file);
+        for (const [id, line] of covered) if (this.pending.get(id) === line) this.pending.delete(id);
         this.lines = list.length;
         this.torn = false;
       } catch (error) {

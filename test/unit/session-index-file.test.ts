@@ -97,6 +97,8 @@ describe('the sessions index', () => {
     await store.flush();
     store.close();
     expect(readIndexFile(indexFile(dir))?.lines.size).toBe(30);
+    // Appended as the folders were read, then rewritten in the order of changes.
+    expect(readIndexFile(indexFile(dir))?.ordered).toBe(true);
     expect([...loaded(dir).recent()]).toHaveLength(30);
   });
 
