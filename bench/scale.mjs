@@ -1,4 +1,4 @@
-/* global window, document, performance, requestAnimationFrame -- the page.evaluate() callbacks run in the browser */
+/* global window, document, requestAnimationFrame -- the page.evaluate() callbacks run in the browser */
 // Costs as history grows, against the built server with the fake claude; each figure next to a
 // baseline measured in the same run:
 // - 50,000 sessions on disk (10 turns each, as the app writes them) next to 1: start-up, a turn
