@@ -309,10 +309,12 @@ async function streamIntoTimeline(browser, codeHeavy) {
 export const SCALE_INTRO = `\`bench/scale.mjs\` (runnable alone after \`npm run build\`): the built server with the fake CLI, started on a data
 dir holding ${SESSIONS.toLocaleString('en-US')} finished sessions of 10 turns each (in the files the app writes), next to a data dir holding
 one. Each is first started as the previous version left it (no sessions index: serving at once, the index written in
-the background), then started ${STARTS} times more, alternating between the two (the median start, wall time and the
+the background, then checked and rewritten in order, as a running app leaves it), then started ${STARTS} times more, alternating between the two (the median start, wall time and the
 server's CPU until serving); then, once the server has checked its index against the folders, ${TURNS} turns with a chat id, ${TURNS} first messages without one, and ${TURNS} turns with a panel's event stream
 connected (counting events, asking nothing, as the panel does). Server CPU is the server process's own (user +
-system, 10 ms ticks, averaged), not the fake CLI's. Then one chat of ${LONG_CHAT} turns: its turns 2–11 next to its last ten.
+system, 10 ms ticks, averaged), not the fake CLI's. Before the turns, the control panel in Debian's Chromium on each
+data dir: from a click on Sessions to the first frame showing a row, and from typing a title to its row alone (timed
+in the page). Then one chat of ${LONG_CHAT} turns: its turns 2–11 next to its last ten.
 Then the control panel in Debian's Chromium following a turn whose answer is about 100 KiB (64-character deltas
 every 2 ms), code-heavy (fenced code with blank lines inside, lists, links) next to plain prose: the time between
 animation frames while it streams and until the turn is over, and the main thread's busy time (CDP TaskDuration).`;

@@ -65,7 +65,7 @@ export function turnOnDisk(turn: TurnRecord): TurnRecord | Omit<TurnRecord, 'use
 /**
  * Turn records a session's file holds: the latest few (a follow-up continues the last, a regenerate
  * forks from the one before), so that writing it costs the same at the 500th turn as at the 4th.
- * The rest are in the log, read when a message of the chat names one (see SessionStore.findByKey).
+ * The rest are in the log, read when a message of the chat names one (see TurnLookups).
  */
 export const TURNS_IN_FILE = 3;
 
