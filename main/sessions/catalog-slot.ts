@@ -48,8 +48,9 @@ export function refsOf(slot: Slot, indexBytes: Buffer | undefined): string {
   return slot.read && indexBytes ? indexBytes.toString('utf8', slot.read.refsAt, slot.read.end) : '';
 }
 
-/** The Claude Code sessions a slot's turns ran in: its session's if held, else those its refs name. */
+/** The Claude Code sessions a slot's turns ran in: its session's if held (those it keeps of its earlier turns too), else those its refs name. */
 export function claudeSessionIdsOf(slot: Slot, indexBytes: Buffer | undefined): string[] {
-  const ids = slot.session ? slot.session.turns.map((t) => t.claudeSessionId ?? '') : parseRefs(refsOf(slot, indexBytes)).map((ref) => ref[3]);
+  const { session } = slot;
+  const ids = session ? [...(session.earlier?.claudeSessionIds ?? []), ...session.turns.map((t) => t.claudeSessionId ?? '')] : parseRefs(refsOf(slot, indexBytes)).map((ref) => ref[3]);
   return [...new Set(ids.filter(Boolean))];
 }

@@ -15,6 +15,7 @@ import { usageRowsOf } from '../../main/sessions/session-summary';
 import { continuable } from '../../main/turns/unused-transcripts';
 import { loaded, runTurn } from '../support/session-store';
 
+const claudeOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-long-chat-'));
 
 describe('a long chat', () => {
@@ -90,7 +91,7 @@ describe('a long chat', () => {
     const ran = [];
     for (let n = 1; n <= LONG; n++) {
       const t = runTurn(store, session, `question ${n}`, `answer ${n}`, true);
-      t.costUsd = 0.01;
+      Object.assign(t, { costUsd: 0.01, claudeSessionId: claudeOf(n <= 10 ? 1 : 2) });
       store.touch(session);
       ran.push({ id: t.id, key: t.key! });
       expect(session.turns.length).toBeLessThanOrEqual(HELD_TURNS);
@@ -98,6 +99,8 @@ describe('a long chat', () => {
     expect(summarize(session)).toMatchObject({ turns: LONG });
     expect(summarize(session).costUsd).toBeCloseTo(LONG * 0.01, 6);
     expect(usageRowsOf(session).reduce((sum, row) => sum + row.turns, 0)).toBe(LONG);
+    // The Claude Code sessions of the turns let go of are still the session's (their transcripts count in its size).
+    expect(store.claudeSessionIds(session.id)).toContain(claudeOf(1));
     // By its id (a response id), by its key without a chat (a client that sends the history), and within the chat.
     expect(store.findTurn(ran[4]!.id)?.turn).toMatchObject({ user: 'question 5', assistant: 'answer 5' });
     expect(store.findByKey(ran[1]!.key)?.turn.id).toBe(ran[1]!.id);
