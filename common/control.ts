@@ -346,4 +346,9 @@ export type ControlEvent =
   /** The desktop shell asks the panel to show a view (a notification or the tray was clicked). */
   | { type: 'show'; view: 'approvals' }
   /** A request was answered by the API server or forwarded by the proxy. */
-  | { type: 'request-logged'; request: RequestEntry };
+  | { type: 'request-logged'; request: RequestEntry }
+  /**
+   * Never sent by the core: the panel's own client says its event stream opened again after a
+   * break (Helix restarted, the connection dropped), so a view asks again for what it follows.
+   */
+  | { type: 'reconnected' };

@@ -92,7 +92,7 @@ function Panel({ client }: { client: ControlClient }): React.JSX.Element {
     const every = setInterval(refresh, 60_000);
     const unsubscribe = client.subscribe((event) => {
       if (event.type === 'show') setScreen('Approvals');
-      else if (event.type === 'state-changed' || event.type === 'approval-added' || event.type === 'approval-answered') refresh();
+      else if (event.type === 'state-changed' || event.type === 'approval-added' || event.type === 'approval-answered' || event.type === 'reconnected') refresh();
     });
     return () => {
       clearInterval(every);

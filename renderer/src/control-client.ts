@@ -68,15 +68,7 @@ function httpControlClient(): ControlClient {
       if (!source) {
         const stream = new EventSource(`/control/events?token=${encodeURIComponent(token)}`);
         source = stream;
-        opened = new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, STREAM_OPEN_WAIT_MS);
-          stream.onopen = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        source.onmessage = (message) => {
-          const event = JSON.parse(message.data as string) as ControlEvent;
+        const tell = (event: ControlEvent): void => {
           for (const heard of [...listeners]) {
             // One listener's failure is reported as before and does not keep the event from the others.
             try {
@@ -86,6 +78,17 @@ function httpControlClient(): ControlClient {
             }
           }
         };
+        let opens = 0;
+        opened = new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, STREAM_OPEN_WAIT_MS);
+          stream.onopen = () => {
+            clearTimeout(timer);
+            resolve();
+            // Opened again by the browser after a break: events were missed meanwhile.
+            if (++opens > 1) tell({ type: 'reconnected' });
+          };
+        });
+        source.onmessage = (message) => tell(JSON.parse(message.data as string) as ControlEvent);
       }
       listeners.add(listener);
       return () => {

@@ -58,6 +58,7 @@ export function usePanelStatus(client: ControlClient): PanelStatus {
           else if (e.type === 'tool_result' || e.type === 'result') clearTool(setLiveTools, event.sessionId);
         } else if (event.type === 'session-changed' && event.session.status !== 'running') clearTool(setLiveTools, event.session.id);
         else if (event.type === 'session-deleted') clearTool(setLiveTools, event.sessionId);
+        else if (event.type === 'reconnected') setLiveTools({}); // the next tool call of a run still going shows again
       }),
     [client],
   );
@@ -75,8 +76,9 @@ export function usePanelStatus(client: ControlClient): PanelStatus {
     load();
     const every = setInterval(load, DAY_CHECK_MS);
     const stop = client.subscribe((event) => {
-      // Cost is counted when a turn ends.
-      if (event.type === 'session-changed' && event.session.status !== 'running' && event.session.status !== 'queued' && timer === undefined) timer = setTimeout(load, REFETCH_MS);
+      // Cost is counted when a turn ends (or was, while the stream was broken).
+      const ended = event.type === 'reconnected' || (event.type === 'session-changed' && event.session.status !== 'running' && event.session.status !== 'queued');
+      if (ended && timer === undefined) timer = setTimeout(load, REFETCH_MS);
     });
     return () => {
       live = false;

@@ -1,7 +1,7 @@
 /**
  * The request log as a view shows it: the list the server filters once, then every request the
  * core pushes as it is logged (`request-logged`) that matches the same filter, added on top —
- * nothing is asked for again while the view is open.
+ * nothing is asked for again while the view is open, unless the event stream broke meanwhile.
  */
 import { useEffect, useState } from 'react';
 import type { RequestEntry, RequestQuery } from '../../common/control';
@@ -11,6 +11,8 @@ import type { ControlClient } from './control-client';
 export function useRequestLog(client: ControlClient, { status = 'all', query = '', limit = 300 }: RequestQuery): { requests: RequestEntry[] | null; failure: string | null } {
   const [requests, setRequests] = useState<RequestEntry[] | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  // Bumped when the event stream comes back after a break: requests logged meanwhile were missed.
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     const filter: RequestQuery = { status, query, limit };
@@ -18,6 +20,7 @@ export function useRequestLog(client: ControlClient, { status = 'all', query = '
     // Requests logged while the list is on its way are added on top of it once it comes.
     let heard: RequestEntry[] | null = [];
     const unsubscribe = client.subscribe((event) => {
+      if (event.type === 'reconnected') setReloads((n) => n + 1);
       if (event.type !== 'request-logged' || !matchesRequestQuery(event.request, filter)) return;
       if (heard) heard.push(event.request);
       else setRequests((shown) => withNew(shown ?? [], [event.request], limit));
@@ -35,7 +38,7 @@ export function useRequestLog(client: ControlClient, { status = 'all', query = '
       current = false;
       unsubscribe();
     };
-  }, [client, status, query, limit]);
+  }, [client, status, query, limit, reloads]);
 
   return { requests, failure };
 }

@@ -89,6 +89,12 @@ export function useSessionList(client: ControlClient, query: SessionQuery): Sess
   useEffect(
     () =>
       client.subscribe((event) => {
+        if (event.type === 'reconnected') {
+          // Changes were missed: the list is asked for again.
+          heardWhileLoading.current = null;
+          load(0);
+          return;
+        }
         if (event.type !== 'session-changed' && event.type !== 'session-deleted') return;
         if (heardWhileLoading.current) heardWhileLoading.current.push(event);
         else {
@@ -96,7 +102,7 @@ export function useSessionList(client: ControlClient, query: SessionQuery): Sess
           if (next !== current.current) show(next);
         }
       }),
-    [client, text, status],
+    [client, text, status, load],
   );
 
   const loadMore = useCallback(() => {

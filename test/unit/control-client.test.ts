@@ -66,4 +66,16 @@ describe('the HTTP control client', () => {
     await listed;
     expect(fetched).toHaveLength(2);
   });
+
+  it('tells its subscribers when the stream opens again after a break, so that they ask for what they missed', () => {
+    const client = controlClient();
+    const heard: string[] = [];
+    client.subscribe((event) => heard.push(event.type));
+    FakeEventSource.last!.onopen!();
+    expect(heard).toEqual([]);
+    // The browser reopens a stream that broke (the server restarted, the network dropped).
+    FakeEventSource.last!.onopen!();
+    FakeEventSource.last!.onmessage!({ data: JSON.stringify({ type: 'state-changed' }) });
+    expect(heard).toEqual(['reconnected', 'state-changed']);
+  });
 });

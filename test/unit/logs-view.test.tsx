@@ -57,6 +57,17 @@ describe('the request log', () => {
     expect(client.calls.filter((c) => c.command === 'requests:list')).toHaveLength(1);
   });
 
+  it('asks for the list again when the event stream comes back after a break (requests logged meanwhile were missed)', async () => {
+    let logged = [request('api-1')];
+    const client = fakeClient((command) => (command === 'requests:list' ? logged : undefined));
+    render(<LogsView client={client} />);
+    const table = await screen.findByRole('table', { name: 'Requests' });
+    logged = [request('api-2'), request('api-1')];
+    act(() => client.emit({ type: 'reconnected' }));
+    await vi.waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    expect(client.calls.filter((c) => c.command === 'requests:list')).toHaveLength(2);
+  });
+
   it('asks the server for failed requests only, and leaves out a pushed one that succeeded', async () => {
     const client = fakeClient((command, query) => (command === 'requests:list' ? ((query as { status: string }).status === 'errors' ? [FAILED] : [request('api-1'), FAILED]) : undefined));
     render(<LogsView client={client} />);

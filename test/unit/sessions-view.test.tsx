@@ -1,9 +1,10 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { LogEntry, SessionList, SessionPage, SessionSummary } from '../../common/control';
 import type { ControlClient } from '../../renderer/src/control-client';
 import { SessionsView } from '../../renderer/src/views/SessionsView';
+import { fakeClient } from '../support/fake-control-client';
 
 afterEach(cleanup);
 
@@ -53,5 +54,15 @@ describe('SessionsView with a long session', () => {
     expect(['Question 1', 'Answer 1', 'Question 2', 'Answer 2', 'Question 3', 'Answer 3'].map((t) => markdown.indexOf(t)).every((p, i, all) => p > (all[i - 1] ?? -1))).toBe(true);
     expect((clicked.mock.contexts[0] as HTMLAnchorElement).download).toBe('long-one.md');
     clicked.mockRestore();
+  });
+
+  it('asks again for the list and the open session when the event stream comes back after a break', async () => {
+    const client = fakeClient((command, ...args) => (pagingClient().invoke as (...a: unknown[]) => unknown)(command, ...args));
+    render(<SessionsView client={client} />);
+    await screen.findByRole('button', { name: /Load earlier turns/ });
+    const asked = (command: string): number => client.calls.filter((c) => c.command === command).length;
+    const [lists, sessions] = [asked('sessions:list'), asked('session:get')];
+    act(() => client.emit({ type: 'reconnected' }));
+    await vi.waitFor(() => expect([asked('sessions:list'), asked('session:get')]).toEqual([lists + 1, sessions + 1]));
   });
 });

@@ -214,6 +214,8 @@ function Timeline({ client, session }: { client: ControlClient; session: Session
   useEffect(
     () =>
       client.subscribe((event) => {
+        // Events were missed: a new snapshot.
+        if (event.type === 'reconnected') setResyncs((n) => n + 1);
         if (event.type !== 'run-event' || event.sessionId !== sessionId) return;
         if (heardWhileLoading.current) {
           heardWhileLoading.current.push(event);

@@ -38,7 +38,7 @@ export function UsageView({ client }: { client: ControlClient }): React.JSX.Elem
     };
     load();
     const stop = client.subscribe((event) => {
-      if (event.type === 'session-changed' && timer === undefined) timer = setTimeout(load, REFETCH_MS);
+      if ((event.type === 'session-changed' || event.type === 'reconnected') && timer === undefined) timer = setTimeout(load, REFETCH_MS);
     });
     return () => {
       live = false;
