@@ -176,7 +176,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     turnId: r.turnId,
-    sessionId: r.turnId ? sessions.findTurn(r.turnId)?.session.id : undefined,
+    sessionId: r.turnId ? sessions.sessionIdOfTurn(r.turnId) : undefined,
     error: r.error,
     providerError: r.providerError,
   });

@@ -75,27 +75,45 @@ export const TURNS_IN_FILE = 3;
  */
 export const HELD_TURNS = 50;
 
+/** How long an answer no client received is kept for a retry of the same message (it runs on after a disconnect). */
+export const RETRY_WINDOW_MS = 10 * 60 * 1000;
+
 /**
- * Sums up in `earlier` the settled turns (ended, received by a client) before the session's latest
- * few, once it holds more than HELD_TURNS; returns the turns let go (the oldest first).
+ * Whether a turn is done changing: not in flight, and received by a client or past being retried
+ * (stopped or failed, or an answer older than the retry window). Only such a turn is summed up.
  */
-export function letGoOfTurns(session: SessionRecord): TurnRecord[] {
+export function settled(turn: TurnRecord, now: number): boolean {
+  if (turn.status === 'running' || turn.status === 'queued') return false;
+  return turn.delivered || turn.status !== 'done' || now - Date.parse(turn.endedAt ?? '') >= RETRY_WINDOW_MS;
+}
+
+/** A session's turns split into those kept (the latest few, and every one not settled, in order) and the settled ones before them. */
+function split(turns: TurnRecord[], now: number): { kept: TurnRecord[]; gone: TurnRecord[] } {
+  const latest = turns.length - TURNS_IN_FILE;
+  const kept: TurnRecord[] = [];
+  const gone: TurnRecord[] = [];
+  turns.forEach((turn, i) => (i < latest && settled(turn, now) ? gone : kept).push(turn));
+  return { kept, gone };
+}
+
+/**
+ * Sums up in `earlier` the settled turns before the session's latest few, once it holds more than
+ * HELD_TURNS; returns the turns let go (the oldest first).
+ */
+export function letGoOfTurns(session: SessionRecord, now = Date.now()): TurnRecord[] {
   if (session.turns.length <= HELD_TURNS) return [];
-  const candidates = session.turns.length - TURNS_IN_FILE;
-  let count = 0;
-  while (count < candidates && settled(session.turns[count] as TurnRecord)) count += 1;
-  const gone = session.turns.splice(0, count);
-  if (gone.length > 0) session.earlier = withTurns(session.earlier, gone);
+  const { kept, gone } = split(session.turns, now);
+  if (gone.length === 0) return [];
+  session.turns.splice(0, session.turns.length, ...kept);
+  session.earlier = withTurns(session.earlier, gone);
   return gone;
 }
 
-const settled = (turn: TurnRecord): boolean => turn.delivered && turn.status !== 'running' && turn.status !== 'queued';
-
-/** What a session's file holds: its latest turns' records, and what it keeps of the ones before them. */
-export function sessionOnDisk(session: SessionRecord): SessionRecord {
-  if (session.turns.length <= TURNS_IN_FILE) return { ...session, turns: session.turns.map(turnOnDisk) as TurnRecord[] };
-  const left = session.turns.slice(0, -TURNS_IN_FILE);
-  return { ...session, turns: session.turns.slice(-TURNS_IN_FILE).map(turnOnDisk) as TurnRecord[], earlier: withTurns(session.earlier, left) };
+/** What a session's file holds: its latest turns' records and those not settled, and what it keeps of the rest. */
+export function sessionOnDisk(session: SessionRecord, now = Date.now()): SessionRecord {
+  const { kept, gone } = split(session.turns, now);
+  const turns = kept.map(turnOnDisk) as TurnRecord[];
+  return gone.length === 0 ? { ...session, turns } : { ...session, turns, earlier: withTurns(session.earlier, gone) };
 }
 
 /** What a session keeps of turns it no longer holds, with these turns added. */
@@ -114,7 +132,7 @@ function withTurns(earlier: EarlierTurns | undefined, turns: TurnRecord[]): Earl
 
 /**
  * Gives a session back, from `logged` (its turns as its log tells them, with their text), the turns
- * its file no longer holds — the oldest, before those it holds — and the text of the held ones a
+ * its file no longer holds, in their place among those it holds, and the text of the held ones a
  * client received (kept without it, see turnOnDisk). False if it held every turn already.
  */
 export function holdEveryTurn(session: SessionRecord, logged: () => TurnRecord[]): boolean {
@@ -125,7 +143,9 @@ export function holdEveryTurn(session: SessionRecord, logged: () => TurnRecord[]
     const same = held.get(t.id);
     if (same && !same.user && !same.assistant) Object.assign(same, { user: t.user, assistant: t.assistant });
   }
-  session.turns.unshift(...all.filter((t) => !held.has(t.id)));
+  // In the log's order, the held turns as they are in memory (any not logged yet last).
+  const inLog = new Set(all.map((t) => t.id));
+  session.turns.splice(0, session.turns.length, ...all.map((t) => held.get(t.id) ?? t), ...session.turns.filter((t) => !inLog.has(t.id)));
   delete session.earlier;
   return true;
 }

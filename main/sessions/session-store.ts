@@ -182,6 +182,11 @@ export class SessionStore {
     return this.lookups.findTurn(turnId);
   }
 
+  /** The id of the session a turn belongs to, cheaply: without reading the session, or its log for a turn it let go of. */
+  sessionIdOfTurn(turnId: string): string | undefined {
+    return this.lookups.sessionIdOfTurn(turnId);
+  }
+
   /** Turns of this conversation and message that no client received, the latest changed session first. */
   undelivered(parentKey: string, user: string): TurnRef[] {
     return this.lookups.undelivered(parentKey, user);
@@ -206,12 +211,6 @@ export class SessionStore {
     const scratch: SessionRecord = { ...session, turns: [] };
     replayRecords(scratch, readLog(this.logFile(id)));
     return scratch.turns;
-  }
-
-  /** Every turn of a session with its text: from memory if it holds them so, else from its log (the file keeps no text of received turns, nor the oldest turns). */
-  everyTurn(session: SessionRecord): TurnRecord[] {
-    const whole = !session.earlier?.turns && !session.turns.some((t) => t.status === 'done' && !t.user);
-    return whole ? session.turns : this.turnsWithText(session.id);
   }
 
   /** A new session, on disk before it is known: one that cannot be written (disk full) leaves nothing behind. */

@@ -63,6 +63,11 @@ export class TurnLookups {
     return inChat() ?? (this.holdEveryTurn(within) ? inChat() : undefined);
   }
 
+  /** The id of the session a turn belongs to, without reading the session or its log (a session deleted since may be named). */
+  sessionIdOfTurn(turnId: string): string | undefined {
+    return this.turns.get(turnId)?.session.id ?? this.catalog.coldIds(this.catalog.cold.byTurnId, turnId).at(-1);
+  }
+
   findTurn(turnId: string): TurnRef | undefined {
     const warm = this.turns.get(turnId);
     if (warm) return warm;
@@ -71,7 +76,7 @@ export class TurnLookups {
   }
 
   undelivered(parentKey: string, user: string): TurnRef[] {
-    // Never let go of (see letGoOfTurns): held once their sessions are read.
+    // Kept while a retry may still ask for them (see settled): held once their sessions are read.
     this.readCold(this.catalog.cold.byUndelivered, parentKey, () => true);
     return this.undeliveredIndex.get(`${parentKey}\n${user}`).sort((a, b) => this.rank(b.session) - this.rank(a.session));
   }

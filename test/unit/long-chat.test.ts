@@ -7,15 +7,25 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../common/session';
+import type { SessionRecord, TurnRecord, TurnStatus } from '../../common/session';
 import { summarize } from '../../main/control/control-service';
 import { conversationKey } from '../../main/sessions/conversation';
-import { HELD_TURNS, TURNS_IN_FILE } from '../../main/sessions/session-recovery';
+import { HELD_TURNS, RETRY_WINDOW_MS, TURNS_IN_FILE } from '../../main/sessions/session-recovery';
 import { usageRowsOf } from '../../main/sessions/session-summary';
+import type { SessionStore } from '../../main/sessions/session-store';
 import { continuable } from '../../main/turns/unused-transcripts';
 import { loaded, runTurn } from '../support/session-store';
 
 const claudeOf = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** A turn started the way the app starts one (its first record with its prompt), left as it is. */
+function addTurn(store: SessionStore, session: SessionRecord, user: string, status: TurnStatus): TurnRecord {
+  const t: TurnRecord = { id: `${user}-${session.turns.length}`.replaceAll(' ', '-'), parentKey: 'p', user, assistant: '', status, delivered: false, startedAt: new Date().toISOString() };
+  session.turns.push(t);
+  store.log(session.id).append({ type: 'turn', turn: t });
+  store.touch(session);
+  return t;
+}
+
 const dataDir = (): string => mkdtempSync(path.join(os.tmpdir(), 'helix-long-chat-'));
 
 describe('a long chat', () => {
@@ -101,6 +111,9 @@ describe('a long chat', () => {
     expect(usageRowsOf(session).reduce((sum, row) => sum + row.turns, 0)).toBe(LONG);
     // The Claude Code sessions of the turns let go of are still the session's (their transcripts count in its size).
     expect(store.claudeSessionIds(session.id)).toContain(claudeOf(1));
+    // A request's session, for the request log, without taking the chat's turns back.
+    expect(store.sessionIdOfTurn(ran[4]!.id)).toBe(session.id);
+    expect(session.turns.length).toBeLessThanOrEqual(HELD_TURNS);
     // By its id (a response id), by its key without a chat (a client that sends the history), and within the chat.
     expect(store.findTurn(ran[4]!.id)?.turn).toMatchObject({ user: 'question 5', assistant: 'answer 5' });
     expect(store.findByKey(ran[1]!.key)?.turn.id).toBe(ran[1]!.id);
@@ -135,6 +148,48 @@ describe('a long chat', () => {
     expect(usageRowsOf(reloaded).reduce((sum, row) => sum + row.turns, 0)).toBe(51);
     const first = again.findByKey(conversationKey([{ user: 'question 1', assistant: 'answer 1' }]), reloaded);
     expect(first?.turn).toMatchObject({ user: 'question 1', assistant: 'answer 1', claudeSessionId: '11111111-1111-4111-8111-111111111111' });
+    again.close();
+  });
+
+  it('lets go of a turn no client received once it cannot be retried: a stopped one at once, an answer after the retry window', () => {
+    const store = loaded(dataDir());
+    const session = store.create({ chatId: 'long', role: 'r', title: 'Long' });
+    const stopped = runTurn(store, session, 'stopped', 'half an answer', false);
+    Object.assign(stopped, { status: 'cancelled' });
+    const unread = runTurn(store, session, 'unread', 'an answer nobody read', false);
+    for (let n = 1; n <= LONG; n++) runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+    // The cancelled one is gone; the unread answer stays at hand while a retry may still ask for it.
+    expect(session.turns.length).toBeLessThanOrEqual(HELD_TURNS + 1);
+    expect(session.turns[0]).toBe(unread);
+    expect(store.undelivered(unread.parentKey, 'unread').map((ref) => ref.turn)).toEqual([unread]);
+    unread.endedAt = new Date(Date.now() - RETRY_WINDOW_MS - 1).toISOString();
+    for (let n = 1; n <= HELD_TURNS; n++) runTurn(store, session, `more ${n}`, 'answer', true);
+    expect(session.turns.length).toBeLessThanOrEqual(HELD_TURNS);
+    expect(session.turns).not.toContain(unread);
+    expect(summarize(session).turns).toBe(LONG + HELD_TURNS + 2);
+    store.close();
+  });
+
+  it('keeps in its file every turn in flight, however many: a start after a crash settles each once, and counts each once', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ chatId: 'busy', role: 'r', title: 'Busy' });
+    for (let n = 1; n <= 10; n++) runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+    const running = addTurn(store, session, 'running now', 'running');
+    const queued = [1, 2, 3].map((n) => addTurn(store, session, `queued ${n}`, 'queued'));
+    await store.flush();
+    // The app dies here; its last records are in the log only.
+    running.status = 'done';
+    store.log(session.id).append({ type: 'turn', turn: { ...running, assistant: undefined } });
+    store.close();
+
+    const again = loaded(dir);
+    const reloaded = again.findByChatId('busy')!;
+    expect(summarize(reloaded).turns).toBe(14);
+    expect(reloaded.turns.slice(-4).map((t) => [t.user, t.status])).toEqual([
+      ['running now', 'done'],
+      ...queued.map((t) => [t.user, 'interrupted']),
+    ]);
     again.close();
   });
 });
