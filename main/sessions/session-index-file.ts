@@ -210,6 +210,8 @@ export class IndexFileWriter {
   private queue: Promise<void> = Promise.resolve();
   private scheduled = false;
   private closed = false;
+  /** Lines written at once while a compaction is under way: appended again to the compacted file. */
+  private putDuringCompaction: string[] | null = null;
   /** Whether the next append must first end a torn line. */
   private torn: boolean;
   private lines: number;
@@ -246,10 +248,12 @@ export class IndexFileWriter {
    */
   putNow(line: IndexLine): void {
     this.pending.delete(line.entry.id);
+    const text = `${lineText(line)}\n`;
     try {
-      appendFileSync(this.file, `${this.torn ? '\n' : ''}${lineText(line)}\n`);
+      appendFileSync(this.file, `${this.torn ? '\n' : ''}${text}`);
       this.torn = false;
       this.lines += 1;
+      this.putDuringCompaction?.push(text);
     } catch (error) {
       this.onError(error as Error);
     }
@@ -262,27 +266,38 @@ export class IndexFileWriter {
   /** Rewrites the file with these lines only, in this order (text made a slice at a time, written to a temp file, renamed). */
   compact(lines: () => IndexLine[]): Promise<void> {
     return this.enqueue(async () => {
-      const list = lines();
-      // The lines waiting to be appended are in the list (as the sessions are now), unless changed again meanwhile.
-      const covered = new Map(this.pending);
-      const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-      const handle = await open(temp, 'w');
+      // Lines written at once from here on go to the file about to be replaced: they are written again after.
+      this.putDuringCompaction = [];
       try {
-        await handle.write(`${JSON.stringify(HEADER)}\n`);
-        for (let i = 0; i < list.length; i += SLICE) {
-          await handle.write(list.slice(i, i + SLICE).map((line) => `${lineText(line)}\n`).join(''));
-        }
-        await handle.close();
-        await rename(temp, this.file);
-        for (const [id, line] of covered) if (this.pending.get(id) === line) this.pending.delete(id);
-        this.lines = list.length;
-        this.torn = false;
-      } catch (error) {
-        await handle.close().catch(() => undefined);
-        await rm(temp, { force: true });
-        throw error;
+        await this.rewrite(lines());
+      } finally {
+        this.putDuringCompaction = null;
       }
     });
+  }
+
+  private async rewrite(list: IndexLine[]): Promise<void> {
+    // The lines waiting to be appended are in the list (as the sessions are now), unless changed again meanwhile.
+    const covered = new Map(this.pending);
+    const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      await handle.write(`${JSON.stringify(HEADER)}\n`);
+      for (let i = 0; i < list.length; i += SLICE) {
+        await handle.write(list.slice(i, i + SLICE).map((line) => `${lineText(line)}\n`).join(''));
+      }
+      await handle.close();
+      await rename(temp, this.file);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await rm(temp, { force: true });
+      throw error;
+    }
+    for (const [id, line] of covered) if (this.pending.get(id) === line) this.pending.delete(id);
+    const again = this.putDuringCompaction ?? [];
+    if (again.length > 0) appendFileSync(this.file, again.join(''));
+    this.lines = list.length + again.length;
+    this.torn = false;
   }
 
   /** Resolves once every line so far is written (or failed to be). */

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SessionSummary } from '../../common/control';
 import type { SessionRecord, TurnRecord } from '../../common/session';
-import { readIndexFile } from '../../main/sessions/session-index-file';
+import { IndexFileWriter, parseEntry, readIndexFile, type IndexEntry, type IndexLine } from '../../main/sessions/session-index-file';
 import { SessionStore } from '../../main/sessions/session-store';
 import { parseRefs, refsText } from '../../main/sessions/session-summary';
 import { loaded } from '../support/session-store';
@@ -207,6 +207,24 @@ describe('the sessions index', () => {
     expect(read?.ordered).toBe(true);
     expect(read?.lines.size).toBe(10);
     expect(titles(loaded(dir).recent())).toEqual(Array.from({ length: 10 }, (_, i) => `Chat ${9 - i}`));
+  });
+
+  it('keeps a line written at once (a turn now in flight) while a compaction is under way', async () => {
+    const { dir, sessions } = await written(3);
+    const read = readIndexFile(indexFile(dir))!;
+    const writer = new IndexFileWriter(indexFile(dir), read, (error) => {
+      throw error;
+    });
+    const entry = (id: string): IndexEntry => ({ ...parseEntry(read.bytes, read.lines.get(id)!)! });
+    const line = (id: string, inFlight: boolean): IndexLine => ({ entry: entry(id), inFlight, refs: '' });
+    await writer.compact(() => {
+      // Marked in flight while the compacted file is being written.
+      setImmediate(() => writer.putNow(line(sessions[1]!.id, true)));
+      return sessions.map((s) => line(s.id, false));
+    });
+    const after = readIndexFile(indexFile(dir))!;
+    expect(after.lines.size).toBe(3);
+    expect(after.lines.get(sessions[1]!.id)?.inFlight).toBe(true);
   });
 
   it('treats a file that is not an index as none, and writes a new one', async () => {
