@@ -31,6 +31,7 @@ import type { RunOutcome } from '../runner/claude-run';
 import { conversationKey, normalize, seededPrompt, type Conversation, type Exchange } from '../sessions/conversation';
 import { RETRY_WINDOW_MS } from '../sessions/session-recovery';
 import type { SessionStore } from '../sessions/session-store';
+import { chainThrough } from './branch';
 import { TurnHandle } from './turn-handle';
 import { TurnLogger } from '../sessions/turn-logger';
 import type { UnusedTranscripts } from './unused-transcripts';
@@ -380,24 +381,3 @@ function titleFrom(text: string): string {
   const line = text.split('\n').find((l) => l.trim()) ?? 'New chat';
   return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
-
-/**
- * The exchanges of a turn and its ancestors (found by their keys), oldest first; undefined if a
- * turn of the branch is held without its text, or (`partial`: earlier turns are not among these)
- * the branch leads to a turn that is not here.
- */
-function chainThrough(turns: TurnRecord[], turnId: string, partial: boolean): Exchange[] | undefined {
-  const exchanges: Exchange[] = [];
-  let turn = turns.find((t) => t.id === turnId);
-  // Bounded by the turn count, so a damaged record that names itself cannot loop.
-  for (let steps = 0; turn && steps <= turns.length; steps += 1) {
-    if (turn.status === 'done' && !turn.user) return undefined;
-    exchanges.unshift(...exchangesOf(turn));
-    const parentKey = turn.parentKey;
-    turn = turns.find((t) => t.key === parentKey && t.status === 'done');
-    if (!turn && partial && parentKey !== EMPTY_HISTORY) return undefined;
-  }
-  return exchanges;
-}
-
-const EMPTY_HISTORY = conversationKey([]);
