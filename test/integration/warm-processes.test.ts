@@ -251,10 +251,14 @@ describe('bounds and recovery', () => {
   });
 
   it('a turn that finds every warm slot busy runs in a process of its own, closed after it: it never waits', async () => {
-    const h = (harness = await startHarness((req) => text(`Slow answer ${req.index + 1}.`, { delayMs: req.index === 0 ? 500 : 0, chunkSize: 2 }), { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
+    // The first chat's answer is held until the second chat has its own: however slow the machine, the first is in flight meanwhile.
+    let secondAnswered!: () => void;
+    const held = new Promise<void>((resolve) => (secondAnswered = resolve));
+    const h = (harness = await startHarness((req) => text(`Slow answer ${req.index + 1}.`, { chunkSize: 2, until: req.index === 0 ? held : undefined }), { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
     const first = chat(h, 'busy-a', [user('a')]);
     await vi.waitFor(() => expect(h.fake.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
     const second = await chat(h, 'busy-b', [user('b')]);
+    secondAnswered();
     expect(second).toMatch(/^Slow answer \d\.$/);
     // It ran while the first chat's turn still did: it did not wait for the slot.
     expect(h.core.sessions.findByChatId('busy-a')!.turns[0]!.status).toBe('running');

@@ -12,7 +12,8 @@ export type Block =
   | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
 
 export type Reply =
-  | { kind: 'message'; blocks: Block[]; chunkSize?: number; delayMs?: number; usage?: { input: number; output: number } }
+  /** `until`: the streamed answer waits for it after message_start (a test holds a run in flight). */
+  | { kind: 'message'; blocks: Block[]; chunkSize?: number; delayMs?: number; until?: Promise<unknown>; usage?: { input: number; output: number } }
   | { kind: 'error'; status: number; message?: string; headers?: Record<string, string> }
   /** message_start and one text delta, then the connection is cut. */
   | { kind: 'cut' }
@@ -102,6 +103,7 @@ export class FakeAnthropic {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': `req_fake_${request.index}` });
     const pause = (): Promise<void> => new Promise((r) => setTimeout(r, reply.delayMs ?? 0));
     sse(res, 'message_start', { type: 'message_start', message: { ...messageShell(id, model, []), usage: { input_tokens: usage.input_tokens, output_tokens: 1 } } });
+    await reply.until;
     for (const [index, block] of blocks.entries()) {
       const start = block.type === 'text' ? { type: 'text', text: '' } : block.type === 'thinking' ? { type: 'thinking', thinking: '' } : { type: 'tool_use', id: block.id, name: block.name, input: {} };
       sse(res, 'content_block_start', { type: 'content_block_start', index, content_block: start });
