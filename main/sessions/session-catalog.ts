@@ -18,8 +18,9 @@ import { ColdRefs, idsIn } from './cold-refs';
 import { folderSizes } from './folder-sizes';
 import { SESSION_ID, type FolderRead } from './session-folder';
 import { claudeSessionIdsOf, entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
+import { TurnRefsFile } from './turn-refs-file';
 import { IndexFileWriter, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
-import { inFlight, parseRefs, summaryOf } from './session-summary';
+import { inFlight, parseRefs, summaryOf, turnRefsOf } from './session-summary';
 
 /** The background check works in slices this long, between which the server serves. */
 const SLICE_MS = 8;
@@ -61,6 +62,8 @@ export class SessionCatalog {
   constructor(
     readonly file: string,
     private readonly host: CatalogHost,
+    /** Every ended turn's refs, taken into the cold look-ups after the start. */
+    private readonly turnRefs?: TurnRefsFile,
   ) {}
 
   /** Reads the index file; returns the sessions it says had a turn in flight when the app stopped. */
@@ -285,6 +288,7 @@ export class SessionCatalog {
       await slices(() => ids.length > 0, () => this.checkOne(ids.pop() as string));
       ids = [...this.slots.keys()];
       await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
+      await this.turnRefs?.takeAll((line) => this.takeTurnRef(line), slices);
       if (!this.settled) this.finish();
       // Grown to more than twice what it needs (appends since the last compaction), or out of order: rewritten.
       if (this.index && !this.closed && (!this.readInOrder || this.index.length > 2 * this.slots.size + 100)) {
@@ -306,6 +310,7 @@ export class SessionCatalog {
     this.readAllUnindexed();
     for (const id of [...this.slots.keys()]) this.checkOne(id);
     for (const id of [...this.slots.keys()]) this.indexCold(id);
+    for (const line of this.turnRefs?.linesNow() ?? []) this.takeTurnRef(line);
     this.finish();
   }
 
@@ -364,6 +369,7 @@ export class SessionCatalog {
     const other = session.chatId === undefined ? undefined : this.summary(this.byChatId.get(session.chatId) ?? '');
     if (session.chatId !== undefined && (!other || other.id === session.id || other.updatedAt <= session.updatedAt)) this.byChatId.set(session.chatId, session.id);
     this.cold.add(session.id, parseRefs(line.refs));
+    this.turnRefs?.seed(session.id, turnRefsOf(session.turns));
     slot.cold = true;
     this.index?.put(line);
     if (keep || line.inFlight) {
@@ -373,11 +379,21 @@ export class SessionCatalog {
     for (const listener of this.lineListeners) listener(session.id, entry);
   }
 
+  /** A line of the turn refs file into the cold look-ups, if its session is known; false if not. */
+  private takeTurnRef(line: string): boolean {
+    const parsed = TurnRefsFile.parse(line);
+    if (!parsed || !this.slots.has(parsed[0])) return false;
+    this.cold.add(...parsed);
+    return true;
+  }
+
   private indexCold(id: string): void {
     const slot = this.slots.get(id);
     if (!slot || slot.cold || slot.session) return;
     slot.cold = true;
-    this.cold.add(id, parseRefs(refsOf(slot, this.indexBytes)));
+    const refs = parseRefs(refsOf(slot, this.indexBytes));
+    this.cold.add(id, refs);
+    this.turnRefs?.seed(id, refs);
   }
 
   /** Every folder is known: sessions read in the background take their place in the order of their latest change. */

@@ -33,6 +33,7 @@ import { SessionCatalog } from './session-catalog';
 import type { IndexEntry } from './session-index-file';
 import type { TurnKeyOf, TurnLookup, TurnRef } from './turn-index';
 import { TurnLookups } from './turn-lookups';
+import { TurnRefsFile } from './turn-refs-file';
 
 export class SessionStore {
   /** What sessions there are, their order of changes and their index lines. */
@@ -40,6 +41,10 @@ export class SessionStore {
   /** The held sessions' turns, found by id, key and more. */
   private readonly lookups: TurnLookups;
   private readonly logs = new Map<string, EventLog>();
+  /** Every ended turn's refs (see turn-refs-file.ts), and the turns of this run already in it. */
+  private readonly turnRefs: TurnRefsFile;
+  private readonly refsWritten = new Set<string>();
+  private readonly startedAt = Date.now();
   private readonly listeners = new Set<(session: SessionRecord) => void>();
   /** The held sessions' files, and their index lines once written. */
   private readonly files = new SessionFiles(
@@ -52,6 +57,7 @@ export class SessionStore {
 
   constructor(dataDir: string) {
     this.dir = path.join(dataDir, 'sessions');
+    this.turnRefs = new TurnRefsFile(path.join(dataDir, 'turn-refs.ndjson'), (error) => console.error(`Helix: ${error.message}`));
     this.catalog = new SessionCatalog(path.join(dataDir, 'sessions-index.ndjson'), {
       dir: this.dir,
       sessionDir: (id) => this.sessionDir(id),
@@ -64,7 +70,7 @@ export class SessionStore {
         this.files.dropLine(id);
         this.lookups.forget(id);
       },
-    });
+    }, this.turnRefs);
     this.lookups = new TurnLookups(this.catalog, (id) => this.get(id), (id) => this.turnsWithText(id));
   }
 
@@ -242,6 +248,7 @@ export class SessionStore {
   /** Records a change to a session (its turns, title) in its file, and tells the app. */
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
+    this.writeTurnRefs(session);
     this.lookups.letGoOfTurns(session);
     this.place(session);
     this.catalog.markInFlight(session, () => this.log(session.id).size());
@@ -341,6 +348,15 @@ export class SessionStore {
     this.catalog.close();
     this.logs.forEach((log) => log.close());
     this.logs.clear();
+  }
+
+  /** Appends the refs of the session's turns that ended in this run, once each (those that ended before are in the file). */
+  private writeTurnRefs(session: SessionRecord): void {
+    for (const turn of session.turns) {
+      if (turn.status === 'running' || turn.status === 'queued' || this.refsWritten.has(turn.id) || Date.parse(turn.endedAt ?? '') < this.startedAt) continue;
+      this.refsWritten.add(turn.id);
+      this.turnRefs.append(session.id, [[turn.id, turn.status === 'done' ? (turn.key ?? '') : '', '', turn.claudeSessionId ?? '']]);
+    }
   }
 
   /** Puts a session last in the recency order and in the indexes. */

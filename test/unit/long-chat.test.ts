@@ -125,6 +125,7 @@ describe('a long chat', () => {
     const dir = dataDir();
     cpSync(path.join(import.meta.dirname, '..', 'fixtures', 'data-dir-0.2'), dir, { recursive: true });
     const store = loaded(dir);
+    await store.checked();
     const session = store.findByChatId('long-chat')!;
     expect(session.turns).toHaveLength(50);
     expect(summarize(session)).toMatchObject({ turns: 60, tokens: 60 * 120 });
@@ -149,6 +150,11 @@ describe('a long chat', () => {
     const first = again.findByKey(conversationKey([{ user: 'question 1', assistant: 'answer 1' }]), reloaded);
     expect(first?.turn).toMatchObject({ user: 'question 1', assistant: 'answer 1', claudeSessionId: '11111111-1111-4111-8111-111111111111' });
     again.close();
+    // Its turns that version's index knew (the latest 50) are found by id after the upgrade, from the turn refs file it started.
+    const third = loaded(dir);
+    await third.checked();
+    expect(third.findTurn('00000000-0000-4000-8000-000000000020')?.turn).toMatchObject({ user: 'question 20', assistant: 'answer 20' });
+    third.close();
   });
 
   it('lets go of a turn no client received once it cannot be retried: a stopped one at once, an answer after the retry window', () => {
@@ -191,5 +197,23 @@ describe('a long chat', () => {
       ...queued.map((t) => [t.user, 'interrupted']),
     ]);
     again.close();
+  });
+
+  it('after a restart, finds any finished turn by its id (a response id) and by its key without a chat id, from the turn refs file', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ role: 'r', title: 'No chat id' });
+    const ran = Array.from({ length: 20 }, (_, i) => runTurn(store, session, `question ${i + 1}`, `answer ${i + 1}`, true));
+    await store.flush();
+    store.close();
+
+    const again = loaded(dir);
+    await again.checked();
+    expect(again.findTurn(ran[9]!.id)?.turn).toMatchObject({ user: 'question 10', assistant: 'answer 10' });
+    again.close();
+    const third = loaded(dir);
+    // Before the background check is over, a look-up finishes it first.
+    expect(third.findByKey(ran[4]!.key!)?.turn.id).toBe(ran[4]!.id);
+    third.close();
   });
 });

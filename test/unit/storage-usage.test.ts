@@ -16,6 +16,7 @@ describe('storage usage', () => {
     expect(partOf(path.join('sessions', 'abc', 'events.ndjson'))).toBe('sessions');
     expect(partOf(path.join('sessions', 'abc', 'workspace', 'src', 'a.ts'))).toBe('workspaces');
     expect(partOf('sessions-index.ndjson')).toBe('sessions');
+    expect(partOf('turn-refs.ndjson')).toBe('sessions');
     expect(partOf(path.join('logs', 'helix.log'))).toBe('logs');
     expect(partOf('api-key')).toBe('other');
   });
@@ -43,7 +44,7 @@ describe('storage usage', () => {
     let now = Date.parse('2026-06-01T00:00:00Z');
     const meter = new StorageMeter(data, projects, store, () => now);
     const usage = await meter.usage();
-    const indexBytes = statSync(path.join(data, 'sessions-index.ndjson')).size;
+    const indexBytes = statSync(path.join(data, 'sessions-index.ndjson')).size + statSync(path.join(data, 'turn-refs.ndjson')).size;
     const folderBytes = (await walkFiles(path.join(data, 'sessions'))) - 5000;
     const sessionFiles = folderBytes + indexBytes;
     expect(usage.parts).toEqual({ sessions: sessionFiles, workspaces: 5000, transcripts: 3200, logs: 700, other: 30 });
