@@ -54,3 +54,14 @@ export function claudeSessionIdsOf(slot: Slot, indexBytes: Buffer | undefined): 
   const ids = session ? [...(session.earlier?.claudeSessionIds ?? []), ...session.turns.map((t) => t.claudeSessionId ?? '')] : parseRefs(refsOf(slot, indexBytes)).map((ref) => ref[3]);
   return [...new Set(ids.filter(Boolean))];
 }
+
+/** Slots in the order of their sessions' last change (the order they were in, for the same time). */
+export function byLastChange(slots: Map<string, Slot>, indexBytes: Buffer | undefined): Map<string, Slot> {
+  const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? entryOf(slot, indexBytes)?.updatedAt ?? '';
+  return new Map(
+    [...slots].sort(([, x], [, y]) => {
+      const [p, q] = [updatedAt(x), updatedAt(y)];
+      return p < q ? -1 : p > q ? 1 : x.stamp - y.stamp;
+    }),
+  );
+}

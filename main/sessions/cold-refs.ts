@@ -4,6 +4,7 @@
  * the turns themselves. A value may name sessions that no longer hold it; never the reverse.
  */
 import type { TurnRefs } from './session-summary';
+import { TurnRefsFile } from './turn-refs-file';
 
 type Ids = string | string[];
 
@@ -11,6 +12,14 @@ export class ColdRefs {
   readonly byTurnId = new Map<string, Ids>();
   readonly byKey = new Map<string, Ids>();
   readonly byUndelivered = new Map<string, Ids>();
+
+  /** A line of the turn refs file (see turn-refs-file.ts), if its session is `known`; false if not taken. */
+  addLine(line: string, known: (sessionId: string) => boolean): boolean {
+    const parsed = TurnRefsFile.parse(line);
+    if (!parsed || !known(parsed[0])) return false;
+    this.add(...parsed);
+    return true;
+  }
 
   add(sessionId: string, refs: TurnRefs): void {
     for (const [turnId, key, undelivered] of refs) {

@@ -17,8 +17,8 @@ import { inSlices } from '../platform/slices';
 import { ColdRefs, idsIn } from './cold-refs';
 import { folderSizes } from './folder-sizes';
 import { SESSION_ID, type FolderRead } from './session-folder';
-import { claudeSessionIdsOf, entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
-import { TurnRefsFile } from './turn-refs-file';
+import { byLastChange, claudeSessionIdsOf, entryOf, lineOf, refsOf, setLine, type Slot } from './catalog-slot';
+import type { TurnRefsFile } from './turn-refs-file';
 import { IndexFileWriter, readIndexFile, type IndexEntry, type IndexLine, type ReadLine } from './session-index-file';
 import { inFlight, parseRefs, summaryOf, turnRefsOf } from './session-summary';
 
@@ -95,14 +95,14 @@ export class SessionCatalog {
   /** Whether the index has been checked against every folder since the start. */
   get isChecked(): boolean { return this.settled; }
 
-  get size(): number {
-    return this.slots.size;
-  }
+  get size(): number { return this.slots.size; }
 
   /** Session ids, the oldest changed first. */
   ids(): string[] {
     return [...this.slots.keys()];
   }
+
+  private readonly known = (id: string): boolean => this.slots.has(id);
 
   /** Whether a session is known: by its line or held, or in a folder not read yet. */
   has(id: string): boolean {
@@ -288,7 +288,7 @@ export class SessionCatalog {
       await slices(() => ids.length > 0, () => this.checkOne(ids.pop() as string));
       ids = [...this.slots.keys()];
       await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
-      await this.turnRefs?.takeAll((line) => this.takeTurnRef(line), slices);
+      await this.turnRefs?.takeAll((line) => this.cold.addLine(line, this.known), slices);
       if (!this.settled) this.finish();
       // Grown to more than twice what it needs (appends since the last compaction), or out of order: rewritten.
       if (this.index && !this.closed && (!this.readInOrder || this.index.length > 2 * this.slots.size + 100)) {
@@ -310,7 +310,7 @@ export class SessionCatalog {
     this.readAllUnindexed();
     for (const id of [...this.slots.keys()]) this.checkOne(id);
     for (const id of [...this.slots.keys()]) this.indexCold(id);
-    for (const line of this.turnRefs?.linesNow() ?? []) this.takeTurnRef(line);
+    for (const line of this.turnRefs?.linesNow() ?? []) this.cold.addLine(line, this.known);
     this.finish();
   }
 
@@ -379,14 +379,6 @@ export class SessionCatalog {
     for (const listener of this.lineListeners) listener(session.id, entry);
   }
 
-  /** A line of the turn refs file into the cold look-ups, if its session is known; false if not. */
-  private takeTurnRef(line: string): boolean {
-    const parsed = TurnRefsFile.parse(line);
-    if (!parsed || !this.slots.has(parsed[0])) return false;
-    this.cold.add(...parsed);
-    return true;
-  }
-
   private indexCold(id: string): void {
     const slot = this.slots.get(id);
     if (!slot || slot.cold || slot.session) return;
@@ -402,15 +394,7 @@ export class SessionCatalog {
     if (!this.reorder) return;
     // The lines of the sessions read meanwhile were appended as read: the file is rewritten in order.
     this.reorder = this.readInOrder = false;
-    const updatedAt = (slot: Slot): string => slot.session?.updatedAt ?? entryOf(slot, this.indexBytes)?.updatedAt ?? '';
-    const order = [...this.slots].sort(([, x], [, y]) => {
-      const [p, q] = [updatedAt(x), updatedAt(y)];
-      return p < q ? -1 : p > q ? 1 : x.stamp - y.stamp;
-    });
-    this.slots.clear();
-    for (const [id, slot] of order) {
-      this.slots.set(id, slot);
-      slot.stamp = ++this.clock;
-    }
+    this.slots = byLastChange(this.slots, this.indexBytes);
+    for (const slot of this.slots.values()) slot.stamp = ++this.clock;
   }
 }
