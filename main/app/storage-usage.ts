@@ -19,7 +19,7 @@ type Part = keyof StorageUsage['parts'];
 export function partOf(relative: string): Part {
   const [top, id, inside] = relative.split(path.sep);
   if (top === 'logs') return 'logs';
-  if (top === 'sessions-index.ndjson' || top === 'turn-refs.ndjson') return 'sessions';
+  if (top === 'sessions-index.ndjson' || top?.startsWith('turn-refs.ndjson')) return 'sessions';
   if (top !== 'sessions') return 'other';
   return id !== undefined && inside === 'workspace' ? 'workspaces' : 'sessions';
 }

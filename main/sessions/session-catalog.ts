@@ -102,8 +102,6 @@ export class SessionCatalog {
     return [...this.slots.keys()];
   }
 
-  private readonly known = (id: string): boolean => this.slots.has(id);
-
   /** Whether a session is known: by its line or held, or in a folder not read yet. */
   has(id: string): boolean {
     return this.slots.has(id) || this.unread.has(id);
@@ -288,7 +286,7 @@ export class SessionCatalog {
       await slices(() => ids.length > 0, () => this.checkOne(ids.pop() as string));
       ids = [...this.slots.keys()];
       await slices(() => ids.length > 0, () => this.indexCold(ids.pop() as string));
-      await this.turnRefs?.takeAll((line) => this.cold.addLine(line, this.known), slices);
+      await this.turnRefs?.takeAll((line) => this.cold.addLine(line, (id) => this.slots.has(id)), slices);
       if (!this.settled) this.finish();
       // Grown to more than twice what it needs (appends since the last compaction), or out of order: rewritten.
       if (this.index && !this.closed && (!this.readInOrder || this.index.length > 2 * this.slots.size + 100)) {
@@ -310,7 +308,7 @@ export class SessionCatalog {
     this.readAllUnindexed();
     for (const id of [...this.slots.keys()]) this.checkOne(id);
     for (const id of [...this.slots.keys()]) this.indexCold(id);
-    for (const line of this.turnRefs?.linesNow() ?? []) this.cold.addLine(line, this.known);
+    for (const line of this.turnRefs?.linesNow() ?? []) this.cold.addLine(line, (id) => this.slots.has(id));
     this.finish();
   }
 
@@ -381,16 +379,18 @@ export class SessionCatalog {
 
   private indexCold(id: string): void {
     const slot = this.slots.get(id);
-    if (!slot || slot.cold || slot.session) return;
+    if (!slot || slot.cold) return;
     slot.cold = true;
-    const refs = parseRefs(refsOf(slot, this.indexBytes));
-    this.cold.add(id, refs);
+    // A held session's turns are in the warm look-ups: only a turn refs file being started takes them.
+    const refs = slot.session ? turnRefsOf(slot.session.turns) : parseRefs(refsOf(slot, this.indexBytes));
+    if (!slot.session) this.cold.add(id, refs);
     this.turnRefs?.seed(id, refs);
   }
 
   /** Every folder is known: sessions read in the background take their place in the order of their latest change. */
   private finish(): void {
     this.settled = true;
+    this.turnRefs?.seeded();
     if (!this.reorder) return;
     // The lines of the sessions read meanwhile were appended as read: the file is rewritten in order.
     this.reorder = this.readInOrder = false;

@@ -294,10 +294,18 @@ export class IndexFileWriter {
       throw error;
     }
     for (const [id, line] of covered) if (this.pending.get(id) === line) this.pending.delete(id);
-    const again = this.putDuringCompaction ?? [];
-    if (again.length > 0) appendFileSync(this.file, again.join(''));
-    this.lines = list.length + again.length;
+    this.lines = list.length;
     this.torn = false;
+    const again = this.putDuringCompaction ?? [];
+    if (again.length === 0) return;
+    try {
+      const text = again.join('');
+      appendFileSync(this.file, text);
+      this.lines += text.split('\n').length - 1;
+    } catch (error) {
+      // Lost with the file replaced: the check after the next start reads those sessions' folders.
+      this.onError(error as Error);
+    }
   }
 
   /** Resolves once every line so far is written (or failed to be). */
@@ -311,7 +319,9 @@ export class IndexFileWriter {
     this.closed = true;
     if (this.pending.size === 0) return;
     try {
-      appendFileSync(this.file, this.takePending());
+      const text = this.takePending();
+      appendFileSync(this.file, text);
+      this.putDuringCompaction?.push(text.startsWith('\n') ? text.slice(1) : text);
     } catch (error) {
       this.onError(error as Error);
     }

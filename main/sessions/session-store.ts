@@ -249,7 +249,8 @@ export class SessionStore {
   touch(session: SessionRecord): void {
     session.updatedAt = new Date().toISOString();
     this.writeTurnRefs(session);
-    this.lookups.letGoOfTurns(session);
+    // Turns of an earlier run let go of before the turn refs file was started: they start it too.
+    this.turnRefs.seed(session.id, this.lookups.letGoOfTurns(session));
     this.place(session);
     this.catalog.markInFlight(session, () => this.log(session.id).size());
     this.files.save(session.id);
@@ -383,6 +384,7 @@ export class SessionStore {
   /** Turns in flight in a session read from disk were in flight when the app stopped: interrupted, their processes ended. */
   private settleTurns(session: SessionRecord): void {
     if (interruptTurns(session, (record) => this.log(session.id).append(record))) {
+      this.writeTurnRefs(session);
       this.indexSession(session);
       this.files.save(session.id);
     }

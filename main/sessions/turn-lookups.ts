@@ -11,7 +11,7 @@
 import type { SessionRecord, TurnRecord } from '../../common/session';
 import type { SessionCatalog } from './session-catalog';
 import { holdEveryTurn, letGoOfTurns } from './session-recovery';
-import { turnRefsOf } from './session-summary';
+import { turnRefsOf, type TurnRefs } from './session-summary';
 import { SessionTurns, type TurnKeyOf, type TurnLookup, type TurnRef } from './turn-index';
 
 export class TurnLookups {
@@ -47,10 +47,11 @@ export class TurnLookups {
     this.turns.forget(id);
   }
 
-  /** Lets go of a long session's oldest settled turns (see letGoOfTurns): found from then on as a cold session's are. */
-  letGoOfTurns(session: SessionRecord): void {
-    const gone = letGoOfTurns(session);
-    if (gone.length > 0) this.catalog.cold.add(session.id, turnRefsOf(gone));
+  /** Lets go of a long session's oldest settled turns (see letGoOfTurns): found from then on as a cold session's are. Returns their refs. */
+  letGoOfTurns(session: SessionRecord): TurnRefs {
+    const refs = turnRefsOf(letGoOfTurns(session));
+    if (refs.length > 0) this.catalog.cold.add(session.id, refs);
+    return refs;
   }
 
   findByKey(key: string, within?: SessionRecord): TurnRef | undefined {

@@ -11,32 +11,55 @@
  * and finds nothing there): never a wrong turn. Lines of sessions deleted since are left out when
  * read, and the file is rewritten without them once they are most of it.
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseRefs, refsText, type TurnRefs } from './session-summary';
 
 const ID_LENGTH = 36;
 
 export class TurnRefsFile {
-  /** There was no file (a data dir of an earlier version): the refs the index and the folders hold start it (see seed). */
-  private readonly isNew: boolean;
+  /**
+   * The file has not been started from what the index and the folders hold (a data dir of an
+   * earlier version, or a start that stopped before its check was over): see seed. A marker file
+   * says it has.
+   */
+  private seeding: boolean;
+  /** The file ends in a line torn by a crash: the next append ends it first. */
+  private torn: boolean;
 
   constructor(
     readonly file: string,
     private readonly onError: (error: Error) => void,
   ) {
-    this.isNew = !existsSync(file);
+    this.seeding = !existsSync(this.seedMarker);
+    this.torn = endsTorn(file);
   }
 
-  /** Refs read from the index or a folder after the start: written only to a file that was new then. */
+  private get seedMarker(): string {
+    return `${this.file}.seeded`;
+  }
+
+  /** Refs read from the index or a folder after the start: written while the file is being started. */
   seed(sessionId: string, refs: TurnRefs): void {
-    if (this.isNew && refs.length > 0) this.append(sessionId, refs);
+    if (this.seeding && refs.length > 0) this.append(sessionId, refs);
+  }
+
+  /** Every session's refs were given to seed: the file is started. */
+  seeded(): void {
+    if (!this.seeding) return;
+    this.seeding = false;
+    try {
+      writeFileSync(this.seedMarker, '');
+    } catch (error) {
+      this.onError(error as Error);
+    }
   }
 
   /** Appends a turn's refs: one short line, written at once. */
   append(sessionId: string, refs: TurnRefs): void {
     try {
-      appendFileSync(this.file, `${sessionId}\t${refsText(refs)}\n`);
+      appendFileSync(this.file, `${this.torn ? '\n' : ''}${sessionId}\t${refsText(refs)}\n`);
+      this.torn = false;
     } catch (error) {
       this.onError(error as Error);
     }
@@ -84,5 +107,24 @@ export class TurnRefsFile {
     } catch (error) {
       this.onError(error as Error);
     }
+    rmSync(temp, { force: true });
+  }
+}
+
+/** Whether a file ends without a newline (none, or empty, does not). */
+function endsTorn(file: string): boolean {
+  try {
+    const size = statSync(file).size;
+    if (size === 0) return false;
+    const fd = openSync(file, 'r');
+    try {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      return last[0] !== 0x0a;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
   }
 }

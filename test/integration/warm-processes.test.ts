@@ -257,8 +257,7 @@ describe('bounds and recovery', () => {
     const h = (harness = await startHarness((req) => text(`Slow answer ${req.index + 1}.`, { chunkSize: 2, until: req.index === 0 ? held : undefined }), { extraYaml: 'settings:\n  max_live_sessions: 1\n' }));
     const first = chat(h, 'busy-a', [user('a')]);
     await vi.waitFor(() => expect(h.fake.requests).toHaveLength(1), { timeout: 10_000, interval: 20 });
-    const second = await chat(h, 'busy-b', [user('b')]);
-    secondAnswered();
+    const second = await chat(h, 'busy-b', [user('b')]).finally(secondAnswered);
     expect(second).toMatch(/^Slow answer \d\.$/);
     // It ran while the first chat's turn still did: it did not wait for the slot.
     expect(h.core.sessions.findByChatId('busy-a')!.turns[0]!.status).toBe('running');

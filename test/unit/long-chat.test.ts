@@ -216,4 +216,46 @@ describe('a long chat', () => {
     expect(third.findByKey(ran[4]!.key!)?.turn.id).toBe(ran[4]!.id);
     third.close();
   });
+
+  it('starts the turn refs file from every session, also one read before the check, and again if a start stopped before it was over', async () => {
+    const dir = dataDir();
+    cpSync(path.join(import.meta.dirname, '..', 'fixtures', 'data-dir-0.2'), dir, { recursive: true });
+    const first = loaded(dir);
+    first.findByChatId('long-chat'); // read (held) before the background check
+    first.close(); // stopped before its check was over
+    const store = loaded(dir);
+    // Held before the check, and changed: its file and index line now name its latest 3 turns only.
+    runTurn(store, store.findByChatId('long-chat')!, 'question 61', 'answer 61', true);
+    await store.checked();
+    await store.flush();
+    store.close();
+    const again = loaded(dir);
+    await again.checked();
+    expect(again.findTurn('00000000-0000-4000-8000-000000000020')?.turn).toMatchObject({ user: 'question 20' });
+    again.close();
+  });
+
+  it('writes the refs of a turn marked interrupted at a start, so that it is found after the next', async () => {
+    const dir = dataDir();
+    const store = loaded(dir);
+    const session = store.create({ role: 'r', title: 'Crashed' });
+    for (let n = 1; n <= 5; n++) runTurn(store, session, `question ${n}`, `answer ${n}`, true);
+    const running = addTurn(store, session, 'running when it died', 'running');
+    await store.flush();
+    store.close();
+    const second = loaded(dir); // marks it interrupted
+    await second.checked();
+    second.close();
+    const third = loaded(dir);
+    await third.checked();
+    // Not among the file's latest turns after three more, yet found by its id.
+    const reloaded = third.get(session.id)!;
+    for (let n = 1; n <= 3; n++) runTurn(third, reloaded, `more ${n}`, 'answer', true);
+    await third.flush();
+    third.close();
+    const fourth = loaded(dir);
+    await fourth.checked();
+    expect(fourth.findTurn(running.id)?.turn).toMatchObject({ status: 'interrupted' });
+    fourth.close();
+  });
 });

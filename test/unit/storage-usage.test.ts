@@ -17,6 +17,7 @@ describe('storage usage', () => {
     expect(partOf(path.join('sessions', 'abc', 'workspace', 'src', 'a.ts'))).toBe('workspaces');
     expect(partOf('sessions-index.ndjson')).toBe('sessions');
     expect(partOf('turn-refs.ndjson')).toBe('sessions');
+    expect(partOf('turn-refs.ndjson.seeded')).toBe('sessions');
     expect(partOf(path.join('logs', 'helix.log'))).toBe('logs');
     expect(partOf('api-key')).toBe('other');
   });

@@ -41,11 +41,22 @@ describe('the turn refs file', () => {
     const lines = readFileSync(refs.file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(10);
     expect(lines.every((line) => line.startsWith(A))).toBe(true);
-    // Only a new file is started from what the index and the folders hold.
+    // Started from what the index and the folders hold until that is over, once.
     refs.seed(B, [['t', 'k', '', '']]);
     expect(readFileSync(refs.file, 'utf8').trimEnd().split('\n')).toHaveLength(11);
+    refs.seeded();
     const again = new TurnRefsFile(refs.file, () => undefined);
     again.seed(B, [['t2', 'k2', '', '']]);
     expect(readFileSync(refs.file, 'utf8').trimEnd().split('\n')).toHaveLength(11);
+  });
+
+  it('ends a line torn by a crash before appending, so the next line is whole', async () => {
+    const refs = file();
+    refs.append(A, [['t1', 'k1', '', '']]);
+    appendFileSync(refs.file, `${A}\tt2 k`); // torn after its session id
+    const after = new TurnRefsFile(refs.file, () => undefined);
+    after.append(A, [['t3', 'k3', '', '']]);
+    const parsed = after.linesNow().map((line) => TurnRefsFile.parse(line)).filter(Boolean);
+    expect(parsed.at(-1)).toEqual([A, [['t3', 'k3', '', '']]]);
   });
 });
