@@ -4,31 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ControlSnapshot } from '../../common/control';
 import { App } from '../../renderer/src/App';
 import type { ControlClient } from '../../renderer/src/control-client';
-import { panelClient } from '../support/panel-client';
+import { panelClient, testSnapshot } from '../support/panel-client';
 
 afterEach(cleanup);
 
 const nav = (): HTMLElement => screen.getByRole('navigation', { name: 'Screens' });
 
 function snapshot(claudeCli: string | null, key: 'set' | 'missing', freeBytes: number | null = 50 * 2 ** 30): ControlSnapshot {
-  return {
-    storage: { dataDir: '/home/me/.local/share/helix-desktop', freeBytes },
-    version: '0.1.0',
-    claudeCli,
-    components: [],
-    connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
-    services: [],
-    live: [],
-    approvals: [],
-    config: {
-      file: 'x.yaml',
-      settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
-      error: null,
-      roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'm', options: { model: 'anthropic:m' } }],
-      undo: null,
-      providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: null, key, keyEnv: 'ANTHROPIC_API_KEY', models: ['m'], roles: ['consultant'] }],
-    },
-  };
+  return testSnapshot({ claudeCli, key, storage: { dataDir: '/home/me/.local/share/helix-desktop', freeBytes } });
 }
 
 const client = (state: ControlSnapshot): ControlClient => panelClient({ snapshot: state }).client;

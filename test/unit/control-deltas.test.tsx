@@ -16,8 +16,9 @@ import { followTray } from '../../main/desktop/tray-menu';
 import { SessionStore } from '../../main/sessions/session-store';
 import { UsageIndex } from '../../main/usage/usage-index';
 import { App } from '../../renderer/src/App';
-import type { ControlClient } from '../../renderer/src/control-client';
 import { SessionsView } from '../../renderer/src/views/SessionsView';
+import { fakeClient } from '../support/fake-control-client';
+import { emptyUsage } from '../support/panel-client';
 
 // jsdom lays nothing out; a viewport with a height, and rows with one, let the virtualised rows render.
 const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
@@ -138,31 +139,26 @@ const summary = (id: string, title: string, status: SessionSummary['status'] = '
 
 /** A client serving `sessions` as the server would, counting the commands, with events the test sends. */
 function listClient(sessions: SessionSummary[]) {
-  const listeners = new Set<(event: ControlEvent) => void>();
-  const calls: string[] = [];
-  const client: ControlClient = {
-    invoke: (async (command: string, arg: SessionQuery) => {
-      calls.push(command);
-      if (command === 'sessions:list') {
-        const matching = sessions.filter((s) => !arg.query || s.title.toLowerCase().includes(arg.query.toLowerCase()));
-        return { sessions: matching.slice(arg.offset ?? 0, (arg.offset ?? 0) + (arg.limit ?? 100)), total: matching.length, offset: arg.offset ?? 0 };
-      }
-      if (command === 'session:get') return { session: { ...sessions[0], cwd: '/w', turns: [] }, log: [], start: 0, total: 0 };
-      if (command === 'state:get') return snapshot;
-      if (command === 'session:delete') return { deleted: true };
-      if (command === 'usage:get') return { since: '2026-12-01', days: [], byRole: [], byProvider: [], byAuth: [], topSessions: [], total: { costUsd: 0, tokens: 0, turns: 0 } };
-      throw new Error(command);
-    }) as ControlClient['invoke'],
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+  const client = fakeClient((command, ...args) => {
+    const arg = args[0] as SessionQuery;
+    if (command === 'sessions:list') {
+      const matching = sessions.filter((s) => !arg.query || s.title.toLowerCase().includes(arg.query.toLowerCase()));
+      return { sessions: matching.slice(arg.offset ?? 0, (arg.offset ?? 0) + (arg.limit ?? 100)), total: matching.length, offset: arg.offset ?? 0 };
+    }
+    if (command === 'session:get') return { session: { ...sessions[0], cwd: '/w', turns: [] }, log: [], start: 0, total: 0 };
+    if (command === 'state:get') return snapshot;
+    if (command === 'session:delete') return { deleted: true };
+    if (command === 'usage:get') return emptyUsage();
+    throw new Error(command);
+  });
+  return {
+    client,
+    /** The commands asked so far. */
+    get calls(): string[] {
+      return client.calls.map((call) => call.command);
     },
+    send: (event: ControlEvent): void => act(() => client.emit(event)),
   };
-  const send = (event: ControlEvent): void =>
-    act(() => {
-      for (const listener of listeners) listener(event);
-    });
-  return { client, calls, send };
 }
 
 const titles = (): string[] => [...within(screen.getByRole('list', { name: 'Sessions' })).queryAllByRole('button')].map((b) => b.querySelector('.title')?.textContent ?? '');

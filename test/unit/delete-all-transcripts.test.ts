@@ -8,23 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../common/session';
-import { ControlService } from '../../main/control/control-service';
-import { deleteTranscripts } from '../../main/runner/claude-transcripts';
 import { TURNS_IN_FILE } from '../../main/sessions/session-recovery';
 import { SessionStore } from '../../main/sessions/session-store';
-import { UsageIndex } from '../../main/usage/usage-index';
+import { sessionsControl } from '../support/sessions-control';
 
 const claudeId = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-function control(store: SessionStore, projects: string): ControlService {
-  return new ControlService({
-    config: { onChange: () => () => undefined, current: { settings: {}, roles: [], providers: {} } },
-    sessions: store,
-    turns: { onTurnEvent: () => () => undefined },
-    usage: new UsageIndex(),
-    deleteTranscripts: (ids: string[]) => deleteTranscripts(projects, ids),
-  } as unknown as ConstructorParameters<typeof ControlService>[0]);
-}
 
 describe('deleting a long session', () => {
   it.each([false, true])('removes the transcript only its earliest turns named (after a restart: %s)', async (restart) => {
@@ -50,7 +39,7 @@ describe('deleting a long session', () => {
       store = new SessionStore(data);
       store.load();
     }
-    expect(await control(store, projects).deleteSession(session.id)).toBe(true);
+    expect(await sessionsControl(store, projects).deleteSession(session.id)).toBe(true);
     expect(existsSync(path.join(projects, '-work-chat', `${claudeId(2)}.jsonl`))).toBe(false);
     expect(existsSync(path.join(projects, '-work-chat', `${claudeId(1)}.jsonl`))).toBe(false);
   });

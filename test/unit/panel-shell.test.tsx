@@ -12,7 +12,7 @@ import { App } from '../../renderer/src/App';
 import { elapsed } from '../../renderer/src/format';
 import { usageGlance } from '../../renderer/src/use-panel-status';
 import { hideSetup } from '../../renderer/src/views/SetupBanner';
-import { emptyUsage, panelClient } from '../support/panel-client';
+import { emptyUsage, panelClient, testSnapshot } from '../support/panel-client';
 
 // A provider without a key opens the set-up guide first; this user hid it, so the panel opens on the Overview.
 beforeEach(() => hideSetup());
@@ -23,27 +23,16 @@ afterEach(() => {
   delete document.documentElement.dataset.theme;
 });
 
-const snapshot = (approvals: ApprovalView[] = []): ControlSnapshot => ({
-  version: '0.1.0',
-  claudeCli: '/usr/bin/claude',
-  components: [
-    { name: 'api', state: 'running', url: 'http://127.0.0.1:8765/v1', pid: 1, startedAt: null, lastError: null },
-    { name: 'proxy', state: 'running', url: 'http://127.0.0.1:41000', pid: 1, startedAt: null, lastError: null },
-  ],
-  config: {
-    file: 'x.yaml',
-    settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
-    error: null,
-    roles: [{ name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'claude-sonnet-4-5', options: { model: 'anthropic:claude-sonnet-4-5' } }],
-    undo: null,
-    providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: null, key: 'missing', keyEnv: 'ANTHROPIC_API_KEY', models: ['claude-sonnet-4-5'], roles: ['consultant'] }],
-  },
-  connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'k', headers: {} },
-  services: [],
-  storage: { dataDir: '/data', freeBytes: null },
-  live: [],
-  approvals,
-});
+const snapshot = (approvals: ApprovalView[] = []): ControlSnapshot =>
+  testSnapshot({
+    model: 'claude-sonnet-4-5',
+    components: [
+      { name: 'api', state: 'running', url: 'http://127.0.0.1:8765/v1', pid: 1, startedAt: null, lastError: null },
+      { name: 'proxy', state: 'running', url: 'http://127.0.0.1:41000', pid: 1, startedAt: null, lastError: null },
+    ],
+    storage: { dataDir: '/data', freeBytes: null },
+    approvals,
+  });
 
 const session = (id: string, title: string, status: SessionSummary['status'], runningSince?: string): SessionSummary => ({
   id, title, role: 'consultant', status, createdAt: '2026-12-01T10:00:00.000Z', updatedAt: '2026-12-01T10:00:00.000Z', turns: 1, tokens: 0, costUsd: 0, ...(runningSince ? { runningSince } : {}),

@@ -12,10 +12,9 @@ import type { ControlEvent } from '../../common/control';
 import type { SessionRecord } from '../../common/session';
 import { StorageMeter } from '../../main/app/storage-usage';
 import { ControlService } from '../../main/control/control-service';
-import { deleteTranscripts } from '../../main/runner/claude-transcripts';
 import { Retention, type RetentionPolicy } from '../../main/sessions/retention';
 import { SessionStore } from '../../main/sessions/session-store';
-import { UsageIndex } from '../../main/usage/usage-index';
+import { sessionsControl } from '../support/sessions-control';
 
 const DAY = 86_400_000;
 const MB = 1024 * 1024;
@@ -38,13 +37,7 @@ function world(): World {
   store.load();
   const projects = path.join(root, 'claude', 'projects');
   mkdirSync(path.join(projects, '-work-chat'), { recursive: true });
-  const control = new ControlService({
-    config: { onChange: () => () => undefined, current: { settings: {}, roles: [], providers: {} } },
-    sessions: store,
-    turns: { onTurnEvent: () => () => undefined },
-    usage: new UsageIndex(),
-    deleteTranscripts: (ids: string[]) => deleteTranscripts(projects, ids),
-  } as unknown as ConstructorParameters<typeof ControlService>[0]);
+  const control = sessionsControl(store, projects);
   const events: ControlEvent[] = [];
   control.subscribe((event) => events.push(event));
   const logged: World['logged'] = [];

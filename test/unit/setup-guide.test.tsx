@@ -9,32 +9,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ControlSnapshot, SetupCheck, SetupTestChat } from '../../common/control';
 import { SetupGuide } from '../../renderer/src/views/SetupGuide';
 import { fakeClient } from '../support/fake-control-client';
+import { testSnapshot } from '../support/panel-client';
 
 afterEach(cleanup);
 
 const SECRET = 'sk-or-v1-typed-into-the-guide-0123';
 
-const snapshot = (key: 'set' | 'missing' = 'missing'): ControlSnapshot => ({
-  version: '0.1.0',
-  claudeCli: '/usr/bin/claude',
-  components: [],
-  connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'sk-helix-panel-key', headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}' } },
-  services: [],
-  storage: { dataDir: '/d', freeBytes: null },
-  live: [],
-  approvals: [],
-  config: {
-    file: 'x.yaml',
-    settings: { run_timeout_seconds: 600, keepalive_seconds: 15, max_retries: 4, permission_mode: 'default', max_concurrent_runs: 4, on_disconnect: 'cancel' },
-    error: null,
-    undo: null,
-    roles: [
-      { name: 'consultant', modelId: 'helix-consultant', provider: 'anthropic', model: 'sonnet', options: { model: 'anthropic:sonnet' } },
-      { name: 'developer', modelId: 'helix-developer', provider: 'anthropic', model: 'sonnet', options: { model: 'anthropic:sonnet' } },
-    ],
-    providers: [{ name: 'anthropic', type: 'anthropic', baseUrl: null, key, keyEnv: 'ANTHROPIC_API_KEY', models: ['sonnet'], roles: ['consultant', 'developer'] }],
-  },
-});
+const snapshot = (key: 'set' | 'missing' = 'missing'): ControlSnapshot =>
+  testSnapshot({ key, model: 'sonnet', roles: ['consultant', 'developer'], connection: { baseUrl: 'http://127.0.0.1:8765/v1', apiKey: 'sk-helix-panel-key', headers: { 'X-Helix-Chat-Id': '{{CHAT_ID}}' } } });
 
 const found: SetupCheck = { claude: { path: '/usr/bin/claude', searched: ['PATH'], version: '2.1.330 (Claude Code)', error: null, loggedIn: true, loginMethod: 'claude.ai' }, apiBaseUrl: 'http://127.0.0.1:8765/v1' };
 const missing: SetupCheck = { claude: { path: null, searched: ['PATH'], version: null, error: 'Claude Code was not found (looked at: PATH).', loggedIn: false, loginMethod: null }, apiBaseUrl: 'http://127.0.0.1:8765/v1' };
