@@ -43,6 +43,9 @@ export interface TurnRecord {
   askedInChat?: { answer: string; reply: string; rest: string };
 }
 
+/** Whether a turn is waiting for its run or running (not ended). */
+export const turnInFlight = (turn: Pick<TurnRecord, 'status'>): boolean => turn.status === 'running' || turn.status === 'queued';
+
 /** The exchanges a turn is to its client (see askedInChat). */
 export function exchangesOf(turn: TurnRecord): Array<{ user: string; assistant: string }> {
   const asked = turn.askedInChat;

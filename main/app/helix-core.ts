@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApprovalService } from '../approvals/approval-service';
 import type { DiagLogTail, RequestEntry } from '../../common/control';
+import { turnInFlight } from '../../common/session';
 import { ControlService } from '../control/control-service';
 import { UsageIndex } from '../usage/usage-index';
 import { buildControlServer } from '../control/control-http';
@@ -253,7 +254,7 @@ async function startLocked(options: CoreOptions, lock: DataDirLock): Promise<Hel
   });
   sessions.onChange((session) => {
     const last = session.turns.at(-1);
-    if (last?.endedAt !== undefined && last.status !== 'running' && last.status !== 'queued') retention.turnEnded();
+    if (last?.endedAt !== undefined && !turnInFlight(last)) retention.turnEnded();
   });
 
   let apiUrl: string;

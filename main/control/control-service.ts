@@ -5,7 +5,7 @@
 import type { CommandName, ComponentState, ConfigView, ConnectionDetails, ControlCommands, ControlEvent, ControlResult, ControlSnapshot, DiagLogTail, LiveSessionView, LogLevel, RequestEntry, SessionSummary, StorageState, StorageUsage } from '../../common/control';
 import type { SetupCheck, SetupTestChat } from '../../common/setup';
 import { matchesRequestQuery, type RequestQuery } from '../../common/request-query';
-import type { SessionRecord } from '../../common/session';
+import { turnInFlight, type SessionRecord } from '../../common/session';
 import type { ServerComponent } from '../platform/server-component';
 import type { ConfigStore } from '../providers/config-store';
 import type { KeyLookup, KeyStore } from '../providers/key-store';
@@ -225,7 +225,7 @@ export class ControlService {
    */
   async deleteSession(sessionId: string): Promise<boolean> {
     const session = this.session(sessionId);
-    if (session.turns.some((t) => t.status === 'running' || t.status === 'queued')) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
+    if (session.turns.some(turnInFlight)) throw new ControlError('busy', 'The session has a turn in flight: cancel it first.');
     this.deps.live?.close(sessionId);
     const claudeSessions = this.deps.sessions.everyClaudeSessionId(sessionId);
     const deleted = await this.deps.sessions.delete(sessionId);

@@ -52,12 +52,7 @@ export class EventLog {
   private open(): number {
     const fd = openSync(this.file, 'a+');
     try {
-      const size = fstatSync(fd).size;
-      if (size > 0) {
-        const last = Buffer.alloc(1);
-        readSync(fd, last, 0, 1, size - 1);
-        if (last[0] !== 0x0a) writeSync(fd, '\n');
-      }
+      if (endsTorn(fd)) writeSync(fd, '\n');
       this.bytes = fstatSync(fd).size;
       return fd;
     } catch (error) {
@@ -74,6 +69,15 @@ export class EventLog {
     // A write that failed part-way leaves a length only the file can tell.
     this.bytes = undefined;
   }
+}
+
+/** Whether an open file ends without a newline: its last line was torn by a crash (an empty file is not). */
+export function endsTorn(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] !== 0x0a;
 }
 
 /** Every intact record of a log, in order. */

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LogEntry } from '../../common/control';
 import { totalTokens, type RunEvent } from '../../common/run-event';
-import type { EarlierTurns, SessionRecord, TurnRecord } from '../../common/session';
+import { turnInFlight, type EarlierTurns, type SessionRecord, type TurnRecord } from '../../common/session';
 import { isAlive, signalAll } from '../platform/process-tree';
 import { normalize } from './conversation';
 import { usageRows } from './session-summary';
@@ -42,7 +42,7 @@ export function replayRecords(session: SessionRecord, records: LogEntry[]): void
       if (turn) turn.delivered = true;
     } else if (record.type === 'interrupted') {
       const turn = session.turns.find((t) => t.id === turnId);
-      if (turn && (turn.status === 'running' || turn.status === 'queued')) {
+      if (turn && turnInFlight(turn)) {
         turn.status = 'interrupted';
         turn.endedAt = record.at;
         delete turn.pid;
@@ -83,7 +83,7 @@ export const RETRY_WINDOW_MS = 10 * 60 * 1000;
  * (stopped or failed, or an answer older than the retry window). Only such a turn is summed up.
  */
 export function settled(turn: TurnRecord, now: number): boolean {
-  if (turn.status === 'running' || turn.status === 'queued') return false;
+  if (turnInFlight(turn)) return false;
   return turn.delivered || turn.status !== 'done' || now - Date.parse(turn.endedAt ?? '') >= RETRY_WINDOW_MS;
 }
 
@@ -174,7 +174,7 @@ export function isClaude(pid: number): boolean {
 export function interruptTurns(session: SessionRecord, log: (record: { type: 'interrupted'; turnId: string }) => void): boolean {
   let interrupted = false;
   for (const turn of session.turns) {
-    if (turn.status !== 'running' && turn.status !== 'queued') continue;
+    if (!turnInFlight(turn)) continue;
     if (turn.pid && isAlive(turn.pid) && isClaude(turn.pid)) signalAll([turn.pid], 'SIGKILL');
     turn.status = 'interrupted';
     turn.endedAt = new Date().toISOString();

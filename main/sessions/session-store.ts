@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { SessionSummary } from '../../common/control';
-import { checkTitle, type SessionRecord, type TurnRecord } from '../../common/session';
+import { checkTitle, turnInFlight, type SessionRecord, type TurnRecord } from '../../common/session';
 import { makeDir, writeFileAtomic } from '../platform/data-dir';
 import { interruptTurns, replayRecords } from './session-recovery';
 import { SESSION_ID, SessionFolders } from './session-folder';
@@ -354,7 +354,7 @@ export class SessionStore {
   /** Appends the refs of the session's turns that ended in this run, once each (those that ended before are in the file). */
   private writeTurnRefs(session: SessionRecord): void {
     for (const turn of session.turns) {
-      if (turn.status === 'running' || turn.status === 'queued' || this.refsWritten.has(turn.id) || Date.parse(turn.endedAt ?? '') < this.startedAt) continue;
+      if (turnInFlight(turn) || this.refsWritten.has(turn.id) || Date.parse(turn.endedAt ?? '') < this.startedAt) continue;
       this.refsWritten.add(turn.id);
       this.turnRefs.append(session.id, [[turn.id, turn.status === 'done' ? (turn.key ?? '') : '', '', turn.claudeSessionId ?? '']]);
     }

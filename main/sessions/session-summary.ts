@@ -5,7 +5,7 @@
  */
 import type { SessionSummary } from '../../common/control';
 import { totalTokens } from '../../common/run-event';
-import type { SessionRecord, TurnRecord, UsageRow } from '../../common/session';
+import { turnInFlight, type SessionRecord, type TurnRecord, type UsageRow } from '../../common/session';
 
 export function summaryOf(session: SessionRecord): SessionSummary {
   const last = session.turns.at(-1);
@@ -23,7 +23,7 @@ export function summaryOf(session: SessionRecord): SessionSummary {
     turns: earlier.turns + session.turns.length,
     tokens,
     costUsd: session.turns.reduce((sum, t) => sum + (t.costUsd ?? 0), earlier.costUsd),
-    ...(last && (last.status === 'running' || last.status === 'queued') ? { runningSince: last.startedAt } : {}),
+    ...(last && turnInFlight(last) ? { runningSince: last.startedAt } : {}),
   };
 }
 
@@ -97,4 +97,4 @@ function safeDecode(value: string): string {
   }
 }
 
-export const inFlight = (session: SessionRecord | undefined): boolean => session?.turns.some((t) => t.status === 'running' || t.status === 'queued') ?? false;
+export const inFlight = (session: SessionRecord | undefined): boolean => session?.turns.some(turnInFlight) ?? false;

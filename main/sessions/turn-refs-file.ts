@@ -11,8 +11,9 @@
  * and finds nothing there): never a wrong turn. Lines of sessions deleted since are left out when
  * read, and the file is rewritten without them once they are most of it.
  */
-import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { endsTorn } from './event-log';
 import { parseRefs, refsText, type TurnRefs } from './session-summary';
 
 const ID_LENGTH = 36;
@@ -32,7 +33,7 @@ export class TurnRefsFile {
     private readonly onError: (error: Error) => void,
   ) {
     this.seeding = !existsSync(this.seedMarker);
-    this.torn = endsTorn(file);
+    this.torn = fileEndsTorn(file);
   }
 
   private get seedMarker(): string {
@@ -111,20 +112,15 @@ export class TurnRefsFile {
   }
 }
 
-/** Whether a file ends without a newline (none, or empty, does not). */
-function endsTorn(file: string): boolean {
+/** Whether the file ends in a torn line (no file does not). */
+function fileEndsTorn(file: string): boolean {
+  let fd: number | undefined;
   try {
-    const size = statSync(file).size;
-    if (size === 0) return false;
-    const fd = openSync(file, 'r');
-    try {
-      const last = Buffer.alloc(1);
-      readSync(fd, last, 0, 1, size - 1);
-      return last[0] !== 0x0a;
-    } finally {
-      closeSync(fd);
-    }
+    fd = openSync(file, 'r');
+    return endsTorn(fd);
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

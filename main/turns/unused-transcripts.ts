@@ -10,7 +10,7 @@
  * has not exited holds it (it may still write its transcript). It is looked at when one of those
  * may have stopped being true: a turn ended, or a process exited.
  */
-import type { SessionRecord } from '../../common/session';
+import { turnInFlight, type SessionRecord } from '../../common/session';
 import type { DiagLog } from '../platform/diag-log';
 import type { SessionStore } from '../sessions/session-store';
 import type { LiveSessions } from './live-sessions';
@@ -68,5 +68,5 @@ export class UnusedTranscripts {
 export function continuable(session: SessionRecord, claudeSessionId: string): boolean {
   const earlier = session.earlier;
   if (earlier && earlier.turns > 0 && (earlier.claudeSessionIds?.includes(claudeSessionId) ?? true)) return true;
-  return session.turns.some((t) => t.claudeSessionId === claudeSessionId && (t.status === 'done' || t.status === 'running' || t.status === 'queued'));
+  return session.turns.some((t) => t.claudeSessionId === claudeSessionId && (t.status === 'done' || turnInFlight(t)));
 }
